@@ -1,0 +1,59 @@
+"""Alembic migrations on real SQLite files: up, down, and the refusal of an unmigrated database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from watcher.errors import StoreError
+from watcher.store import db, repo
+from watcher.store.db import transaction
+
+
+def test_upgrade_creates_every_table_and_downgrade_removes_them(sqlite_url: str) -> None:
+    db.upgrade(sqlite_url)
+    engine = db.make_engine(sqlite_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+        assert {"feeds", "items", "stories", "claims", "actors", "positions", "alerts",
+                "watchlists", "entities", "chats", "story_items"} <= tables
+        db.check_migrated(engine)
+        db.downgrade(sqlite_url, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_unmigrated_database_is_refused_with_the_command_to_run(sqlite_url: str) -> None:
+    engine = db.make_engine(sqlite_url)
+    try:
+        with pytest.raises(StoreError, match="watcher db upgrade"):
+            db.check_migrated(engine)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_twice_keeps_the_data(sqlite_url: str) -> None:
+    db.upgrade(sqlite_url)
+    engine = db.make_engine(sqlite_url)
+    factory = db.session_factory(engine)
+    with transaction(factory) as s:
+        repo.upsert_feed(s, "https://example.org/feed", 300, datetime.now(UTC))
+    db.upgrade(sqlite_url)
+    with factory() as s:
+        assert [f.url for f in repo.list_feeds(s)] == ["https://example.org/feed"]
+    engine.dispose()
+
+
+def test_run_refuses_unmigrated_database(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "w.db"}"\n[demo]\nenabled = false\n')
+    run = subprocess.run([sys.executable, "-m", "watcher.cli", "run", "--config", str(cfg)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "watcher db upgrade" in run.stderr

@@ -1,0 +1,188 @@
+"""TOML configuration -> validated, frozen settings; secrets come from environment variables.
+
+Every problem is reported at once with the key's path (``feeds[2].interval: ...``); unknown keys
+are rejected so that a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from watcher.errors import ConfigError
+
+DEFAULT_USER_AGENT = "StoryWatcher/0.1 (news story monitor; +https://pypi.org/project/story-watcher/)"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DaemonSettings(_Section):
+    instance_name: str = ""
+    log_level: str = "INFO"
+    json_logs: bool = False
+    dispatch_interval: float = Field(5.0, gt=0, le=3600)
+    min_feed_interval: int = Field(60, ge=1)
+    max_concurrent_fetches: int = Field(16, ge=1, le=1000)
+    per_host_concurrency: int = Field(2, ge=1, le=100)
+    user_agent: str = DEFAULT_USER_AGENT
+    http_timeout: float = Field(20.0, gt=0, le=600)
+    max_body_bytes: int = Field(10_000_000, ge=1024)
+    allow_private_addresses: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    health_port: int | None = Field(None, ge=0, le=65535)
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.upper()
+        if v not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return v
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///watcher.db"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("sqlite:", "postgresql", "postgres:")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return v
+
+
+class TelegramSettings(_Section):
+    token_env: str = "WATCHER_TELEGRAM_TOKEN"
+    api_base_url: str = "https://api.telegram.org/bot"
+    allow_unknown_chats: bool = False
+    admin_chats: tuple[int, ...] = ()
+    poll_updates: bool = True
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return v
+
+
+class DemoSettings(_Section):
+    enabled: bool = True
+    port: int = Field(0, ge=0, le=65535)
+    release_interval: float = Field(20.0, gt=0, le=3600)
+    chats: tuple[int, ...] = ()
+
+
+class FeedSettings(_Section):
+    url: str
+    interval: int = Field(600, ge=1, le=7 * 86400)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return v
+
+
+class StorySettings(_Section):
+    name: str = Field(min_length=1)
+    keywords: tuple[str, ...] = Field(min_length=1)
+    exclude: tuple[str, ...] = ()
+    chats: tuple[int, ...] = ()
+    baseline_url: str | None = None
+    baseline_file: str | None = None
+    alert_new_claims: bool = False
+    aliases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_baseline(self) -> StorySettings:
+        if bool(self.baseline_url) == bool(self.baseline_file):
+            raise ValueError("give exactly one of baseline_url or baseline_file")
+        return self
+
+
+class WatchlistSettings(_Section):
+    name: str = Field(min_length=1)
+    keywords: tuple[str, ...] = Field(min_length=1)
+    exclude: tuple[str, ...] = ()
+    chats: tuple[int, ...] = ()
+
+
+class Settings(_Section):
+    daemon: DaemonSettings = DaemonSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    demo: DemoSettings = DemoSettings()
+    feeds: tuple[FeedSettings, ...] = ()
+    stories: tuple[StorySettings, ...] = ()
+    watchlists: tuple[WatchlistSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        for kind, entries in (("stories", self.stories), ("watchlists", self.watchlists)):
+            names = [e.name for e in entries]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{kind}: duplicate name(s): {', '.join(dupes)}")
+        return self
+
+    def telegram_token(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The bot token from the environment variable named by ``telegram.token_env``."""
+        env = os.environ if environ is None else environ
+        token = env.get(self.telegram.token_env, "").strip()
+        return token or None
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def parse_settings(data: Mapping[str, Any], *, base_dir: Path | None = None,
+                   source: str = "config") -> Settings:
+    """Validate a decoded TOML document; every error in one ConfigError."""
+    try:
+        settings = Settings.model_validate(dict(data))
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            lines.append(f"  {_path(tuple(err['loc']))}: {msg}")
+        raise ConfigError(f"{source}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    if base_dir is not None:
+        stories = tuple(
+            s.model_copy(update={"baseline_file": str((base_dir / s.baseline_file).resolve())})
+            if s.baseline_file and not s.baseline_file.startswith("package:")
+            and not Path(s.baseline_file).is_absolute() else s
+            for s in settings.stories)
+        settings = settings.model_copy(update={"stories": stories})
+    return settings
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a TOML config file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the config file: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
+    return parse_settings(data, base_dir=p.resolve().parent, source=str(p))

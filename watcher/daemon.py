@@ -1,0 +1,245 @@
+"""Daemon lifecycle: start the parts in order, run until SIGTERM/SIGINT, stop them in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from watcher.config import Settings
+from watcher.errors import FetchError, ParseError, WatcherError
+from watcher.models import ArticleText
+from watcher.store import db, repo
+from watcher.store.db import transaction
+from watcher.tracking.decide import apply_analysis
+from watcher.tracking.state import StoryState
+
+logger = logging.getLogger(__name__)
+
+DEMO_STORY = "Calder Bay tanker leak (demo)"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    """Owns every long-lived part; :meth:`run` returns when asked to stop."""
+
+    def __init__(self, settings: Settings, *, token: str | None, migrate: bool = False) -> None:
+        self.settings = settings
+        self.token = token
+        self.migrate = migrate
+        self.owner = settings.daemon.instance_name or f"{socket.gethostname()}:{os.getpid()}"
+        self.stop_event = asyncio.Event()
+        self._parts: list[Any] = []
+
+    def request_stop(self) -> None:
+        self.stop_event.set()
+
+    # ------------------------------------------------------------------ set-up
+    def _open_database(self) -> Any:
+        url = self.settings.database.url
+        if self.migrate:
+            db.upgrade(url)
+        engine = db.make_engine(url)
+        db.check_migrated(engine)
+        return engine
+
+    def _destinations(self, chats: Any) -> list[int]:
+        """Console when there is no token or no chat; otherwise the chats."""
+        chats = [int(c) for c in chats]
+        if self.token is None or not chats:
+            return [repo.CONSOLE_CHAT]
+        return chats
+
+    def _sync_config(self, factory: Any, demo_url: str | None) -> None:
+        s_ = self.settings
+        now = _now()
+        with transaction(factory) as s:
+            for f in s_.feeds:
+                repo.upsert_feed(s, f.url, f.interval, now)
+            for st in s_.stories:
+                repo.upsert_story(s, st.name, st.keywords, st.exclude, st.chats,
+                                  st.baseline_url, now, st.alert_new_claims)
+            for w in s_.watchlists:
+                for chat in (w.chats or (repo.CONSOLE_CHAT,)):
+                    repo.upsert_watchlist(s, chat, w.name, w.keywords, w.exclude, "config", now)
+            if demo_url:
+                from watcher.demo.server import load_demo_case
+
+                case = load_demo_case()
+                repo.upsert_feed(s, demo_url, 10, now)
+                repo.upsert_story(s, DEMO_STORY, case["watch"]["keywords"], [],
+                                  s_.demo.chats, None, now)
+
+    async def _load_baselines(self, factory: Any, engine: Any, fetcher: Any) -> None:
+        """Analyse the baseline of every story that has none yet (retried on the next run)."""
+        stories = await asyncio.to_thread(lambda: self._stories(factory))
+        by_name = {st.name: st for st in self.settings.stories}
+        for story in stories:
+            if story.baseline_set_at is not None:
+                continue
+            try:
+                article = await self._baseline_article(story.name, by_name.get(story.name),
+                                                       fetcher)
+            except (FetchError, ParseError) as exc:
+                logger.warning("baseline of story %s not loaded yet: %s", story.name, exc)
+                continue
+            if article is None:
+                continue
+            state = StoryState()
+            analysis = await asyncio.to_thread(engine.analyze, article, None)
+            apply_analysis(state, analysis, baseline=True)
+
+            def save(story_id: int = story.id, a: ArticleText = article,
+                     st: StoryState = state) -> None:
+                with transaction(factory) as s:
+                    repo.set_baseline(s, story_id, a.title, a.text, a.link or None, st, _now())
+
+            await asyncio.to_thread(save)
+            logger.info("story %s: baseline analysed, %d claim(s), %d position(s)", story.name,
+                        len(state.claims), len(state.positions))
+
+    @staticmethod
+    def _stories(factory: Any) -> list[repo.StoryRow]:
+        with factory() as s:
+            return repo.list_stories(s)
+
+    async def _baseline_article(self, name: str, conf: Any, fetcher: Any
+                                ) -> ArticleText | None:
+        from watcher.article import extract_article, read_article_file
+
+        if name == DEMO_STORY:
+            from watcher.demo.server import demo_baseline
+
+            return demo_baseline()
+        if conf is None:
+            return None
+        if conf.baseline_file:
+            return await asyncio.to_thread(read_article_file, Path(conf.baseline_file))
+        result = await fetcher.fetch(conf.baseline_url)
+        return extract_article(result.body, url=result.final_url)
+
+    # ------------------------------------------------------------------ run
+    async def run(self) -> int:
+        sa_engine = await asyncio.to_thread(self._open_database)
+        try:
+            return await self._run(sa_engine)
+        finally:
+            sa_engine.dispose()
+
+    async def _run(self, sa_engine: Any) -> int:
+        from watcher.alerts.console import ConsoleNotifier
+        from watcher.feeds.fetch import Fetcher
+        from watcher.outbox import OutboxSender
+        from watcher.scheduler import build_scheduler, start_now
+        from watcher.store.db import session_factory
+        from watcher.worker import Worker
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+
+        factory = session_factory(sa_engine)
+        cfg = self.settings
+        demo = None
+        allowed_hosts = list(cfg.daemon.allowed_hosts)
+        if cfg.demo.enabled:
+            from watcher.demo.server import DemoFeedServer
+
+            demo = DemoFeedServer(cfg.demo.port, cfg.demo.release_interval)
+            demo.start()
+            allowed_hosts.append("127.0.0.1")
+            logger.info("demo story: serving %s, one item every %.0f s", demo.url,
+                        cfg.demo.release_interval)
+        await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
+
+        fetcher = Fetcher(user_agent=cfg.daemon.user_agent, timeout=cfg.daemon.http_timeout,
+                          max_bytes=cfg.daemon.max_body_bytes,
+                          allow_private=cfg.daemon.allow_private_addresses,
+                          allowed_hosts=allowed_hosts)
+        logger.info("loading the language model")
+        from watcher.pipeline import shared_engine
+
+        engine = await asyncio.to_thread(shared_engine)
+        worker = Worker(factory, fetcher, engine, owner=self.owner,
+                        destinations_for=self._destinations,
+                        min_interval=min(cfg.daemon.min_feed_interval, 10 if demo else 10**9),
+                        concurrency=cfg.daemon.max_concurrent_fetches)
+        console = ConsoleNotifier()
+        telegram = None
+        bot = None
+        if self.token:
+            from watcher.alerts.telegram import TelegramNotifier
+
+            telegram = TelegramNotifier(self.token, cfg.telegram.api_base_url)
+            await telegram.start()
+            if cfg.telegram.poll_updates:
+                bot = await self._start_bot(factory)
+        else:
+            logger.info("no Telegram token in $%s: alerts go to the console",
+                        cfg.telegram.token_env)
+        sender = OutboxSender(factory, console=console, telegram=telegram, owner=self.owner)
+
+        async def baselines() -> None:
+            await self._load_baselines(factory, engine, fetcher)
+
+        async def dispatch() -> None:
+            await worker.dispatch()
+
+        scheduler = build_scheduler([
+            ("baselines", baselines, 60.0),
+            ("dispatch", dispatch, cfg.daemon.dispatch_interval),
+            ("outbox", sender.flush, 1.0),
+        ])
+        await baselines()
+        start_now(scheduler)
+        logger.info("Story Watcher running (instance %s); stop with Ctrl-C or SIGTERM",
+                    self.owner)
+        try:
+            await self.stop_event.wait()
+        finally:
+            logger.info("stopping")
+            scheduler.shutdown(wait=False)
+            if bot is not None:
+                await self._stop_bot(bot)
+            await sender.flush()
+            if telegram is not None:
+                await telegram.stop()
+            await worker.close()
+            await fetcher.aclose()
+            if demo is not None:
+                demo.stop()
+            logger.info("stopped")
+        return 0
+
+    async def _start_bot(self, factory: Any) -> Any:
+        from watcher.bot import start_bot
+        from watcher.bot_backend import StoreBotBackend
+
+        cfg = self.settings
+        allowed = {c for st in cfg.stories for c in st.chats} | {
+            c for w in cfg.watchlists for c in w.chats} | set(cfg.telegram.admin_chats) | set(
+            cfg.demo.chats)
+        backend = StoreBotBackend(factory, allowed_chats=allowed,
+                                  allow_unknown=cfg.telegram.allow_unknown_chats)
+        try:
+            return await start_bot(self.token, cfg.telegram.api_base_url, backend)
+        except WatcherError as exc:
+            logger.error("Telegram bot not started: %s (alerts are still sent)", exc)
+            return None
+
+    @staticmethod
+    async def _stop_bot(bot: Any) -> None:
+        from watcher.bot import stop_bot
+
+        try:
+            await stop_bot(bot)
+        except Exception:
+            logger.exception("error while stopping the bot")

@@ -1,0 +1,122 @@
+"""Frozen dataclasses that travel between the pipeline's stages (no ORM rows, no feedparser dicts)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Status = Literal["asserted", "confirmed", "denied", "no_comment", "uncertain", "retracted"]
+STATUSES: tuple[Status, ...] = (
+    "asserted", "confirmed", "denied", "no_comment", "uncertain", "retracted",
+)
+#: Positions that alert even when the actor was not on record before (spec rule 2).
+DECISIVE: frozenset[str] = frozenset({"confirmed", "denied", "retracted"})
+#: How each status is named to people (spec words, upper case in alerts).
+STATUS_LABELS: Mapping[str, str] = {
+    "asserted": "ASSERTED",
+    "confirmed": "CONFIRMED",
+    "denied": "DENIED",
+    "no_comment": "NO COMMENT",
+    "uncertain": "UNCERTAIN",
+    "retracted": "RETRACTED",
+}
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a parsed feed, as plain text."""
+
+    guid: str
+    link: str
+    title: str
+    summary: str
+    content: str  # full text when the feed carries it, else ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """The text the claim engine reads: a baseline, or an item's best available text."""
+
+    title: str
+    text: str
+    link: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, NORP, ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One real-world speaker. ``key`` is stable across articles for the same entity."""
+
+    key: str
+    name: str
+    kind: str = "other"  # person | org | gpe | other
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A canonical proposition tracked in a story.
+
+    ``data`` is owned by the claim engine (roles, lemmas, vectors...) and must be JSON-serialisable;
+    the store keeps it as given.
+    """
+
+    key: str
+    text: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Position:
+    """An actor's position on one claim, as one article states it."""
+
+    claim_key: str
+    actor: Actor
+    status: Status
+    evidence: str
+    retrospective: bool = False  # "had previously declined to comment": not a new position
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the engine found in one article."""
+
+    entities: tuple[Entity, ...] = ()
+    claims: tuple[Claim, ...] = ()  # claims this article states (new ones included)
+    actors: tuple[Actor, ...] = ()
+    positions: tuple[Position, ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status change decided by tracking; ``alert`` says whether it is pushed to users."""
+
+    claim: Claim
+    actor: Actor
+    old: Status | None
+    new: Status
+    evidence: str
+    alert: bool
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """Everything a notifier needs to render one alert."""
+
+    story: str
+    claim: str
+    actor: str
+    old: Status | None
+    new: Status
+    evidence: str
+    link: str
+    title: str = ""

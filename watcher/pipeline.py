@@ -1,0 +1,63 @@
+"""One story's pipeline: match an item, analyse it against the story state, decide changes.
+
+The daemon and `watcher replay` run the same code: the daemon loads the state from the store
+and saves what :meth:`StoryPipeline.process` changed; replay keeps the state in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from watcher.models import ArticleText, Change
+from watcher.tracking.decide import apply_analysis
+from watcher.tracking.match import matches
+from watcher.tracking.state import StoryState
+
+logger = logging.getLogger(__name__)
+
+_ENGINE = None
+
+
+def shared_engine():  # type: ignore[no-untyped-def]
+    """The process-wide claim engine (the language model is loaded once)."""
+    global _ENGINE
+    if _ENGINE is None:
+        from watcher.nlp.engine import ClaimEngine
+
+        _ENGINE = ClaimEngine()
+    return _ENGINE
+
+
+class StoryPipeline:
+    """Matches, analyses and decides for one story."""
+
+    def __init__(self, name: str, keywords: Sequence[str], exclude: Sequence[str] = (),
+                 state: StoryState | None = None, engine=None,  # type: ignore[no-untyped-def]
+                 alert_new_claims: bool = False) -> None:
+        self.name = name
+        self.keywords = list(keywords)
+        self.exclude = list(exclude)
+        self.state = state if state is not None else StoryState()
+        self.engine = engine if engine is not None else shared_engine()
+        self.alert_new_claims = alert_new_claims
+
+    @classmethod
+    def in_memory(cls, name: str, keywords: Sequence[str],
+                  exclude: Sequence[str] = ()) -> StoryPipeline:
+        return cls(name, keywords, exclude)
+
+    def set_baseline(self, article: ArticleText) -> list[Change]:
+        analysis = self.engine.analyze(article, None)
+        return apply_analysis(self.state, analysis, baseline=True)
+
+    def relevant(self, search_text: str) -> bool:
+        return matches(self.keywords, search_text, self.exclude)
+
+    def process(self, item_id: str, search_text: str, article: ArticleText) -> list[Change]:
+        """Changes this item makes to the story (empty when it does not match)."""
+        if not self.relevant(search_text):
+            logger.debug("item %s does not match story %s", item_id, self.name)
+            return []
+        analysis = self.engine.analyze(article, self.state)
+        return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy schema, engine set-up and repository functions."""

@@ -1,0 +1,1 @@
+"""Story tracking: keyword matching, story state and the status-change decision (pure)."""

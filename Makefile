@@ -22,6 +22,7 @@ run: install
 	$(BIN)/watcher run --config $(CONFIG) --migrate
 
 test: install
+	@[ "$$WATCHER_TEST_SKIP_PG" = 1 ] || bash scripts/ensure-postgres.sh
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -10,12 +10,14 @@ from watcher.models import Analysis, ArticleText
 
 
 def _fetch(url: str) -> ArticleText:
+    from watcher.config import DEFAULT_USER_AGENT
     from watcher.feeds.fetch import Fetcher
 
     async def go() -> ArticleText:
-        fetcher = Fetcher(max_bytes=10_000_000, timeout=30.0, allow_private=False)
+        fetcher = Fetcher(user_agent=DEFAULT_USER_AGENT, max_bytes=10_000_000,
+                          total_timeout=30.0, allow_private=False)
         try:
-            result = await fetcher.fetch(url)
+            result = await fetcher.fetch_page(url)
         finally:
             await fetcher.aclose()
         return extract_article(result.body, url=result.final_url)

@@ -123,7 +123,7 @@ class Daemon:
             return None
         if conf.baseline_file:
             return await asyncio.to_thread(read_article_file, Path(conf.baseline_file))
-        result = await fetcher.fetch(conf.baseline_url)
+        result = await fetcher.fetch_page(conf.baseline_url)
         return extract_article(result.body, url=result.final_url)
 
     # ------------------------------------------------------------------ run
@@ -160,8 +160,11 @@ class Daemon:
                         cfg.demo.release_interval)
         await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
 
-        fetcher = Fetcher(user_agent=cfg.daemon.user_agent, timeout=cfg.daemon.http_timeout,
+        timeout = cfg.daemon.http_timeout
+        fetcher = Fetcher(user_agent=cfg.daemon.user_agent, connect_timeout=min(10.0, timeout),
+                          read_timeout=timeout, total_timeout=timeout,
                           max_bytes=cfg.daemon.max_body_bytes,
+                          max_connections=cfg.daemon.max_concurrent_fetches,
                           allow_private=cfg.daemon.allow_private_addresses,
                           allowed_hosts=allowed_hosts)
         logger.info("loading the language model")

@@ -15,22 +15,22 @@ from watcher.store import db, repo
 from watcher.store.db import transaction
 
 
-def test_upgrade_creates_every_table_and_downgrade_removes_them(sqlite_url: str) -> None:
-    db.upgrade(sqlite_url)
-    engine = db.make_engine(sqlite_url)
+def test_upgrade_creates_every_table_and_downgrade_removes_them(db_url: str) -> None:
+    db.upgrade(db_url)
+    engine = db.make_engine(db_url)
     try:
         tables = set(inspect(engine).get_table_names())
         assert {"feeds", "items", "stories", "claims", "actors", "positions", "alerts",
                 "watchlists", "entities", "chats", "story_items"} <= tables
         db.check_migrated(engine)
-        db.downgrade(sqlite_url, "base")
+        db.downgrade(db_url, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
         engine.dispose()
 
 
-def test_unmigrated_database_is_refused_with_the_command_to_run(sqlite_url: str) -> None:
-    engine = db.make_engine(sqlite_url)
+def test_unmigrated_database_is_refused_with_the_command_to_run(db_url: str) -> None:
+    engine = db.make_engine(db_url)
     try:
         with pytest.raises(StoreError, match="watcher db upgrade"):
             db.check_migrated(engine)
@@ -38,13 +38,13 @@ def test_unmigrated_database_is_refused_with_the_command_to_run(sqlite_url: str)
         engine.dispose()
 
 
-def test_upgrade_twice_keeps_the_data(sqlite_url: str) -> None:
-    db.upgrade(sqlite_url)
-    engine = db.make_engine(sqlite_url)
+def test_upgrade_twice_keeps_the_data(db_url: str) -> None:
+    db.upgrade(db_url)
+    engine = db.make_engine(db_url)
     factory = db.session_factory(engine)
     with transaction(factory) as s:
         repo.upsert_feed(s, "https://example.org/feed", 300, datetime.now(UTC))
-    db.upgrade(sqlite_url)
+    db.upgrade(db_url)
     with factory() as s:
         assert [f.url for f in repo.list_feeds(s)] == ["https://example.org/feed"]
     engine.dispose()

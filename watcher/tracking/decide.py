@@ -18,6 +18,16 @@ def _is_repeat(old: str | None, new: str) -> bool:
     return old == new or (old == "confirmed" and new == "asserted")
 
 
+def _alerts(old: str | None, new: str) -> bool:
+    """Rule 2 for a new actor; rule 1 for a change to a decisive position or a withdrawal of
+    one (denied -> no_comment). Changes between the weak readings (asserted, uncertain,
+    no_comment) are recorded but do not alert: a plain "said" or a hedge read off the content
+    is the least reliable signal, and pushing it would cost more false alarms than it saves."""
+    if new in DECISIVE:
+        return True
+    return old in DECISIVE and new == "no_comment"
+
+
 def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = False,
                    alert_new_claims: bool = False) -> list[Change]:
     """Fold one article's analysis into ``state`` and return the changes it makes.
@@ -46,19 +56,29 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         state.positions[key] = pos
         tracked_for_alerts = baseline is False and (
             pos.claim_key in state.baseline_keys or alert_new_claims)
-        alert = tracked_for_alerts and not pos.retrospective and (
-            old is not None or pos.status in DECISIVE)
+        alert = tracked_for_alerts and not pos.retrospective and _alerts(old, pos.status)
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert))
     return changes
 
 
+#: Which of an article's positions of one actor on one claim is its decisive one: news of a
+#: retraction or confirmation outweighs a restated denial, any decision outweighs a hedge.
+_RANK = {"retracted": 5, "confirmed": 4, "denied": 3, "no_comment": 2, "uncertain": 1,
+         "asserted": 0}
+
+
 def _one_per_actor(positions: Sequence[Position]) -> list[Position]:
-    """Keep one position per (claim, actor): the last non-retrospective one in the article."""
+    """Keep one position per (claim, actor): a current one over a recap, then the strongest
+    status (see ``_RANK``), then the last."""
     chosen: dict[tuple[str, str], Position] = {}
     for pos in positions:
         key = (pos.claim_key, pos.actor.key)
         prev = chosen.get(key)
-        if prev is None or (prev.retrospective and not pos.retrospective) or not pos.retrospective:
+        if prev is None or _order(pos) >= _order(prev):
             chosen[key] = pos
     return list(chosen.values())
+
+
+def _order(pos: Position) -> tuple[int, int]:
+    return (0 if pos.retrospective else 1, _RANK.get(pos.status, 0))

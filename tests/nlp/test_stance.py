@@ -1,0 +1,75 @@
+"""Stance traps: negation, double negation, refusals, hedges, recaps, conditionals, and cue
+verbs that belong to another actor or another claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp.helpers import status_of, statuses
+from watcher.nlp.stance import SAY, cue_status
+
+
+def _cue(nlp, sentence: str, lemma: str) -> str | None:
+    doc = nlp(sentence)
+    tok = next(t for t in doc if t.lemma_.lower() == lemma)
+    return cue_status(tok)
+
+
+@pytest.mark.parametrize(("sentence", "lemma", "expected"), [
+    ("The company confirmed the report.", "confirm", "confirmed"),
+    ("The company did not confirm the report.", "confirm", "no_comment"),
+    ("The ministry could not verify the report.", "verify", "uncertain"),
+    ("The ministry cannot confirm the report.", "confirm", "uncertain"),
+    ("The company denied the report.", "deny", "denied"),
+    ("The company did not deny the report.", "deny", None),
+    ("The company has never denied the report.", "deny", None),
+    ("The company no longer denies the report.", "deny", "no_comment"),
+    ("The company declined to comment.", "comment", "no_comment"),
+    ("The company refused to confirm or deny the report.", "confirm", "no_comment"),
+    ("The company would not say whether the report was true.", "say", "no_comment"),
+    ("The company refused to rule out a sale.", "rule", "uncertain"),
+    ("The company did not rule out a sale.", "rule", "uncertain"),
+    ("The company ruled out a sale.", "rule", "denied"),
+    ("The newspaper retracted its report.", "retract", "retracted"),
+    ("The newspaper walked back its report.", "walk", "retracted"),
+    ("The company said the report was accurate.", "say", SAY),
+])
+def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
+    assert _cue(nlp, sentence, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pinecrest Air denied that it was in talks with Marlowe Airways.", "denied"),
+    ("Pinecrest Air did not deny that it was in talks with Marlowe Airways.", None),
+    ('"It is possible that Marlowe Airways will buy us one day," Pinecrest Air said.',
+     "uncertain"),
+    ('"We don\'t know yet whether Marlowe Airways wants to buy us," Pinecrest Air said.',
+     "uncertain"),
+    ("Pinecrest Air declined to comment on whether Marlowe Airways was in talks to buy it.",
+     "no_comment"),
+    pytest.param("Pinecrest Air declined to comment on its new uniforms.", None,
+                 marks=pytest.mark.xfail(
+                     strict=True, reason="known weakness: a short definite NP reads as anaphoric")),
+])
+def test_negation_and_hedges_in_context(engine, text: str, expected: str | None) -> None:
+    assert status_of(statuses(engine, text), "Pinecrest") == expected
+
+
+def test_past_position_is_a_recap(engine) -> None:
+    from tests.nlp.helpers import story
+    from watcher.models import ArticleText
+
+    state = story(engine)
+    text = ("Pinecrest Air had previously declined to comment on talks with Marlowe Airways "
+            "about a sale.")
+    analysis = engine.analyze(ArticleText("", text), state)
+    mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
+    assert mine and all(p.retrospective for p in mine)
+
+
+def test_reported_denial_belongs_to_the_denier(engine) -> None:
+    text = ("The Daily Courier said Pinecrest Air denied that Marlowe Airways was in talks "
+            "to buy it.")
+    result = statuses(engine, text)
+    assert status_of(result, "Pinecrest") == "denied"
+    assert status_of(result, "Daily Courier") is None

@@ -1,0 +1,1 @@
+"""Claim engine: entities, attribution, stance, claims and their matching (pure, given a model)."""

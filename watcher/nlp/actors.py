@@ -1,0 +1,274 @@
+"""Actors: naming the speaker of a cue from its noun phrase, and resolving it to one real entity.
+
+Conventions of the story spec: a spokesperson or officer speaking in role speaks for the
+organisation; a state's organs ("Serevia's Defence Ministry") speak for the state; owners,
+lawyers, former officials and outside experts are separate actors. Pronouns and definite
+descriptions ("he", "the company") resolve to the most recent fitting actor of the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from spacy.tokens import Token
+
+from watcher.models import Actor
+from watcher.nlp.cues import SEPARATE_ROLES, SPOKES_ROLES, STATE_ORGANS, TITLES
+
+_ORGANS = STATE_ORGANS | {"board", "management", "directors"}
+_SPOKES_ONLY = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
+                          "spokespeople", "executive", "ceo", "manager", "editor",
+                          "representative"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_ORG_PRONOUNS = frozenset({"it", "they", "them"})
+_SKIP_DEPS = frozenset({"appos", "relcl", "acl", "prep", "punct", "cc", "conj", "advmod",
+                        "case", "det", "nummod", "quantmod"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What a speaker noun phrase says about who is speaking."""
+
+    text: str
+    person: str | None = None
+    org: str | None = None  # a named organisation (or a state, for its organs)
+    org_noun: str | None = None  # a definite common noun standing for an organisation
+    role: bool = False  # speaks in role for ``org``
+    separate: bool = False  # owner, lawyer, former official...: an actor of their own
+    pronoun: str | None = None
+    kind: str = "other"
+
+
+def _core(head: Token) -> list[Token]:
+    out = [head]
+    for c in head.children:
+        if c.dep_ in _SKIP_DEPS or c.dep_ == "poss":
+            continue
+        out.extend(t for t in c.subtree if t.dep_ != "punct")
+    return sorted(out, key=lambda t: t.i)
+
+
+def _text(tokens: Iterable[Token]) -> str:
+    toks = sorted(tokens, key=lambda t: t.i)
+    return "".join(t.text_with_ws for t in toks).strip().removesuffix("'s").removesuffix("’s")
+
+
+def _name_tokens(tokens: Sequence[Token]) -> list[Token]:
+    """The proper-name run of a phrase, without titles and role words."""
+    names = [t for t in tokens if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE")]
+    names = [t for t in names if t.lower_.strip(".") not in TITLES and t.lower_ not in SPOKES_ROLES]
+    return names
+
+
+def _poss(head: Token) -> Token | None:
+    for c in head.children:
+        if c.dep_ == "poss":
+            return c
+    return None
+
+
+def describe(head: Token) -> Mention:
+    """Describe the speaker noun phrase headed by ``head``."""
+    low = head.lower_
+    if head.pos_ == "PRON":
+        return Mention(text=head.text, pronoun=low)
+    core = _core(head)
+    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
+        extra = [t for t in ent if t.lower_ not in ("the",) and t.dep_ != "case"]
+        core = sorted({t.i: t for t in [*core, *extra]}.values(), key=lambda t: t.i)
+    words = {t.lower_ for t in core} | {t.lemma_.lower() for t in core}
+    role = bool(words & SPOKES_ROLES)
+    separate = bool(words & SEPARATE_ROLES)
+    poss = _poss(head)
+    appos = [c for c in head.children if c.dep_ == "appos"]
+    person: str | None = None
+    org: str | None = None
+    org_noun: str | None = None
+    kind = "other"
+    if poss is not None:
+        ptoks = [t for t in poss.subtree if t.dep_ != "case"]
+        if any(t.pos_ == "PROPN" for t in ptoks):
+            org = _text(t for t in ptoks if t.pos_ == "PROPN" or t.ent_type_)
+        elif poss.pos_ == "NOUN":
+            org_noun = poss.lemma_.lower()
+    definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
+    if (head.ent_type_ == "PERSON" and not definite) or (head.pos_ == "PROPN" and role and head.ent_type_ != "ORG"):
+        if ent is not None and ent.label_ == "PERSON":
+            tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
+        else:
+            names = _name_tokens(t for t in core if t.ent_type_ in ("PERSON", "") or t.i == head.i)
+            tail = [t for t in names if t.i <= head.i]
+        person = _text(tail) if tail else head.text
+        kind = "person"
+        orgs = [t for t in core if t.ent_type_ in ("ORG", "GPE", "NORP") and t.i < head.i
+                and t not in tail and t.lower_.strip(".") not in TITLES]
+        if orgs and org is None:
+            org = _text(orgs)
+        elif org is None:
+            for t in core:
+                if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES and t.i < head.i:
+                    org_noun = t.lemma_.lower()
+    elif role or separate:
+        for a in appos:
+            acore = _core(a)
+            names = _name_tokens(acore)
+            if names:
+                person = _text(names)
+                kind = "person"
+        if org is None and org_noun is None:
+            pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+            if pn:
+                org = _text(pn)
+            else:
+                nouns = [t for t in core if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES
+                         and t.lower_ not in SEPARATE_ROLES]
+                if nouns:
+                    org_noun = nouns[-1].lemma_.lower()
+    elif head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
+        names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i]
+        if org is not None and head.lemma_.lower() in _ORGANS:
+            return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
+                           kind="gpe" if head.ent_type_ != "ORG" else "org")
+        return Mention(text=_text(names), org=_text(names),
+                       kind="gpe" if head.ent_type_ == "GPE" else "org")
+    else:
+        if org is not None and head.lemma_.lower() in _ORGANS:
+            mods = [c for c in head.children if c.dep_ in ("amod", "compound")]
+            return Mention(text=f"{org}'s {_text([*mods, head])}", org=org, role=True, kind="org")
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            return Mention(text=_text(core))  # "an Ostrand fishing company": not a name
+        names = [t for t in core if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")]
+        det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
+        if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
+            return Mention(text=_text(core), kind="other")  # "U.S. officials"
+        if names:
+            return Mention(text=_text(core), org=_text(names), kind="org")
+        preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")]
+        for p in preps:
+            pn = [t for t in p.subtree if t.pos_ == "PROPN"]
+            if pn:
+                return Mention(text=_text([head, *p.subtree]), kind="other")
+        if det and det[0] in ("the", "this", "its", "their") or org_noun:
+            return Mention(text=_text(core), org_noun=org_noun or head.lemma_.lower(), role=True)
+        return Mention(text=_text(core))
+    return Mention(text=_text(core), person=person, org=org, org_noun=org_noun, role=role,
+                   separate=separate, kind=kind)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+
+
+def _tokens(name: str) -> list[str]:
+    words = re.findall(r"[\w.]+", name.casefold().replace("'s", " "))
+    return [w for w in words if w.strip(".") not in TITLES and w not in ("the", "of", "and")]
+
+
+def same_name(a: str, b: str, person: bool) -> bool:
+    """Whether two names denote one entity: "Putin" ~ "Vladimir Putin", not "Kim Jong Gyu"."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return False
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if set(short) <= set(long_):
+        return not person or short[-1] == long_[-1]
+    return len(short) == len(long_) and fuzz.ratio(" ".join(ta), " ".join(tb)) >= 92
+
+
+@dataclass
+class Resolver:
+    """Resolves mentions to actors: known ones (story state, then this article) or new ones."""
+
+    known: dict[str, Actor] = field(default_factory=dict)
+    extra_aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    last_person: Actor | None = None
+    last_org: Actor | None = None
+    recent_orgs: list[Actor] = field(default_factory=list)
+
+    def find(self, name: str, person: bool) -> Actor | None:
+        for actor in reversed(list(self.known.values())):
+            names = (actor.name, *actor.aliases, *self.extra_aliases.get(actor.key, ()))
+            if any(same_name(name, n, person and actor.kind == "person") for n in names):
+                return actor
+        return None
+
+    def _remember(self, actor: Actor) -> Actor:
+        self.known[actor.key] = actor
+        if actor.kind == "person":
+            self.last_person = actor
+        else:
+            self.last_org = actor
+            self.recent_orgs = [a for a in self.recent_orgs if a.key != actor.key] + [actor]
+        return actor
+
+    def _add_alias(self, actor: Actor, alias: str) -> Actor:
+        if alias and alias != actor.name and alias not in actor.aliases:
+            actor = Actor(actor.key, actor.name, actor.kind, (*actor.aliases, alias))
+        return actor
+
+    def _org_by_noun(self, noun: str) -> Actor | None:
+        for actor in reversed(self.recent_orgs):
+            if noun in actor.name.casefold():
+                return actor
+        return self.recent_orgs[-1] if self.recent_orgs else None
+
+    def _named(self, name: str, kind: str) -> Actor:
+        found = self.find(name, kind == "person")
+        if found is not None:
+            return found
+        return Actor(key=slug(name), name=name, kind=kind)
+
+    def resolve(self, m: Mention) -> Actor | None:
+        """The actor a mention stands for, remembered for later pronouns."""
+        if m.pronoun:
+            if m.pronoun in _PERSON_PRONOUNS:
+                return self.last_person
+            if m.pronoun in _ORG_PRONOUNS:
+                return self.last_org
+            return None
+        if m.person and not m.separate:
+            known = self.find(m.person, True)
+            if known is not None and known.kind != "person":
+                self.last_org = known
+                self.last_person = known
+                return known
+            org = None
+            spokes = bool(set(m.text.casefold().split()) & _SPOKES_ONLY)
+            if m.role and m.org:
+                org = self._named(m.org, "org")
+            elif m.role and m.org_noun:
+                org = self._org_by_noun(m.org_noun)
+            elif spokes and self.last_org is not None:
+                org = self.last_org  # "chief executive Marcus Bellamy" after "Selene said"
+            if org is not None and known is None:
+                org = self._add_alias(org, m.person)
+                self._remember(org)
+                self.last_person = org
+                return org
+        if m.separate and not m.person:
+            return None
+        if m.person:
+            actor = self._named(m.person, "person")
+            return self._remember(actor)
+        if m.org and m.role and m.text != m.org:  # a state's or company's organ
+            actor = self.find(m.text, False) or self.find(m.org, False)
+            if actor is None:
+                actor = Actor(key=slug(m.org), name=m.text, kind=m.kind, aliases=(m.org,))
+            return self._remember(actor)
+        if m.org:
+            return self._remember(self._named(m.org, m.kind if m.kind != "other" else "org"))
+        if m.org_noun:
+            actor = self._org_by_noun(m.org_noun)
+            return self._remember(actor) if actor else None
+        if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
+            return self._remember(self._named(m.text, "other"))
+        return None
+
+    def note_org(self, name: str) -> None:
+        """An organisation named in the text (not speaking) becomes a candidate for "the X"."""
+        actor = self._named(name, "org")
+        self.recent_orgs = [a for a in self.recent_orgs if a.key != actor.key] + [actor]

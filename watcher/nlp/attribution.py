@@ -1,0 +1,217 @@
+"""Attribution: finds speech events in parsed sentences: who takes which stance on what content.
+
+An event is a cue verb (or "according to"), its speaker's noun phrase (subject, passive agent,
+the subject of the verb it complements, or the attribution of a quotation) and its content:
+the complement clause, the object noun phrase, or the quotation it introduces. Content that
+only refers back ("denied the report", "declined to comment") is marked anaphoric.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from watcher.nlp.cues import REPORT_NOUNS
+from watcher.nlp.sentences import Sentence
+from watcher.nlp.stance import SAY, cue_status, is_retrospective
+
+QuoteKey = tuple[int, int, int]  # paragraph, start, end
+Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
+
+_FIRST_PERSON = frozenset({"i", "we", "our", "my", "us"})
+_ANAPHORS = frozenset({"it", "them", "that", "this", "these", "those", "they"})
+
+
+@dataclass
+class Event:
+    """One speech event of a sentence."""
+
+    sent: int
+    cue: Token
+    status: str  # a status, or SAY: read it from the content
+    speaker: Token | None
+    clauses: list[Clause] = field(default_factory=list)
+    anaphoric: bool = False
+    quote: QuoteKey | None = None
+    in_quote: bool = False  # a first-person cue inside a quotation ("we retract it")
+    retrospective: bool = False
+    speaker_from: Event | None = None  # speaker inherited from a reporting event
+
+
+def in_quote(tok: Token, sent: Sentence) -> QuoteKey | None:
+    off = sent.start + tok.idx
+    for q0, q1 in sent.quotes:
+        if q0 <= off < q1:
+            return (sent.para, q0, q1)
+    return None
+
+
+def clause_units(doc: Doc, allowed: set[int]) -> list[Clause]:
+    """Split a token set into clauses: fragments' roots and conjoined verbs with a subject."""
+    heads: list[Token] = []
+    for i in sorted(allowed):
+        t = doc[i]
+        if t.is_punct or t.is_space:
+            continue
+        if t.head.i == t.i or t.head.i not in allowed or t.dep_ in ("conj", "parataxis") and t.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children):
+            heads.append(t)
+    head_ids = {h.i for h in heads}
+    out: list[Clause] = []
+    for h in heads:
+        ids: set[int] = set()
+        stack = [h]
+        while stack:
+            cur = stack.pop()
+            if cur.i not in allowed:
+                continue
+            ids.add(cur.i)
+            stack.extend(c for c in cur.children if c.i not in head_ids)
+        if any(not doc[i].is_punct for i in ids):
+            out.append((h, frozenset(ids)))
+    return out
+
+
+def find_speaker(verb: Token) -> Token | None:
+    """The speaker's head token: subject, passive agent, or the subject of a governing verb."""
+    cur = verb
+    for _ in range(5):
+        for c in cur.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+        for c in cur.children:
+            if c.dep_ == "nsubj":
+                return c
+        if cur.dep_ == "acl" and cur.head.pos_ in ("PROPN", "NOUN"):
+            return cur.head  # "Brandt, whose farm ..., admitted that"
+        if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp") and cur.head.i != cur.i:
+            cur = cur.head
+            if cur.pos_ == "ADP" and cur.head.i != cur.i:
+                cur = cur.head
+            continue
+        break
+    for t in verb.sent:
+        if t.lower_ == "according":
+            for to in t.children:
+                for p in to.children:
+                    if p.dep_ == "pobj":
+                        return p
+    return None
+
+
+def _np_content(np: Token, sent_ids: set[int]) -> tuple[list[Clause], bool]:
+    """Clauses of an object noun phrase, and whether it only refers back to a claim."""
+    doc = np.doc
+    if np.pos_ == "PRON" or np.lower_ in _ANAPHORS:
+        return [], True
+    inner = [c for c in np.children if c.dep_ in ("acl", "relcl", "ccomp", "prep", "appos")]
+    if np.lemma_.lower() in REPORT_NOUNS:
+        ids: set[int] = set()
+        for c in inner:
+            ids |= {t.i for t in c.subtree}
+        if ids:
+            return clause_units(doc, ids & sent_ids) or [], False
+        return [], True
+    ids = {t.i for t in np.subtree} & sent_ids
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some")
+                   for c in np.children)
+    clauses = [(np, frozenset(ids))]
+    return clauses, definite and len(ids) <= 4 and not inner
+
+
+def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
+    """All speech events of one parsed sentence."""
+    events: list[Event] = []
+    all_ids = {t.i for t in doc}
+    quoted = {t.i for t in doc if in_quote(t, sent)}
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX", "NOUN") or tok.pos_ == "NOUN" and tok.dep_ != "ROOT":
+            continue
+        status = cue_status(tok)
+        if status is None:
+            continue
+        if tok.dep_ == "conj" and cue_status(tok.head) is not None:
+            continue  # "confirm or deny": one event
+        deps = {c.dep_ for c in tok.children}
+        if "nsubjpass" in deps and "agent" not in deps:
+            continue  # "was admitted to hospital", "it was confirmed": no speaker
+        q = in_quote(tok, sent)
+        speaker = find_speaker(tok)
+        ev = Event(index, tok, status, speaker, retrospective=is_retrospective(tok))
+        if q is not None:
+            if speaker is None or not (speaker.lower_ in _FIRST_PERSON or any(
+                    c.lower_ in _FIRST_PERSON for c in speaker.children)):
+                continue
+            ev.in_quote = True
+            ev.quote = q
+        _fill_content(ev, tok, all_ids, quoted, sent)
+        events.append(ev)
+    for t in doc:
+        if t.lower_ == "according" and not in_quote(t, sent):
+            root = t.head
+            while root.head.i != root.i and root.dep_ not in ("ccomp",):
+                root = root.head
+            skip = {x.i for x in t.subtree}
+            ids = {x.i for x in root.subtree} - skip
+            sp = find_speaker(t)
+            if sp is not None:
+                events.append(Event(index, t, SAY, sp, clause_units(doc, ids)))
+    _resolve_embedding(events)
+    return events
+
+
+def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
+                  sent: Sentence) -> None:
+    doc = tok.doc
+    ccomps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
+        "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp")]
+    for c in ccomps:
+        ids = {t.i for t in c.subtree}
+        if ids & quoted and not ev.in_quote:
+            continue
+        ev.clauses.extend(clause_units(doc, ids))
+    if not ev.clauses:
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "prep" and c.lower_ in (
+                    "on", "about", "to", "over", "of")):
+                np = c
+                if c.dep_ == "prep":
+                    objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                    if not objs:
+                        continue
+                    np = objs[0]
+                if np.pos_ in ("VERB", "AUX"):
+                    ev.clauses.extend(clause_units(doc, {t.i for t in np.subtree}))
+                    continue
+                clauses, anaphoric = _np_content(np, all_ids)
+                ev.clauses.extend(clauses)
+                ev.anaphoric = ev.anaphoric or anaphoric
+    if tok.dep_ == "relcl" and not ev.clauses:
+        ev.anaphoric = True
+    if not ev.in_quote and sent.quotes and not ev.clauses and not ev.anaphoric or not ev.in_quote and sent.quotes and not ev.clauses:
+        ev.quote = (sent.para, *sent.quotes[0])
+    if not ev.clauses and ev.quote is None and ev.status != SAY:
+        ev.anaphoric = True
+
+
+def _resolve_embedding(events: list[Event]) -> None:
+    """ "X said Y denied ...": Y's event stands; X only reports it. An unnamed Y ("the
+    department could confirm") is X speaking in role, so Y takes X as speaker."""
+    drop: set[int] = set()
+    for outer in events:
+        if outer.status != SAY:
+            continue
+        inner_ids = set().union(*(ids for _, ids in outer.clauses)) if outer.clauses else set()
+        for inner in events:
+            if inner is outer or inner.cue.i not in inner_ids:
+                continue
+            drop.add(id(outer))
+            sp = inner.speaker
+            named = sp is not None and any(t.pos_ == "PROPN" for t in sp.subtree)
+            if not named:
+                inner.speaker = outer.speaker
+                inner.speaker_from = outer
+    events[:] = [e for e in events if id(e) not in drop]

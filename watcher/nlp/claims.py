@@ -1,0 +1,195 @@
+"""Claims: role-aware terms of a proposition, claim building, and matching content to claims.
+
+A proposition is reduced to weighted content terms (lemmas, synonyms folded, demonyms folded to
+their country: "North Korean" and "North Korea" share a key) and to two role sets: the entities
+on the subject side (agents, possessors of the subject) and on the object side (objects,
+locations, passive subjects). A clause matches a claim when enough terms overlap and the roles
+are not swapped ("Russian troops in North Korea" vs "North Korean troops in Russia").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Token
+
+from watcher.models import Claim
+from watcher.nlp.cues import SYNONYMS
+
+_CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.5, "VERB": 1.0, "ADJ": 0.5, "NUM": 0.5}
+_LIGHT = frozenset({
+    "be", "have", "do", "make", "get", "say", "tell", "go", "take", "give", "thing", "way",
+    "time", "day", "week", "year", "month", "people", "one", "lot", "part", "other", "new",
+    "more", "most", "many", "much", "last", "first", "own", "such", "same", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "still", "now", "yet",
+    "know", "think", "see", "look", "seem", "want", "use", "need", "come", "will", "can",
+})
+_DEMONYM_SUFFIXES = ("ians", "ian", "ans", "ese", "ish", "an", "ia", "a", "n", "e", "s")
+MIN_SCORE = 2.0
+
+
+def term_key(tok: Token) -> str | None:
+    """The matching key of one token, or None for function and light words."""
+    pos = tok.pos_
+    if pos not in _CONTENT_POS and tok.ent_type_ not in ("NORP", "GPE"):
+        return None
+    lemma = tok.lemma_.lower().strip(".'’")
+    if not lemma or not re.search(r"[a-z0-9]", lemma) or lemma in _LIGHT or tok.is_stop:
+        return None
+    if pos == "PROPN" or tok.ent_type_ in ("NORP", "GPE") or tok.text[:1].isupper() and tok.i:
+        return demonym_key(tok.text.lower().strip(".'’"))
+    return SYNONYMS.get(lemma, lemma)
+
+
+def demonym_key(word: str) -> str:
+    """Fold a demonym and its country to one key: russian/russia -> russ, serevian -> serev."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    for suffix in _DEMONYM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return SYNONYMS.get(word, word[: len(word) - len(suffix)])
+    return SYNONYMS.get(word, word)
+
+
+def _weight(tok: Token) -> float:
+    return _CONTENT_POS.get(tok.pos_, 1.0)
+
+
+_SUBJ_DEPS = {"nsubj", "csubj", "agent", "expl"}
+_OBJ_DEPS = {"dobj", "pobj", "attr", "nsubjpass", "oprd", "dative", "obj"}
+
+
+def _role(tok: Token, clause: set[int]) -> str | None:
+    """Which side of its clause an entity token is on: subject side or object side."""
+    cur = tok
+    for _ in range(12):
+        dep = cur.dep_
+        if dep in ("nsubj", "csubj"):
+            return "subj"
+        if dep == "agent" or (dep == "pobj" and cur.head.dep_ == "agent"):
+            return "subj"
+        if dep in _OBJ_DEPS:
+            return "obj"
+        if cur.head.i == cur.i or cur.head.i not in clause:
+            return None
+        cur = cur.head
+    return None
+
+
+@dataclass
+class Proposition:
+    """Terms and roles of one clause (or a whole quoted stretch)."""
+
+    terms: dict[str, float] = field(default_factory=dict)
+    subj: set[str] = field(default_factory=set)
+    obj: set[str] = field(default_factory=set)
+    text: str = ""
+    ids: frozenset[int] = frozenset()
+    head: str | None = None  # the key of the main subject's head noun ("worker", "mink")
+
+    def as_data(self) -> dict[str, Any]:
+        return {"terms": dict(sorted(self.terms.items())), "subject": sorted(self.subj),
+                "object": sorted(self.obj)}
+
+
+def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposition:
+    """Build the proposition of a token set (one clause); ``exclude`` drops the speaker's keys."""
+    ids = {t.i for t in tokens}
+    skip = set(exclude)
+    prop = Proposition(ids=frozenset(ids))
+    for tok in tokens:
+        key = term_key(tok)
+        if key is None or key in skip:
+            continue
+        prop.terms[key] = max(prop.terms.get(key, 0.0), _weight(tok))
+        if tok.pos_ == "PROPN" or tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
+            role = _role(tok, ids)
+            if role == "subj":
+                prop.subj.add(key)
+            elif role == "obj":
+                prop.obj.add(key)
+    prop.head = _subject_head(tokens, ids)
+    ordered = sorted(tokens, key=lambda t: t.i)
+    prop.text = "".join(t.text_with_ws for t in ordered).strip(" ,;:\u201c\u201d\"'")
+    return prop
+
+
+def _depth(tok: Token, ids: set[int]) -> int:
+    n = 0
+    while tok.head.i != tok.i and tok.head.i in ids and n < 20:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _subject_head(tokens: Sequence[Token], ids: set[int]) -> str | None:
+    """The main subject's head noun of a clause (through "one of the workers")."""
+    subs = [t for t in tokens if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in ids]
+    if not subs:
+        return None
+    sub = min(subs, key=lambda t: _depth(t, ids))
+    if sub.lower_ in ("one", "some", "all", "many", "most", "none", "each", "several"):
+        for prep in sub.children:
+            for obj in prep.children:
+                if prep.lower_ == "of" and obj.dep_ == "pobj":
+                    sub = obj
+    if sub.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return term_key(sub)
+
+
+def compatible(prop: Proposition, data: Mapping[str, Any]) -> bool:
+    """Whether a proposition's main subject is one the claim is about (or unknown)."""
+    return prop.head is None or prop.head in data.get("terms", {})
+
+
+def score(prop: Proposition, data: Mapping[str, Any]) -> float:
+    """How well a proposition matches a claim's data; 0 when the roles are swapped."""
+    terms: Mapping[str, float] = data.get("terms", {})
+    shared = [k for k in prop.terms if k in terms]
+    if not shared:
+        return 0.0
+    subj, obj = set(data.get("subject", ())), set(data.get("object", ()))
+    if (prop.subj & obj) and (prop.obj & subj) and not (prop.subj & subj):
+        return 0.0
+    if all(terms[k] > 1.0 and prop.terms[k] > 1.0 for k in shared):
+        return 0.0  # names alone ("Marlowe Airways opened a lounge") are not the claim
+    bonus = 1.0 if prop.head is not None and prop.head in terms else 0.0
+    return sum(min(prop.terms[k], terms[k]) for k in shared) + bonus
+
+
+def best_claim(prop: Proposition, claims: Mapping[str, Claim], min_score: float = MIN_SCORE,
+               strict: bool = False) -> tuple[str | None, float]:
+    """The best-matching claim key (or None) and its score; ``strict`` also wants the
+    proposition's subject to be one the claim is about."""
+    best: tuple[str | None, float] = (None, 0.0)
+    for key, claim in claims.items():
+        if strict and not compatible(prop, claim.data):
+            continue
+        s = score(prop, claim.data)
+        if s > best[1]:
+            best = (key, s)
+    if best[1] < min_score:
+        return None, best[1]
+    return best
+
+
+def merge_data(data: Mapping[str, Any], prop: Proposition) -> dict[str, Any]:
+    """Claim data enriched with one more proposition that states the same claim."""
+    terms = dict(data.get("terms", {}))
+    for k, w in prop.terms.items():
+        terms[k] = max(terms.get(k, 0.0), w)
+    return {**data, "terms": terms,
+            "subject": sorted(set(data.get("subject", ())) | prop.subj),
+            "object": sorted(set(data.get("object", ())) | prop.obj)}
+
+
+def new_claim(prop: Proposition) -> Claim:
+    """A claim whose text is the proposition's text and whose key is a stable hash of it."""
+    text = re.sub(r"\s+", " ", prop.text).strip()
+    if text:
+        text = text[0].upper() + text[1:]
+    digest = hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()[:10]
+    return Claim(key=f"c-{digest}", text=text, data={**prop.as_data(), "mentions": 1})

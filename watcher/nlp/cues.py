@@ -1,0 +1,119 @@
+"""Public cue lexicons for stance: speech verbs, stance verbs, negation, hedges, roles.
+
+Plain data only (lemmas, lower case), so other components (headline stance for Emergent/FNC-1,
+for example) can import the lists without loading a model. Statuses follow the story spec:
+asserted, confirmed, denied, no_comment, uncertain, retracted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: Verbs that confirm, acknowledge or verify the content (status ``confirmed``).
+CONFIRM_VERBS: frozenset[str] = frozenset({
+    "confirm", "acknowledge", "admit", "verify", "corroborate", "concede", "reproduce",
+    "validate",
+})
+#: Verbs that say the content is false (status ``denied``).
+DENY_VERBS: frozenset[str] = frozenset({
+    "deny", "reject", "dismiss", "dispute", "refute", "rebut", "contradict", "disavow",
+})
+#: Verbs that withdraw an earlier assertion (status ``retracted``).
+RETRACT_VERBS: frozenset[str] = frozenset({"retract", "withdraw", "recant", "rescind"})
+#: Particle verbs that withdraw an assertion: lemma -> particle.
+RETRACT_PHRASAL: Mapping[str, str] = {"walk": "back", "take": "back", "row": "back"}
+#: Verbs of refusal: "declined to comment", "refused to confirm or deny" (``no_comment``).
+REFUSE_VERBS: frozenset[str] = frozenset({"decline", "refuse"})
+#: Verbs that, under refusal or negation, mean "takes no position".
+COMMENT_VERBS: frozenset[str] = frozenset({
+    "comment", "say", "confirm", "deny", "discuss", "answer", "respond", "add", "disclose",
+    "speculate", "elaborate", "reveal", "address",
+})
+#: Neutral reporting verbs: the status comes from the content (asserted / denied / uncertain).
+SAY_VERBS: frozenset[str] = frozenset({
+    "say", "tell", "claim", "report", "state", "write", "add", "insist", "repeat", "allege",
+    "announce", "assert", "maintain", "argue", "believe", "post", "tweet", "declare",
+    "reiterate", "warn", "suggest", "show", "find", "conclude", "accuse", "cite",
+})
+#: Verbs meaning "(not) rule out": negated or refused, they make the content ``uncertain``.
+RULE_OUT_PARTICLE: Mapping[str, str] = {"rule": "out"}
+#: Nouns that refer back to a claim ("denied the report"): their content is anaphoric.
+REPORT_NOUNS: frozenset[str] = frozenset({
+    "report", "claim", "story", "account", "allegation", "accusation", "finding", "result",
+    "article", "rumour", "rumor", "speculation", "suggestion", "assertion", "statement",
+})
+#: Nouns that introduce reported speech without a verb ("a denial from X").
+DENIAL_NOUNS: frozenset[str] = frozenset({"denial", "rejection"})
+#: Predicates that judge a report false: "this story is false", "the tests were wrong".
+FALSE_WORDS: frozenset[str] = frozenset({
+    "false", "wrong", "untrue", "fake", "fabrication", "baseless", "nonsense", "inaccurate",
+    "incorrect", "lie", "fiction", "unfounded", "groundless", "rubbish", "misleading",
+    "erroneous",
+})
+#: Negation words that reverse a clause.
+NEGATIONS: frozenset[str] = frozenset({"not", "n't", "never", "no", "neither", "nor"})
+#: Determiners / pronouns that negate the subject: "No vessel has been detained".
+NEGATIVE_SUBJECTS: frozenset[str] = frozenset({"no", "nobody", "nothing", "none", "neither"})
+#: Modal verbs that hedge a clause ("may be upright").
+HEDGE_MODALS: frozenset[str] = frozenset({"may", "might", "could"})
+#: Words that make a clause uncertain ("it is possible that", "it is unclear whether").
+HEDGE_WORDS: frozenset[str] = frozenset({
+    "possible", "possibly", "perhaps", "unclear", "uncertain", "unknown", "maybe", "likely",
+    "unlikely", "probably", "speculate", "guess", "early", "certainty", "certain", "sure",
+})
+#: Verbs that, negated, express not knowing ("we don't know yet whether").
+KNOW_VERBS: frozenset[str] = frozenset({"know", "establish", "determine", "tell", "say"})
+#: Verbs of being unable to verify: negated with can/could they are ``uncertain``.
+VERIFY_VERBS: frozenset[str] = frozenset({"verify", "confirm", "check", "establish", "say"})
+#: Adverbs and phrases that mark a mention of a past position as a recap.
+RETRO_ADVERBS: frozenset[str] = frozenset({
+    "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",
+    "before", "formerly",
+})
+#: Role nouns of someone who speaks for an organisation (spec: "speaking in role").
+SPOKES_ROLES: frozenset[str] = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokespeople", "executive",
+    "ceo", "manager", "editor", "chairman", "chairwoman", "chair", "director", "minister",
+    "president", "secretary", "official", "representative",
+})
+#: Role words that make someone a separate actor even when attached to an organisation.
+SEPARATE_ROLES: frozenset[str] = frozenset({
+    "owner", "lawyer", "former", "ex", "retired", "analyst", "expert", "shareholder",
+    "investor", "parent", "founder", "professor", "virologist", "engineer",
+})
+#: Government organs that speak for the state they belong to ("Serevia's Defence Ministry").
+STATE_ORGANS: frozenset[str] = frozenset({
+    "government", "ministry", "embassy", "administration", "cabinet", "military", "army",
+    "navy", "office",
+})
+#: Honorifics and titles dropped from personal names.
+TITLES: frozenset[str] = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "colonel", "col", "general", "gen", "major", "maj", "captain", "capt", "lieutenant",
+    "admiral", "president", "prime", "minister", "secretary", "senator", "rep", "governor",
+    "chancellor", "king", "queen", "prince", "princess", "judge", "justice", "mayor", "chief",
+    "executive", "director", "manager", "spokesman", "spokeswoman", "spokesperson", "editor",
+    "defense", "defence", "foreign", "national", "security", "u.s.", "us", "uk", "deputy",
+    "managing", "head", "vice", "acting", "interim",
+})
+#: Small synonym sets of news vocabulary, each mapped to one canonical lemma.
+SYNONYMS: Mapping[str, str] = {
+    **dict.fromkeys(("troop", "soldier", "unit", "force", "serviceman"), "troop"),
+    **dict.fromkeys(("talk", "discussion", "negotiation", "negotiate", "discuss"), "talk"),
+    **dict.fromkeys(("seize", "detain", "capture", "board", "seizure", "detention"), "seize"),
+    **dict.fromkeys(("sack", "dismiss", "fire", "relieve", "oust", "axe", "sacking",
+                     "dismissal", "departure"), "sack"),
+    **dict.fromkeys(("buy", "acquire", "acquisition", "purchase", "takeover", "merge",
+                     "merger", "combination", "deal", "bid", "offer"), "acquire"),
+    **dict.fromkeys(("send", "deploy", "deployment", "dispatch", "move"), "send"),
+    **dict.fromkeys(("infect", "infection", "positive", "catch", "contract"), "infect"),
+    **dict.fromkeys(("tip", "topple", "fall", "overturn", "roll"), "tip"),
+    **dict.fromkeys(("rupture", "burst", "leak", "failure", "fail"), "rupture"),
+    **dict.fromkeys(("link", "source", "cause", "origin", "come"), "link"),
+    **dict.fromkeys(("exceed", "over", "above", "breach"), "exceed"),
+    **dict.fromkeys(("overheat", "ignite", "fault", "defect", "faulty"), "overheat"),
+    **dict.fromkeys(("flu", "influenza", "virus", "h5n1", "h5n8"), "flu"),
+    **dict.fromkeys(("mink", "animal"), "mink"),
+    **dict.fromkeys(("vessel", "ship", "boat", "trawler"), "vessel"),
+    **dict.fromkeys(("crew", "fisherman", "sailor"), "crew"),
+}

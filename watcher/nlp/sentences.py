@@ -1,0 +1,54 @@
+"""Splits an article into paragraphs, sentences (pysbd) and quotation spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_QUOTE_RE = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence with its place in the article and the quotations it overlaps."""
+
+    text: str
+    para: int
+    start: int  # offset in the paragraph
+    quotes: tuple[tuple[int, int], ...]  # quotation spans (paragraph offsets, quote marks included)
+    is_title: bool = False
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def quote_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Character spans of quotations (curly or straight), quote marks included."""
+    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(paragraph)
+            if len(m.group().split()) >= 2 or m.end() - m.start() > 12]
+
+
+def split_article(title: str, text: str) -> list[Sentence]:
+    """The title (as a sentence of its own) followed by the body's sentences in order."""
+    out: list[Sentence] = []
+    if title.strip():
+        out.append(Sentence(title.strip(), -1, 0, (), is_title=True))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    for n, para in enumerate(paragraphs):
+        quotes = quote_spans(para)
+        for span in _segmenter().segment(para):
+            sent = span.sent.rstrip()
+            if not sent.strip():
+                continue
+            lead = len(sent) - len(sent.lstrip())
+            start = span.start + lead
+            end = start + len(sent.strip())
+            overlapping = tuple(q for q in quotes if q[0] < end and q[1] > start)
+            out.append(Sentence(sent.strip(), n, start, overlapping))
+    return out

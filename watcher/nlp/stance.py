@@ -1,0 +1,184 @@
+"""Stance: a cue verb's status under negation and modality, and a clause's own polarity.
+
+``cue_status`` reads the cue lexicon (confirm, deny, decline to comment, rule out, retract...)
+with the negation and modals on the cue and the verbs that govern it. ``clause_polarity``
+reads the content itself: negated ("did not come from"), judged false ("this story is false"),
+hedged ("may", "we don't know yet whether") or plainly asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from watcher.nlp.cues import (
+    COMMENT_VERBS,
+    CONFIRM_VERBS,
+    DENY_VERBS,
+    FALSE_WORDS,
+    HEDGE_MODALS,
+    HEDGE_WORDS,
+    KNOW_VERBS,
+    NEGATIONS,
+    NEGATIVE_SUBJECTS,
+    REFUSE_VERBS,
+    RETRACT_PHRASAL,
+    RETRACT_VERBS,
+    RETRO_ADVERBS,
+    RULE_OUT_PARTICLE,
+    SAY_VERBS,
+    VERIFY_VERBS,
+)
+
+SAY = "say"  # pseudo-status: take the status from the content
+
+
+def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
+    wanted = set(deps)
+    return [c for c in tok.children if c.dep_ in wanted]
+
+
+def is_negated(tok: Token) -> bool:
+    """A negation attached to the verb ("did not", "never", "no longer")."""
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "longer")):
+            return True
+        if c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children):
+            return True
+    return False
+
+
+def no_longer(tok: Token) -> bool:
+    return any(c.lower_ == "longer" for c in tok.subtree if c.head.i == tok.i or
+               c.head.head.i == tok.i)
+
+
+def modals(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"} | \
+        {c.lemma_.lower() for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
+
+
+def governors(tok: Token) -> list[Token]:
+    """The verb and the verbs it is an open complement of ("would not be able to confirm")."""
+    chain = [tok]
+    cur = tok
+    while cur.dep_ in ("xcomp", "acomp") and cur.head.i != cur.i and len(chain) < 4:
+        cur = cur.head
+        chain.append(cur)
+    return chain
+
+
+def particle(tok: Token) -> str:
+    for c in tok.children:
+        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("back", "out")):
+            return c.lower_
+    return ""
+
+
+def cue_status(verb: Token) -> str | None:
+    """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
+    lemma = verb.lemma_.lower()
+    chain = governors(verb)
+    negated = any(is_negated(t) for t in chain)
+    mods = set().union(*(modals(t) for t in chain))
+    unable = any(t.lemma_.lower() in ("unable", "able") for t in chain[1:]) and (
+        negated or any(t.lemma_.lower() == "unable" for t in chain))
+    prt = particle(verb)
+    if RULE_OUT_PARTICLE.get(lemma) == prt and prt:
+        refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
+        return "uncertain" if negated or refused else "denied"
+    if lemma in REFUSE_VERBS:
+        return None  # the status is read on its complement
+    refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
+    if refused and lemma in COMMENT_VERBS | CONFIRM_VERBS | DENY_VERBS:
+        return "no_comment"
+    if RETRACT_PHRASAL.get(lemma) == prt and prt:
+        return None if negated else "retracted"
+    if lemma in RETRACT_VERBS:
+        return None if negated else "retracted"
+    if lemma in CONFIRM_VERBS:
+        if unable or (negated and mods & {"can", "could", "ca"}):
+            return "uncertain"
+        if negated:
+            return "no_comment"
+        if mods & HEDGE_MODALS - {"could"}:
+            return "uncertain"
+        return "confirmed"
+    if lemma in DENY_VERBS:
+        if negated:
+            return "no_comment" if no_longer(verb) else None
+        return "denied"
+    if lemma in COMMENT_VERBS and negated:
+        if mods & {"can", "could", "ca"} or unable:
+            return "uncertain"
+        return "no_comment"
+    if lemma in SAY_VERBS:
+        return None if negated else SAY
+    return None
+
+
+def is_retrospective(verb: Token) -> bool:
+    """A recap of an earlier position: past perfect, "has never", "previously", "last week"."""
+    for t in governors(verb):
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ == "had":
+                return True
+            if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS:
+                return True
+            if c.dep_ == "advmod" and c.lower_ == "never" and any(
+                    a.lemma_ == "have" and a.dep_ == "aux" for a in t.children):
+                return True
+            if c.dep_ == "npadvmod" and any(g.lower_ in ("last", "previous") for g in c.children):
+                return True
+            if c.dep_ == "prep" and c.lower_ == "since":
+                return True
+    return False
+
+
+def clause_polarity(head: Token, tokens: set[int]) -> str:
+    """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
+    doc = head.doc
+    toks = [doc[i] for i in sorted(tokens)]
+    for t in toks:
+        if t.lemma_.lower() == "comment" and any(c.lower_ == "no" for c in t.children):
+            return "no_comment"
+    for t in toks:
+        lemma = t.lemma_.lower()
+        if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
+                and is_negated(t):
+            if lemma in KNOW_VERBS - {"tell", "say"} or modals(t) & {"can", "ca", "could"}:
+                return "uncertain"
+        if t.tag_ == "MD" and t.lower_ in HEDGE_MODALS and t.head.i in tokens:
+            return "uncertain"
+        if lemma in HEDGE_WORDS:
+            if lemma in ("certain", "sure", "certainty"):
+                if any(x.lower_ in ("far", "no", "not", "n't") for x in toks):
+                    return "uncertain"
+                continue
+            if lemma == "early" and not any(x.lower_ == "too" for x in toks):
+                continue
+            return "uncertain"
+    negated = _negated_clause(head, tokens)
+    false_judgement = any(t.lemma_.lower() in FALSE_WORDS and t.pos_ != "VERB" for t in toks)
+    if false_judgement:
+        return "asserted" if negated else "denied"
+    if negated:
+        return "denied"
+    return "asserted"
+
+
+def _negated_clause(head: Token, tokens: set[int]) -> bool:
+    if is_negated(head):
+        return True
+    for c in head.children:
+        if c.i not in tokens:
+            continue
+        if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
+                c.lower_ in NEGATIVE_SUBJECTS or
+                any(d.dep_ == "det" and d.lower_ in NEGATIVE_SUBJECTS for d in c.children)):
+            return True
+        if c.dep_ in ("ccomp", "conj") and c.lemma_ == "be" and _negated_clause(c, tokens):
+            return True
+    return any(t.lower_ in NEGATIONS and t.dep_ == "neg" and t.head.i == head.i
+               for t in head.doc)

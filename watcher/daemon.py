@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from watcher.tracking.state import StoryState
 logger = logging.getLogger(__name__)
 
 DEMO_STORY = "Calder Bay tanker leak (demo)"
+STOP_GRACE_S = 7.0  # running jobs get this long to finish on SIGTERM (the daemon stops in < 10 s)
 
 
 def _now() -> datetime:
@@ -37,10 +39,40 @@ class Daemon:
         self.migrate = migrate
         self.owner = settings.daemon.instance_name or f"{socket.gethostname()}:{os.getpid()}"
         self.stop_event = asyncio.Event()
-        self._parts: list[Any] = []
+        self._running: set[asyncio.Task[Any]] = set()
 
     def request_stop(self) -> None:
         self.stop_event.set()
+
+    def _job(self, func: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """Wrap a periodic job: none starts once stopping, and running ones are counted so that
+        shutdown can let the transaction in hand finish."""
+
+        async def run() -> None:
+            if self.stop_event.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await func()
+            except asyncio.CancelledError:
+                logger.info("a job was interrupted by shutdown")
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    async def _wait_idle(self, timeout: float) -> None:
+        """Let running jobs finish for up to ``timeout`` seconds, then cancel them."""
+        pending = set(self._running)
+        if not pending:
+            return
+        _done, late = await asyncio.wait(pending, timeout=timeout)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late, timeout=2)
 
     # ------------------------------------------------------------------ set-up
     def _open_database(self) -> Any:
@@ -197,9 +229,9 @@ class Daemon:
             await worker.dispatch()
 
         scheduler = build_scheduler([
-            ("baselines", baselines, 60.0),
-            ("dispatch", dispatch, cfg.daemon.dispatch_interval),
-            ("outbox", sender.flush, 1.0),
+            ("baselines", self._job(baselines), 60.0),
+            ("dispatch", self._job(dispatch), cfg.daemon.dispatch_interval),
+            ("outbox", self._job(sender.flush), 1.0),
         ])
         await baselines()
         start_now(scheduler)
@@ -209,6 +241,8 @@ class Daemon:
             await self.stop_event.wait()
         finally:
             logger.info("stopping")
+            scheduler.pause()
+            await self._wait_idle(STOP_GRACE_S)
             scheduler.shutdown(wait=False)
             if bot is not None:
                 await self._stop_bot(bot)
@@ -233,7 +267,8 @@ class Daemon:
         backend = StoreBotBackend(factory, allowed_chats=allowed,
                                   allow_unknown=cfg.telegram.allow_unknown_chats)
         try:
-            return await start_bot(self.token, cfg.telegram.api_base_url, backend)
+            return await start_bot(self.token, cfg.telegram.api_base_url, backend,
+                                   allow_unconfigured=cfg.telegram.allow_unknown_chats)
         except WatcherError as exc:
             logger.error("Telegram bot not started: %s (alerts are still sent)", exc)
             return None

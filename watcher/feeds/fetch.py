@@ -300,7 +300,7 @@ class Fetcher:
 
     @staticmethod
     def _fail(feed_url: str, message: str, kind: str, *, transient: bool = True) -> FetchError:
-        logger.info("fetch failed feed_url=%s kind=%s: %s", feed_url, kind, message)
+        logger.debug("fetch failed feed_url=%s kind=%s: %s", feed_url, kind, message)
         return FetchError(f"{feed_url}: {message}", transient=transient, kind=kind)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:

@@ -56,9 +56,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     token = settings.telegram_token()
+    demo = "on" if settings.demo.enabled else "off"
     print(f"{args.config}: OK — {len(settings.feeds)} feed(s), {len(settings.stories)} "
           f"story(ies), {len(settings.watchlists)} watchlist(s), database "
-          f"{settings.database.url.split('@')[-1]}, demo {'on' if settings.demo.enabled else 'off'},"
+          f"{settings.database.url.split('@')[-1]}, demo {demo},"
           f" Telegram token {'set' if token else 'not set'} (${settings.telegram.token_env})")
     return 0
 
@@ -87,6 +88,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from watcher.replay import load_case, replay
 
     case = load_case(Path(args.case))
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # stdout/stderr stay about the case
     for alert in replay(case):
         print(json.dumps(alert, ensure_ascii=False), flush=True)
     return 0
@@ -103,7 +105,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="watcher",
-        description="Story Watcher: alerts a chat when a claim in a developing story changes status.")
+        description="Story Watcher: alerts a chat when a claim in a developing story changes "
+                    "status.")
     parser.add_argument("--log-level", default=None,
                         help="DEBUG, INFO, WARNING (default: the config's, else INFO)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -15,9 +15,9 @@ from typing import Any
 from watcher.config import Settings
 from watcher.errors import FetchError, ParseError, WatcherError
 from watcher.models import ArticleText
+from watcher.pipeline import baseline_state
 from watcher.store import db, repo
 from watcher.store.db import transaction
-from watcher.tracking.decide import apply_analysis
 from watcher.tracking.state import StoryState
 
 logger = logging.getLogger(__name__)
@@ -125,9 +125,7 @@ class Daemon:
                 continue
             if article is None:
                 continue
-            state = StoryState()
-            analysis = await asyncio.to_thread(engine.analyze, article, None)
-            apply_analysis(state, analysis, baseline=True)
+            state = await asyncio.to_thread(baseline_state, engine, article)
 
             def save(story_id: int = story.id, a: ArticleText = article,
                      st: StoryState = state) -> None:

@@ -1,4 +1,4 @@
-"""Frozen dataclasses that travel between the pipeline's stages (no ORM rows, no feedparser dicts)."""
+"""Frozen dataclasses that travel between the stages (no ORM rows, no feedparser dicts)."""
 
 from __future__ import annotations
 

@@ -42,15 +42,6 @@ class StoryPipeline:
         self.engine = engine if engine is not None else shared_engine()
         self.alert_new_claims = alert_new_claims
 
-    @classmethod
-    def in_memory(cls, name: str, keywords: Sequence[str],
-                  exclude: Sequence[str] = ()) -> StoryPipeline:
-        return cls(name, keywords, exclude)
-
-    def set_baseline(self, article: ArticleText) -> list[Change]:
-        analysis = self.engine.analyze(article, None)
-        return apply_analysis(self.state, analysis, baseline=True)
-
     def relevant(self, search_text: str) -> bool:
         return matches(self.keywords, search_text, self.exclude)
 
@@ -61,3 +52,10 @@ class StoryPipeline:
             return []
         analysis = self.engine.analyze(article, self.state)
         return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)
+
+
+def baseline_state(engine, article: ArticleText) -> StoryState:  # type: ignore[no-untyped-def]
+    """The state a story starts from: the claims and positions of its baseline article."""
+    state = StoryState()
+    apply_analysis(state, engine.analyze(article, None), baseline=True)
+    return state

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from watcher.errors import WatcherError
-from watcher.models import ArticleText
+from watcher.models import ArticleText, FeedEntry
+from watcher.tracking.match import matches
 
 
 class CaseError(WatcherError):
@@ -57,32 +59,60 @@ def load_case(path: Path) -> dict[str, Any]:
     return case
 
 
-def item_article(item: Mapping[str, Any]) -> ArticleText:
-    """The best text a feed item offers: its full text, else its summary."""
-    text = item.get("text") or item.get("summary") or ""
-    return ArticleText(title=item.get("title") or "", text=text, link=item.get("link") or "",
-                       published=_parse_time(item.get("published")))
-
-
-def item_search_text(item: Mapping[str, Any]) -> str:
-    return " ".join(str(item.get(k) or "") for k in ("title", "summary", "text"))
+def _entry(item: Mapping[str, Any]) -> FeedEntry:
+    """A case item as the feed parser would hand it over."""
+    return FeedEntry(guid=str(item["id"]), link=str(item.get("link") or f"case:{item['id']}"),
+                     title=str(item.get("title") or ""), summary=str(item.get("summary") or ""),
+                     content=str(item.get("text") or ""),
+                     published=_parse_time(item.get("published")))
 
 
 def replay(case: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Yield one alert dict per alert, in item order, through the daemon's story pipeline."""
-    from watcher.pipeline import StoryPipeline  # heavy: loads the language model
+    """Yield one alert dict per alert, in item order.
 
+    The case runs through the daemon's own code: a migrated SQLite store, the story's baseline
+    stored as the daemon stores it, each item stored as a feed item and analysed by
+    :func:`watcher.worker.analyse_story_item`, which reloads the story state from the store.
+    """
+    from watcher.pipeline import baseline_state, shared_engine
+    from watcher.store import db, repo
+    from watcher.store.db import transaction
+    from watcher.worker import analyse_story_item
+
+    engine = shared_engine()
     base = case["baseline"]
-    pipeline = StoryPipeline.in_memory(
-        name=str(case.get("id", "case")),
-        keywords=list(case["watch"]["keywords"]),
-        exclude=list(case["watch"].get("exclude", [])),
-    )
-    pipeline.set_baseline(ArticleText(title=base.get("title") or "", text=base["text"],
-                                      link=base.get("link") or "",
-                                      published=_parse_time(base.get("published"))))
-    for item in case["items"]:
-        for change in pipeline.process(str(item["id"]), item_search_text(item), item_article(item)):
-            if change.alert:
-                yield {"item": item["id"], "claim": change.claim.text, "actor": change.actor.name,
-                       "from": change.old, "to": change.new, "evidence": change.evidence}
+    baseline = ArticleText(title=base.get("title") or "", text=base["text"],
+                           link=base.get("link") or "",
+                           published=_parse_time(base.get("published")))
+    with tempfile.TemporaryDirectory(prefix="watcher-replay-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'replay.db'}"
+        db.upgrade(url)
+        sa_engine = db.make_engine(url)
+        factory = db.session_factory(sa_engine)
+        now = baseline.published or datetime.now(UTC)
+        try:
+            with transaction(factory) as s:
+                story_id = repo.upsert_story(
+                    s, str(case.get("id", "case")), list(case["watch"]["keywords"]),
+                    list(case["watch"].get("exclude", [])), [], None, now)
+                feed_id = repo.upsert_feed(s, "replay:case", 60, now)
+                repo.set_baseline(s, story_id, baseline.title, baseline.text, baseline.link,
+                                  baseline_state(engine, baseline), now)
+            with factory() as s:
+                story = repo.get_story(s, story_id)
+            for item in case["items"]:
+                when = _parse_time(item.get("published")) or now
+                with transaction(factory) as s:
+                    rows = repo.store_entries(s, feed_id, [_entry(item)], when)
+                for row in rows:
+                    if not matches(story.keywords, " ".join((row.title, row.summary,
+                                                               row.content)), story.exclude):
+                        continue
+                    for ch in analyse_story_item(factory, engine, story, row,
+                                                 [repo.CONSOLE_CHAT], lambda w=when: w):
+                        if ch.alert:
+                            yield {"item": item["id"], "claim": ch.claim.text,
+                                   "actor": ch.actor.name, "from": ch.old, "to": ch.new,
+                                   "evidence": ch.evidence}
+        finally:
+            sa_engine.dispose()

@@ -12,14 +12,13 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.errors import FetchError, ParseError
-from watcher.models import ArticleText
+from watcher.models import ArticleText, Change
 from watcher.pipeline import StoryPipeline
 from watcher.store import repo
 from watcher.store.db import transaction
@@ -198,25 +197,34 @@ class Worker:
                                  now, item_id=item.id)
 
     def _analyse(self, story: repo.StoryRow, item: repo.ItemRow) -> None:
-        """Analyse one item for one story and store the changes with their alerts (one txn)."""
-        with self.factory() as s:
-            if repo.item_seen_by_story(s, story.id, item.id, item.content_hash):
-                return
-            state = repo.load_state(s, story.id)
-        pipeline = StoryPipeline(story.name, story.keywords, story.exclude, state=state,
-                                 engine=self.engine, alert_new_claims=story.alert_new_claims)
-        article = ArticleText(title=item.title, text=item.content or item.summary,
-                              link=item.link, published=item.published_at)
-        changes = pipeline.process(str(item.id), " ".join((item.title, item.summary,
-                                                           item.content)), article)
-        now = self.clock()
-        with transaction(self.factory) as s:
-            queued = repo.save_changes(s, story, changes, pipeline.state, item_id=item.id,
-                                       link=item.link, title=item.title, now=now,
-                                       destinations=self.destinations_for(story.chats))
-            repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
+        changes = analyse_story_item(self.factory, self.engine, story, item,
+                                     self.destinations_for(story.chats), self.clock)
         if changes:
-            logger.info("story=%s item_id=%s: %d change(s), %d alert(s) queued", story.name,
-                        item.id, len(changes), queued)
-            for ch in changes:
-                logger.debug("change %s", asdict(ch))
+            logger.info("story=%s item_id=%s: %d change(s), %d alert(s)", story.name, item.id,
+                        len(changes), sum(c.alert for c in changes))
+
+
+def analyse_story_item(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
+                       item: repo.ItemRow, destinations: Sequence[int],
+                       clock: Clock = utcnow) -> list[Change]:
+    """Analyse one item for one story; store the changes and their alerts in one transaction.
+
+    The daemon and `watcher replay` both run this. An item already analysed with the same
+    content is skipped (an edited item is analysed again, once per real change).
+    """
+    with factory() as s:
+        if repo.item_seen_by_story(s, story.id, item.id, item.content_hash):
+            return []
+        state = repo.load_state(s, story.id)
+    pipeline = StoryPipeline(story.name, story.keywords, story.exclude, state=state,
+                             engine=engine, alert_new_claims=story.alert_new_claims)
+    article = ArticleText(title=item.title, text=item.content or item.summary,
+                          link=item.link, published=item.published_at)
+    changes = pipeline.process(str(item.id), " ".join((item.title, item.summary, item.content)),
+                               article)
+    now = clock()
+    with transaction(factory) as s:
+        repo.save_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
+                          title=item.title, now=now, destinations=destinations)
+        repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
+    return changes

@@ -1,4 +1,4 @@
-"""Bad input does not stop the daemon: bad config, unreachable and malformed feeds, Telegram errors."""
+"""Bad input does not stop the daemon: bad config, bad feeds, Telegram errors."""
 
 from __future__ import annotations
 

@@ -31,6 +31,20 @@ def test_pronoun_after_named_person(engine) -> None:
     assert status_of(statuses(engine, text), "Ivo Brandl") == "denied"
 
 
+@pytest.mark.parametrize(("text", "actor"), [
+    # a state's ministries speak for the state
+    ("Serland's government denied that Marlowe Airways was in talks to buy Pinecrest Air. "
+     "Serland's Transport Ministry later confirmed the talks between Marlowe Airways and "
+     "Pinecrest Air.", "Serland"),
+])
+def test_actor_identity(engine, text: str, actor: str) -> None:
+    from tests.nlp.helpers import status_of, statuses
+
+    result = statuses(engine, text)
+    assert status_of(result, actor) is not None
+    assert len({name for name in result if actor.casefold() in name.casefold()}) == 1
+
+
 def test_kim_jong_gyu_is_not_kim_jong_un(engine) -> None:
     from watcher.models import ArticleText
     from watcher.tracking.decide import apply_analysis

@@ -25,6 +25,20 @@ from tests.nlp.helpers import status_of, statuses
      "Transport Ministry", "asserted"),
     ("Marlowe Airways is in talks to buy Pinecrest Air, according to the Daily Courier.",
      "Daily Courier", "asserted"),
+    # a cue inside a partial quotation belongs to the speaker outside it
+    ('The filings "confirm that Marlowe Airways is in talks to buy Pinecrest Air", the '
+     'Transport Ministry said.', "Transport Ministry", "confirmed"),
+    # "X reported that ..., citing ...": the participle does not swallow the report
+    ("The Daily Courier reported that Marlowe Airways was in talks to buy Pinecrest Air, "
+     "citing two bankers.", "Daily Courier", "asserted"),
+    # a spokesperson without a name speaks for the organisation in view
+    ("Pinecrest Air was asked about the report. \"We are not in talks with Marlowe Airways,\" "
+     "a spokeswoman said.", "Pinecrest", "denied"),
+    # "the company said" is the company last heard speaking
+    ("Pinecrest Air denied the report on Monday. The company said it was not in talks with "
+     "Marlowe Airways.", "Pinecrest", "denied"),
+    # a definite event noun under a decisive cue refers back to the claim
+    ("Pinecrest Air confirmed the negotiations on Tuesday.", "Pinecrest", "confirmed"),
 ])
 def test_speaker_and_status(engine, text: str, actor: str, expected: str) -> None:
     assert status_of(statuses(engine, text), actor) == expected
@@ -36,6 +50,14 @@ def test_speaker_and_status(engine, text: str, actor: str, expected: str) -> Non
 ])
 def test_statements_about_something_else_are_not_positions(engine, text: str) -> None:
     assert status_of(statuses(engine, text), "Pinecrest") is None
+
+
+@pytest.mark.parametrize("text", [
+    "A person close to the board denied that Marlowe Airways was in talks to buy Pinecrest Air.",
+    "A regional airline said Marlowe Airways was not in talks to buy Pinecrest Air.",
+])
+def test_anonymous_sources_are_not_actors(engine, text: str) -> None:
+    assert statuses(engine, text) == {}
 
 
 def test_spokesperson_speaks_for_the_company(engine) -> None:

@@ -33,6 +33,22 @@ def test_role_aware_matching(nlp, claim: str, other: str, matches: bool) -> None
     assert (key == c.key) is matches
 
 
+@pytest.mark.parametrize(("text", "pred"), [
+    ("We are not in talks with Pinecrest Air.", "talk"),
+    ("No vessel was detained by the coast guard.", "seize"),
+    ("The outbreak did not come from this hotel.", "link"),
+    ("The airline was the source of the leak.", "link"),
+    ("Dunmore relieved Callery of his duties.", "sack"),
+])
+def test_predicate_keys(nlp, text: str, pred: str) -> None:
+    assert pred in proposition(list(nlp(text))).preds
+
+
+@pytest.mark.parametrize("text", ["Nobody has told me anything.", "Nobody wants to own it."])
+def test_light_predicates_have_no_keys(nlp, text: str) -> None:
+    assert proposition(list(nlp(text))).preds == set()
+
+
 def test_claim_data_is_json_and_keys_are_stable(nlp) -> None:
     import json
 

@@ -33,6 +33,9 @@ def _cue(nlp, sentence: str, lemma: str) -> str | None:
     ("The newspaper retracted its report.", "retract", "retracted"),
     ("The newspaper walked back its report.", "walk", "retracted"),
     ("The company said the report was accurate.", "say", SAY),
+    ("The company no longer says the report is accurate.", "say", "no_comment"),
+    ("The company stood by its report.", "stand", SAY),
+    ("The company stood at the back of the room.", "stand", None),
 ])
 def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
     assert _cue(nlp, sentence, lemma) == expected
@@ -47,6 +50,23 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
      "uncertain"),
     ("Pinecrest Air declined to comment on whether Marlowe Airways was in talks to buy it.",
      "no_comment"),
+    # a negation that does not restate the claim's predicate denies nothing
+    ('"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.', None),
+    ('"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air said.',
+     None),
+    ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", None),
+    # a negated restatement of the predicate, or a verdict of falsity, is a denial
+    ("Pinecrest Air said it was not in talks with Marlowe Airways.", "denied"),
+    ("Pinecrest Air said there was no truth to reports that Marlowe Airways was in talks to "
+     "buy it.", "denied"),
+    ("Pinecrest Air said the report of talks with Marlowe Airways was not true.", "denied"),
+    # saying nothing, or no longer saying, is declining to take a position
+    ("Pinecrest Air said it would say nothing further about talks with Marlowe Airways.",
+     "no_comment"),
+    ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
+    # a conditional asserts neither way
+    ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
+     "uncertain"),
     pytest.param("Pinecrest Air declined to comment on its new uniforms.", None,
                  marks=pytest.mark.xfail(
                      strict=True, reason="known weakness: a short definite NP reads as anaphoric")),
@@ -65,6 +85,20 @@ def test_past_position_is_a_recap(engine) -> None:
     analysis = engine.analyze(ArticleText("", text), state)
     mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
     assert mine and all(p.retrospective for p in mine)
+
+
+@pytest.mark.parametrize(("text", "retro"), [
+    ("Hours earlier, Pinecrest Air confirmed the talks with Marlowe Airways.", False),
+    ("Pinecrest Air had earlier confirmed the talks with Marlowe Airways.", True),
+    ("Pinecrest Air confirmed last week that it was in talks with Marlowe Airways.", True),
+])
+def test_recap_or_news(engine, text: str, retro: bool) -> None:
+    from tests.nlp.helpers import story
+    from watcher.models import ArticleText
+
+    analysis = engine.analyze(ArticleText("", text), story(engine))
+    mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
+    assert mine and all(p.retrospective is retro for p in mine)
 
 
 def test_reported_denial_belongs_to_the_denier(engine) -> None:

@@ -6,6 +6,7 @@ As root the server runs as the ``postgres`` system user (initdb refuses root). E
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -31,7 +32,8 @@ class PostgresCluster:
     def __init__(self) -> None:
         initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
         if not initdb or not pg_ctl:
-            raise RuntimeError("PostgreSQL server binaries not found (run scripts/ensure-postgres.sh)")
+            raise RuntimeError("PostgreSQL server binaries not found "
+                               "(run scripts/ensure-postgres.sh)")
         self.initdb, self.pg_ctl = initdb, pg_ctl
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="watcher-pg-"))
@@ -76,8 +78,6 @@ class PostgresCluster:
                   str(self.root / "server.log"), "-w", "-t", "60", "start")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)

@@ -40,6 +40,7 @@ class Mention:
     separate: bool = False  # owner, lawyer, former official...: an actor of their own
     pronoun: str | None = None
     kind: str = "other"
+    anonymous: bool = False  # "a person close to the board": an unnamed source, no actor
 
 
 def _core(head: Token) -> list[Token]:
@@ -96,7 +97,8 @@ def describe(head: Token) -> Mention:
         elif poss.pos_ == "NOUN":
             org_noun = poss.lemma_.lower()
     definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
-    if (head.ent_type_ == "PERSON" and not definite) or (head.pos_ == "PROPN" and role and head.ent_type_ != "ORG"):
+    if (head.ent_type_ == "PERSON" and not definite) or (
+            head.pos_ == "PROPN" and role and head.ent_type_ != "ORG"):
         if ent is not None and ent.label_ == "PERSON":
             tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
         else:
@@ -140,7 +142,7 @@ def describe(head: Token) -> Mention:
             mods = [c for c in head.children if c.dep_ in ("amod", "compound")]
             return Mention(text=f"{org}'s {_text([*mods, head])}", org=org, role=True, kind="org")
         if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
-            return Mention(text=_text(core))  # "an Ostrand fishing company": not a name
+            return Mention(text=_text(core), anonymous=True)  # "an Ostrand fishing company"
         names = [t for t in core if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")]
         det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
         if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
@@ -214,6 +216,8 @@ class Resolver:
         for actor in reversed(self.recent_orgs):
             if noun in actor.name.casefold():
                 return actor
+        if self.last_org is not None:
+            return self.last_org  # "the company said": the organisation last heard speaking
         return self.recent_orgs[-1] if self.recent_orgs else None
 
     def _named(self, name: str, kind: str) -> Actor:
@@ -224,6 +228,8 @@ class Resolver:
 
     def resolve(self, m: Mention) -> Actor | None:
         """The actor a mention stands for, remembered for later pronouns."""
+        if m.anonymous:
+            return None
         if m.pronoun:
             if m.pronoun in _PERSON_PRONOUNS:
                 return self.last_person
@@ -251,13 +257,18 @@ class Resolver:
                 return org
         if m.separate and not m.person:
             return None
+        in_view = self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
+        if m.role and not (m.person or m.org or m.org_noun) and in_view is not None:
+            return self._remember(in_view)  # "a spokesman said": the organisation in view
         if m.person:
             actor = self._named(m.person, "person")
             return self._remember(actor)
-        if m.org and m.role and m.text != m.org:  # a state's or company's organ
+        if m.org and m.role and m.text != m.org:  # a state's or company's organ or officer
             actor = self.find(m.text, False) or self.find(m.org, False)
             if actor is None:
-                actor = Actor(key=slug(m.org), name=m.text, kind=m.kind, aliases=(m.org,))
+                officer = bool(set(m.text.casefold().split()) & SPOKES_ROLES)
+                name = m.org if officer else m.text
+                actor = Actor(key=slug(m.org), name=name, kind=m.kind, aliases=(m.org,))
             return self._remember(actor)
         if m.org:
             return self._remember(self._named(m.org, m.kind if m.kind != "other" else "org"))

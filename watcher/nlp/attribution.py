@@ -20,6 +20,7 @@ QuoteKey = tuple[int, int, int]  # paragraph, start, end
 Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
 
 _FIRST_PERSON = frozenset({"i", "we", "our", "my", "us"})
+_CONTENT_PREPS = frozenset({"of", "about", "on", "that", "over", "into"})
 _ANAPHORS = frozenset({"it", "them", "that", "this", "these", "those", "they"})
 
 
@@ -37,6 +38,7 @@ class Event:
     in_quote: bool = False  # a first-person cue inside a quotation ("we retract it")
     retrospective: bool = False
     speaker_from: Event | None = None  # speaker inherited from a reporting event
+    weak: Token | None = None  # a short definite noun phrase that may refer back to a claim
 
 
 def in_quote(tok: Token, sent: Sentence) -> QuoteKey | None:
@@ -54,8 +56,9 @@ def clause_units(doc: Doc, allowed: set[int]) -> list[Clause]:
         t = doc[i]
         if t.is_punct or t.is_space:
             continue
-        if t.head.i == t.i or t.head.i not in allowed or t.dep_ in ("conj", "parataxis") and t.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children):
+        coordinated = t.dep_ in ("conj", "parataxis") and t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
+        if t.head.i == t.i or t.head.i not in allowed or coordinated:
             heads.append(t)
     head_ids = {h.i for h in heads}
     out: list[Clause] = []
@@ -107,7 +110,8 @@ def _np_content(np: Token, sent_ids: set[int]) -> tuple[list[Clause], bool]:
     doc = np.doc
     if np.pos_ == "PRON" or np.lower_ in _ANAPHORS:
         return [], True
-    inner = [c for c in np.children if c.dep_ in ("acl", "relcl", "ccomp", "prep", "appos")]
+    inner = [c for c in np.children if c.dep_ in ("acl", "relcl", "ccomp", "appos") or (
+        c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS)]
     if np.lemma_.lower() in REPORT_NOUNS:
         ids: set[int] = set()
         for c in inner:
@@ -141,6 +145,8 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
         q = in_quote(tok, sent)
         speaker = find_speaker(tok)
         ev = Event(index, tok, status, speaker, retrospective=is_retrospective(tok))
+        if q is not None and speaker is not None and in_quote(speaker, sent) != q:
+            q = None  # a partial quotation: 'The images "confirm that ..."', the agency said
         if q is not None:
             if speaker is None or not (speaker.lower_ in _FIRST_PERSON or any(
                     c.lower_ in _FIRST_PERSON for c in speaker.children)):
@@ -187,11 +193,17 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                     ev.clauses.extend(clause_units(doc, {t.i for t in np.subtree}))
                     continue
                 clauses, anaphoric = _np_content(np, all_ids)
+                if anaphoric and clauses and np.lemma_.lower() not in REPORT_NOUNS and (
+                        ev.status == SAY or any(t.pos_ == "PROPN" for t in np.subtree)):
+                    ev.weak = np  # "said the deployment ...": anaphoric only if it fits
+                # "would not comment on individual patients": a refusal about the topic
+                anaphoric = anaphoric and ev.weak is None or ev.status in (
+                    "no_comment", "uncertain")
                 ev.clauses.extend(clauses)
                 ev.anaphoric = ev.anaphoric or anaphoric
     if tok.dep_ == "relcl" and not ev.clauses:
         ev.anaphoric = True
-    if not ev.in_quote and sent.quotes and not ev.clauses and not ev.anaphoric or not ev.in_quote and sent.quotes and not ev.clauses:
+    if not ev.in_quote and sent.quotes and not ev.clauses:
         ev.quote = (sent.para, *sent.quotes[0])
     if not ev.clauses and ev.quote is None and ev.status != SAY:
         ev.anaphoric = True
@@ -206,10 +218,16 @@ def _resolve_embedding(events: list[Event]) -> None:
             continue
         inner_ids = set().union(*(ids for _, ids in outer.clauses)) if outer.clauses else set()
         for inner in events:
-            if inner is outer or inner.cue.i not in inner_ids:
+            if inner is outer or inner.cue.i not in inner_ids and not (
+                    inner.cue.head.i == outer.cue.i and inner.cue.dep_ in ("ccomp", "parataxis")):
+                continue
+            sp = inner.speaker
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.cue.children)
+            if inner.status == SAY and (sp is None or sp.i not in inner_ids or not own_subject):
+                inner.speaker = outer.speaker  # "reported that ..., citing ...": one speaker
+                inner.speaker_from = outer
                 continue
             drop.add(id(outer))
-            sp = inner.speaker
             named = sp is not None and any(t.pos_ == "PROPN" for t in sp.subtree)
             if not named:
                 inner.speaker = outer.speaker

@@ -28,6 +28,7 @@ _LIGHT = frozenset({
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "still", "now", "yet",
     "know", "think", "see", "look", "seem", "want", "use", "need", "come", "will", "can",
 })
+_FROM_VERBS = frozenset({"come", "stem", "spread", "originate"})
 _DEMONYM_SUFFIXES = ("ians", "ian", "ans", "ese", "ish", "an", "ia", "a", "n", "e", "s")
 MIN_SCORE = 2.0
 
@@ -38,6 +39,8 @@ def term_key(tok: Token) -> str | None:
     if pos not in _CONTENT_POS and tok.ent_type_ not in ("NORP", "GPE"):
         return None
     lemma = tok.lemma_.lower().strip(".'’")
+    if lemma in _FROM_VERBS and any(c.dep_ == "prep" and c.lower_ == "from" for c in tok.children):
+        return "link"  # "did not come from the hotel" = "is not linked to the hotel"
     if not lemma or not re.search(r"[a-z0-9]", lemma) or lemma in _LIGHT or tok.is_stop:
         return None
     if pos == "PROPN" or tok.ent_type_ in ("NORP", "GPE") or tok.text[:1].isupper() and tok.i:
@@ -89,10 +92,11 @@ class Proposition:
     text: str = ""
     ids: frozenset[int] = frozenset()
     head: str | None = None  # the key of the main subject's head noun ("worker", "mink")
+    preds: set[str] = field(default_factory=set)  # the predicate's keys ("seize", "talk")
 
     def as_data(self) -> dict[str, Any]:
         return {"terms": dict(sorted(self.terms.items())), "subject": sorted(self.subj),
-                "object": sorted(self.obj)}
+                "object": sorted(self.obj), "preds": sorted(self.preds)}
 
 
 def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposition:
@@ -102,8 +106,8 @@ def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposi
     prop = Proposition(ids=frozenset(ids))
     for tok in tokens:
         key = term_key(tok)
-        if key is None or key in skip:
-            continue
+        if key is None or key in skip and (tok.pos_ == "PROPN" or tok.ent_type_):
+            continue  # the speaker's own name is not content; "this hotel" is
         prop.terms[key] = max(prop.terms.get(key, 0.0), _weight(tok))
         if tok.pos_ == "PROPN" or tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
             role = _role(tok, ids)
@@ -112,9 +116,38 @@ def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposi
             elif role == "obj":
                 prop.obj.add(key)
     prop.head = _subject_head(tokens, ids)
+    prop.preds = predicate_keys(tokens, ids) - skip
     ordered = sorted(tokens, key=lambda t: t.i)
     prop.text = "".join(t.text_with_ws for t in ordered).strip(" ,;:\u201c\u201d\"'")
     return prop
+
+
+_PRED_DEPS = frozenset({"attr", "acomp", "oprd", "dobj", "prep", "pobj", "xcomp", "ccomp",
+                        "advcl", "conj", "neg", "aux", "auxpass", "prt"})
+
+
+def predicate_keys(tokens: Sequence[Token], ids: set[int]) -> set[str]:
+    """Keys of a clause's predicate: its head verb, or for a copula or light verb the
+    predicate noun or adjective and the objects of its prepositions ("are in talks" -> talk,
+    "was the source of" -> link). For a noun phrase, its head noun."""
+    roots = [t for t in tokens if t.head.i == t.i or t.head.i not in ids]
+    out: set[str] = set()
+    for root in roots[:2]:
+        stack, seen = [root], 0
+        while stack and seen < 12:
+            cur = stack.pop()
+            seen += 1
+            key = term_key(cur)
+            if key is not None and cur.pos_ in ("VERB", "NOUN", "ADJ", "ADV", "ADP") and (
+                    cur.ent_type_ == "" and cur.pos_ != "PROPN"):
+                out.add(key)
+                if cur.pos_ in ("VERB", "NOUN") and cur.i != root.i:
+                    continue
+            for c in cur.children:
+                if c.i in ids and c.dep_ in _PRED_DEPS and (
+                        cur.i == root.i or cur.pos_ in ("ADP", "AUX") or term_key(cur) is None):
+                    stack.append(c)
+    return out
 
 
 def _depth(tok: Token, ids: set[int]) -> int:
@@ -160,6 +193,11 @@ def score(prop: Proposition, data: Mapping[str, Any]) -> float:
     return sum(min(prop.terms[k], terms[k]) for k in shared) + bonus
 
 
+def restates(prop: Proposition, data: Mapping[str, Any]) -> bool:
+    """Whether a proposition restates the claim's own predicate (not only its arguments)."""
+    return bool(prop.preds & set(data.get("preds", ())))
+
+
 def best_claim(prop: Proposition, claims: Mapping[str, Claim], min_score: float = MIN_SCORE,
                strict: bool = False) -> tuple[str | None, float]:
     """The best-matching claim key (or None) and its score; ``strict`` also wants the
@@ -182,6 +220,7 @@ def merge_data(data: Mapping[str, Any], prop: Proposition) -> dict[str, Any]:
     for k, w in prop.terms.items():
         terms[k] = max(terms.get(k, 0.0), w)
     return {**data, "terms": terms,
+            "preds": sorted(set(data.get("preds", ())) | prop.preds),
             "subject": sorted(set(data.get("subject", ())) | prop.subj),
             "object": sorted(set(data.get("object", ())) | prop.obj)}
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
 from watcher.nlp.actors import Resolver, describe
@@ -24,9 +24,13 @@ from watcher.nlp.claims import (
     merge_data,
     new_claim,
     proposition,
+    restates,
+    score,
+    term_key,
 )
+from watcher.nlp.cues import CLAIM_VERBS
 from watcher.nlp.sentences import Sentence, split_article
-from watcher.nlp.stance import SAY, clause_polarity
+from watcher.nlp.stance import SAY, clause_polarity, judged_false
 from watcher.tracking.state import StoryState
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
@@ -65,6 +69,7 @@ class _Run:
         known = dict(state.actors) if state is not None else {}
         self.resolver = Resolver(known=known, extra_aliases=aliases)
         self.last_claim: str | None = None
+        self.title_key: str | None = None
         self.quote_clauses: dict[QuoteKey, list[Clause]] = {}
         self.quote_actor: dict[QuoteKey, Actor] = {}
         self.positions: list[Position] = []
@@ -80,12 +85,12 @@ class _Run:
                 self.quote_clauses.setdefault((sent.para, q0, q1), []).extend(
                     clause_units(doc, ids))
         actors = self._resolve(events)
+        if self.baseline:
+            self._seed_title(events)
         events = events + self._unattributed_quotes(events, actors)
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
-        if self.baseline:
-            self._seed_title()
         new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
         return Analysis(entities=self._entities(), claims=tuple(new_claims),
                         actors=tuple(self.speakers.values()), positions=tuple(self.positions))
@@ -102,7 +107,10 @@ class _Run:
             for ev in by_sent.get(n, []):
                 if ev.in_quote or ev.speaker is None:
                     continue
-                mention = describe(ev.speaker)
+                mention = describe(_pronoun_antecedent(ev.speaker))
+                if mention.kind != "person" and mention.org and " " not in mention.org and \
+                        ev.speaker.ent_type_ != "GPE" and _says_of_self(ev):
+                    mention = replace(mention, person=mention.org, org=None, kind="person")
                 if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
                     name = mention.person or mention.org or mention.text
                     found = self.resolver.find(name, mention.kind == "person") if name else None
@@ -151,23 +159,25 @@ class _Run:
         if ev.quote is not None and not ev.in_quote:
             clauses += self.quote_clauses.get(ev.quote, [])
         scored: list[tuple[float, str | None, Proposition, Clause]] = []
+        if len(ev.clauses) > 1:  # "confirmed that it had received X and that they were in Y"
+            clauses.append((ev.clauses[0][0], frozenset().union(*(c[1] for c in ev.clauses))))
         for clause in clauses:
             prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
-            key, s = best_claim(prop, self.claims, strict=self.baseline)
-            scored.append((s, key, prop, clause))
+            scored.append((*self._match(prop, decisive=ev.status != SAY), prop, clause))
         if ev.in_quote and not any(k for _, k, _, _ in scored):
             for clause in self.quote_clauses.get(ev.quote, []) if ev.quote else []:
                 prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
-                key, s = best_claim(prop, self.claims)
-                scored.append((s, key, prop, clause))
+                scored.append((*self._match(prop), prop, clause))
         matched = [x for x in scored if x[1] is not None]
         evidence = self.sents[ev.sent].text
         if matched:
             s, key, prop, clause = max(matched, key=lambda x: x[0])
             assert key is not None
             polarity = clause_polarity(clause[0], set(clause[1]))
-            if ev.status == SAY and polarity == "denied" and s < 3.0:
-                return  # a negation that only brushes the claim is not a denial of it
+            if ev.status == SAY and polarity == "denied" and not judged_false(
+                    clause[0].doc[i] for i in clause[1]) and not restates(
+                    prop, self.claims[key].data):
+                return  # a negation that does not restate the claim's predicate denies nothing
             if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
                                         for _, _, _, c in scored):
                 polarity = "uncertain"  # a hedged statement takes no decisive position
@@ -175,32 +185,88 @@ class _Run:
             if status is None:
                 return
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"}:
-                self.claims[key] = replace(self.claims[key], data={
-                    **merge_data(self.claims[key].data, prop),
-                    "mentions": int(self.claims[key].data.get("mentions", 1)) + 1})
+                self._merge(key, prop)
             self._add(ev, actor, key, status, evidence)
             return
-        false_judged = ev.status == SAY and any(
-            clause_polarity(c[0], set(c[1])) == "denied" and not p.terms
-            or _judges_false(c) for _, _, p, c in scored)
+        if ev.weak is not None and not ev.anaphoric:
+            key = self._salient()
+            wkey = term_key(ev.weak)
+            data = self.claims[key].data if key is not None else {}
+            ev.anaphoric = wkey is not None and (
+                wkey in data.get("preds", ()) or wkey in data.get("terms", {}))
+        false_judged = ev.status == SAY and any(_judges_false(c) for _, _, _, c in scored)
         if ev.anaphoric or false_judged:
             key = self._salient()
+            if key is not None and (ev.status != SAY or false_judged):
+                self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
+            return
+        if ev.status == SAY and scored and all(
+                len(p.terms) <= 1 for _, _, p, _ in scored) and any(
+                clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored):
+            key = self._salient()  # "We don't know yet": about the story's open question
             if key is not None:
-                status = "denied" if ev.status == SAY else ev.status
-                self._add(ev, actor, key, status, evidence)
+                self._add(ev, actor, key, "uncertain", evidence)
             return
         if ev.status == SAY or ev.status in _CLAIM_STATUSES:
-            for s, _, prop, clause in sorted(scored, key=lambda x: -len(x[2].terms)):
-                polarity = clause_polarity(clause[0], set(clause[1]))
-                status = self._status(ev, polarity)
-                if status not in _CLAIM_STATUSES or len(prop.terms) < 3:
-                    continue
-                if not self.baseline and status == "asserted":
-                    break
-                claim = new_claim(prop)
-                self.claims.setdefault(claim.key, claim)
-                self._add(ev, actor, claim.key, status, evidence)
+            self._new_claim(ev, actor, scored, evidence)
+
+    def _new_claim(self, ev: Event, actor: Actor | None,
+                   scored: list[tuple[float, str | None, Proposition, Clause]],
+                   evidence: str) -> None:
+        """Put a new claim on record: in the baseline only a positive statement on the
+        headline's topic or one introduced as a claim ("reported that"); later only a decisive
+        one."""
+        for _, _, prop, clause in sorted(scored, key=lambda x: -len(x[2].terms)):
+            polarity = clause_polarity(clause[0], set(clause[1]))
+            status = self._status(ev, polarity)
+            if status not in _CLAIM_STATUSES or len(prop.terms) < 3:
+                continue
+            if not self.baseline and status == "asserted":
                 break
+            if self.baseline and (polarity != "asserted" or not (
+                    ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
+                continue
+            claim = new_claim(prop)
+            self.claims.setdefault(claim.key, claim)
+            self._add(ev, actor, claim.key, status, evidence)
+            break
+
+    def _topical(self, prop: Proposition) -> bool:
+        """Shares a word other than a name with the headline's claim."""
+        if self.title_key is None:
+            return True
+        terms = self.claims[self.title_key].data.get("terms", {})
+        return any(k in terms and w <= 1.0 for k, w in prop.terms.items())
+
+    def _merge(self, key: str, prop: Proposition) -> None:
+        self.claims[key] = replace(self.claims[key], data={
+            **merge_data(self.claims[key].data, prop),
+            "mentions": int(self.claims[key].data.get("mentions", 1)) + 1})
+
+    def _match(self, prop: Proposition, decisive: bool = False) -> tuple[float, str | None]:
+        """The best claim for a proposition: a tracked claim when one fits, else any. Under a
+        cue verb ("denied that its product was over the limit") restating the claim's own
+        predicate is enough."""
+        s, key = self._match_terms(prop)
+        if key is None and decisive:
+            fits = [(score(prop, c.data), k) for k, c in self.claims.items()
+                    if restates(prop, c.data)]
+            fits = [f for f in fits if f[0] >= 1.0]
+            if fits:
+                return max(fits)
+        return s, key
+
+    def _match_terms(self, prop: Proposition) -> tuple[float, str | None]:
+        if not self.baseline:
+            tracked = {k: c for k, c in self.claims.items() if k in self.tracked}
+            key, s = best_claim(prop, tracked)
+            if key is not None:
+                return s, key
+        key, s = best_claim(prop, self.claims, strict=self.baseline)
+        if key is None and self.baseline and prop.head is not None and not any(
+                prop.head in c.data.get("terms", {}) for c in self.claims.values()):
+            key, s = best_claim(prop, self.claims)  # "his animals": a subject no claim names
+        return s, key
 
     @staticmethod
     def _status(ev: Event, polarity: str) -> str | None:
@@ -226,18 +292,24 @@ class _Run:
         pool = [k for k in self.claims if k in self.tracked] or list(self.claims)
         return max(pool, key=lambda k: int(self.claims[k].data.get("mentions", 1)))
 
-    def _seed_title(self) -> None:
-        """The headline states the main claim: its terms enrich the claim it matches."""
-        if not self.sents or not self.sents[0].is_title or not self.claims:
+    def _seed_title(self, events: list[Event]) -> None:
+        """The headline states the story's main claim: the content of its speech verb
+        ("Vet says X", "X, sources say"), or the whole headline."""
+        if not self.sents or not self.sents[0].is_title:
             return
         doc = self.docs[0]
-        prop = proposition(list(doc))
-        key, _ = best_claim(prop, self.claims, min_score=1.0)
-        if key is not None:
-            claim = self.claims[key]
-            self.claims[key] = replace(claim, data={
-                **merge_data(claim.data, prop),
-                "mentions": int(claim.data.get("mentions", 1)) + 1})
+        ids: set[int] = set()
+        for ev in events:
+            if ev.sent == 0:
+                for _, cids in ev.clauses:
+                    ids |= cids
+        toks = [doc[i] for i in sorted(ids)] if ids else list(doc)
+        prop = proposition(toks)
+        if len(prop.terms) < 2:
+            return
+        claim = new_claim(prop)
+        self.claims[claim.key] = replace(claim, data={**claim.data, "mentions": 2})
+        self.title_key = claim.key
 
     def _entities(self) -> tuple[Entity, ...]:
         seen: dict[tuple[str, str], Entity] = {}
@@ -246,6 +318,23 @@ class _Run:
                 if ent.label_ in _ENTITY_LABELS:
                     seen.setdefault((ent.text, ent.label_), Entity(ent.text, ent.label_))
         return tuple(seen.values())
+
+
+def _says_of_self(ev: Event) -> bool:
+    """ "Callery said that he had heard nothing": a one-word name whose own speech refers to
+    it as "he" or "she" is a person (the tagger often calls surnames organisations)."""
+    return any(t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")
+               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
+
+
+def _pronoun_antecedent(speaker: Token) -> Token:
+    """ "John Kirby, ..., he said": a personal pronoun takes the person named just before it
+    in its own sentence (the nearest antecedent) before any earlier one."""
+    if speaker.lower_ not in ("he", "she"):
+        return speaker
+    people = [e for e in speaker.doc.ents if e.label_ == "PERSON" and e.end <= speaker.i
+              and e.root.dep_ not in ("poss", "pobj", "dobj")]
+    return people[-1].root if people else speaker
 
 
 def _name_keys(actor: Actor | None) -> set[str]:

@@ -22,16 +22,20 @@ from watcher.nlp.cues import (
     KNOW_VERBS,
     NEGATIONS,
     NEGATIVE_SUBJECTS,
+    REAFFIRM_PHRASAL,
     REFUSE_VERBS,
     RETRACT_PHRASAL,
     RETRACT_VERBS,
     RETRO_ADVERBS,
     RULE_OUT_PARTICLE,
     SAY_VERBS,
+    TRUTH_WORDS,
     VERIFY_VERBS,
 )
 
 SAY = "say"  # pseudo-status: take the status from the content
+_SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
+_NOTHING = frozenset({"nothing", "little"})
 
 
 def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
@@ -73,6 +77,9 @@ def particle(tok: Token) -> str:
     for c in tok.children:
         if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("back", "out")):
             return c.lower_
+    for c in tok.children:
+        if c.dep_ == "prep" and REAFFIRM_PHRASAL.get(tok.lemma_.lower()) == c.lower_:
+            return c.lower_
     return ""
 
 
@@ -109,12 +116,19 @@ def cue_status(verb: Token) -> str | None:
         if negated:
             return "no_comment" if no_longer(verb) else None
         return "denied"
+    if lemma in COMMENT_VERBS and any(c.dep_ == "dobj" and c.lower_ in _NOTHING
+                                      for c in verb.children):
+        return "no_comment"  # "would say nothing further"
     if lemma in COMMENT_VERBS and negated:
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"
         return "no_comment"
+    if REAFFIRM_PHRASAL.get(lemma) == prt and prt:
+        return None if negated else SAY  # "stood by its statement that ..."
     if lemma in SAY_VERBS:
-        return None if negated else SAY
+        if negated:
+            return "no_comment" if no_longer(verb) else None  # "no longer says that ..."
+        return SAY
     return None
 
 
@@ -124,8 +138,9 @@ def is_retrospective(verb: Token) -> bool:
         for c in t.children:
             if c.dep_ == "aux" and c.lower_ == "had":
                 return True
-            if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS:
-                return True
+            if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS and not any(
+                    g.lemma_.lower() in _SHORT_SPANS for g in c.children):
+                return True  # "hours earlier" is the news itself, "earlier" a recap
             if c.dep_ == "advmod" and c.lower_ == "never" and any(
                     a.lemma_ == "have" and a.dep_ == "aux" for a in t.children):
                 return True
@@ -143,12 +158,18 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     for t in toks:
         if t.lemma_.lower() == "comment" and any(c.lower_ == "no" for c in t.children):
             return "no_comment"
+        if t.lemma_.lower() in COMMENT_VERBS and t.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lower_ in _NOTHING for c in t.children):
+            return "no_comment"  # "would say nothing further"
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                     for m in c.children) for c in head.children):
+        return "uncertain"  # a conditional asserts neither way
     for t in toks:
         lemma = t.lemma_.lower()
         if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
-                and is_negated(t):
-            if lemma in KNOW_VERBS - {"tell", "say"} or modals(t) & {"can", "ca", "could"}:
-                return "uncertain"
+                and is_negated(t) and (lemma in KNOW_VERBS - {"tell", "say"}
+                                       or modals(t) & {"can", "ca", "could"}):
+            return "uncertain"
         if t.tag_ == "MD" and t.lower_ in HEDGE_MODALS and t.head.i in tokens:
             return "uncertain"
         if lemma in HEDGE_WORDS:
@@ -160,12 +181,30 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
                 continue
             return "uncertain"
     negated = _negated_clause(head, tokens)
-    false_judgement = any(t.lemma_.lower() in FALSE_WORDS and t.pos_ != "VERB" for t in toks)
+    if any(t.lemma_.lower() in TRUTH_WORDS and _truth_denied(t) for t in toks):
+        return "denied"
+    false_judgement = judged_false(toks)
     if false_judgement:
         return "asserted" if negated else "denied"
     if negated:
         return "denied"
     return "asserted"
+
+
+def judged_false(toks: Iterable[Token]) -> bool:
+    """A verdict of falsity: "false", "a fabrication", "no truth to", "not true"."""
+    for t in toks:
+        lemma = t.lemma_.lower()
+        if lemma in FALSE_WORDS and t.pos_ != "VERB":
+            return True
+        if lemma in TRUTH_WORDS and _truth_denied(t):
+            return True
+    return False
+
+
+def _truth_denied(t: Token) -> bool:
+    return any(c.lower_ in NEGATIVE_SUBJECTS for c in t.children) or (
+        t.dep_ in ("attr", "acomp") and is_negated(t.head))
 
 
 def _negated_clause(head: Token, tokens: set[int]) -> bool:

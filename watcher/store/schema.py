@@ -1,4 +1,4 @@
-"""The SQLAlchemy 2 schema: feeds, items, stories, claims, actors, positions and the alert outbox."""
+"""The SQLAlchemy 2 schema: feeds, items, stories, claims, actors, positions, outbox."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    TypeDecorator,
     BigInteger,
     Boolean,
     DateTime,
@@ -16,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "entities, claims and each actor's position.")
     p.add_argument("source", help="a text/HTML file or an http(s) URL")
     p.set_defaults(func=cmd_analyze)
+
+    from watcher.stance_cli import add_parser as add_stance
+
+    add_stance(sub)
     return parser
 
 

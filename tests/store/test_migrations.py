@@ -57,3 +57,54 @@ def test_run_refuses_unmigrated_database(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "watcher db upgrade" in run.stderr
+
+
+def test_upgrade_from_0001_keeps_child_rows(db_url: str) -> None:
+    """SQLite batch migrations copy tables; with foreign keys on they would cascade-delete."""
+    from sqlalchemy import text
+
+    db.upgrade(db_url, "0001")
+    engine = db.make_engine(db_url)
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO feeds (id, url, title, interval_s, error_count, "
+                              "created_at) VALUES (1, 'https://e.org/f', '', 60, 0, :n)"),
+                         {"n": now})
+            conn.execute(text("INSERT INTO items (id, feed_id, guid, link, title, summary, "
+                              "content, content_hash, fetched_at) VALUES (1, 1, 'g', "
+                              "'https://e.org/1', 't', 's', '', 'h', :n)"), {"n": now})
+            conn.execute(text("INSERT INTO stories (id, name, keywords, exclude, chats, "
+                              "alert_new_claims, created_at) VALUES (1, 's', '[]', '[]', '[]', "
+                              "false, :n)"), {"n": now})
+            conn.execute(text("INSERT INTO story_items (story_id, item_id, content_hash, "
+                              "analysed_at) VALUES (1, 1, 'h', :n)"), {"n": now})
+            conn.execute(text("INSERT INTO chats (chat_id, title, active, updated_at) "
+                              "VALUES (5, '', true, :n)"), {"n": now})
+        db.upgrade(db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM story_items")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM items")).scalar() == 1
+            assert conn.execute(text("SELECT kind FROM chats")).scalar() == "private"
+        db.downgrade(db_url, "0001")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM story_items")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_models_and_migrations_agree(db_url: str) -> None:
+    """The newest migration builds exactly the schema the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from watcher.store.schema import Base
+
+    db.upgrade(db_url)
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []

@@ -68,6 +68,8 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error_kind: Mapped[str | None] = mapped_column(String(32))
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -86,6 +88,11 @@ class Item(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
+    # A syndicated copy (same story from another outlet) points at the first copy seen.
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    signature: Mapped[str | None] = mapped_column(Text)  # near-duplicate signature (MinHash)
+    fulltext: Mapped[bool] = mapped_column(Boolean, default=False)  # page fetched for a teaser
 
 
 class Story(Base):
@@ -183,6 +190,8 @@ class Chat(Base):
     title: Mapped[str] = mapped_column(String(512), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="private")  # private|group|channel
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # quiet hours, tz, digest
     updated_at: Mapped[datetime]
 
 
@@ -204,5 +213,43 @@ class Alert(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_until: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Alerts with the same thread key (story + claim) in a chat reply to the first one sent.
+    thread_key: Mapped[str | None] = mapped_column(String(256), index=True)
+    message_thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class Mute(Base):
+    """A chat's "stop telling me this": a story, a claim or an actor."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "story_id", "target"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # story | claim | actor
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(512), default="")  # claim key / actor key
+    created_at: Mapped[datetime]
+
+
+class Feedback(Base):
+    """A user's verdict on an alert ("wrong alert"), shown in `watcher stats`."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"),
+                                          index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    verdict: Mapped[str] = mapped_column(String(16))  # wrong | right
+    created_at: Mapped[datetime]
+
+
+class Lease(Base):
+    """A named lease held by one instance until it expires (e.g. who polls Telegram)."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    until: Mapped[datetime]

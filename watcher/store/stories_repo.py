@@ -1,0 +1,172 @@
+"""Stories, their claims, actors and positions, and the items analysed for them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from watcher.models import Actor, AlertMessage, Change, Claim, Position
+from watcher.store import schema as t
+from watcher.store.outbox_repo import enqueue
+from watcher.tracking.state import StoryState
+
+
+# --------------------------------------------------------------------------- stories
+@dataclass(frozen=True)
+class StoryRow:
+    id: int
+    name: str
+    keywords: tuple[str, ...]
+    exclude: tuple[str, ...]
+    chats: tuple[int, ...]
+    baseline_url: str | None
+    baseline_title: str | None
+    baseline_text: str | None
+    baseline_set_at: datetime | None
+    alert_new_claims: bool
+
+
+def _story_row(st: t.Story) -> StoryRow:
+    return StoryRow(st.id, st.name, tuple(st.keywords), tuple(st.exclude),
+                    tuple(int(c) for c in st.chats), st.baseline_url, st.baseline_title,
+                    st.baseline_text, st.baseline_set_at, st.alert_new_claims)
+
+
+def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterable[str],
+                 chats: Iterable[int], baseline_url: str | None, now: datetime,
+                 alert_new_claims: bool = False) -> int:
+    st = s.scalar(select(t.Story).where(t.Story.name == name))
+    if st is None:
+        st = t.Story(name=name, created_at=now)
+        s.add(st)
+    st.keywords, st.exclude, st.chats = list(keywords), list(exclude), list(chats)
+    st.baseline_url, st.alert_new_claims = baseline_url, alert_new_claims
+    s.flush()
+    return st.id
+
+
+def list_stories(s: Session) -> list[StoryRow]:
+    return [_story_row(x) for x in s.scalars(select(t.Story).order_by(t.Story.id))]
+
+
+def get_story(s: Session, story_id: int) -> StoryRow:
+    return _story_row(s.get_one(t.Story, story_id))
+
+
+def set_baseline(s: Session, story_id: int, title: str, text: str, url: str | None,
+                 state: StoryState, now: datetime) -> None:
+    """Store the baseline article and the claims, actors and positions found in it."""
+    st = s.get_one(t.Story, story_id)
+    st.baseline_title, st.baseline_text, st.baseline_set_at = title, text, now
+    if url:
+        st.baseline_url = url
+    s.execute(delete(t.Position).where(t.Position.story_id == story_id))
+    s.execute(delete(t.Claim).where(t.Claim.story_id == story_id))
+    s.execute(delete(t.Actor).where(t.Actor.story_id == story_id))
+    save_state(s, story_id, state, now, item_id=None, link=url or "")
+
+
+def _claim_ids(s: Session, story_id: int) -> dict[str, int]:
+    rows = s.execute(select(t.Claim.key, t.Claim.id).where(t.Claim.story_id == story_id))
+    return {k: v for k, v in rows}
+
+
+def _actor_ids(s: Session, story_id: int) -> dict[str, int]:
+    rows = s.execute(select(t.Actor.key, t.Actor.id).where(t.Actor.story_id == story_id))
+    return {k: v for k, v in rows}
+
+
+def _ensure_claim(s: Session, story_id: int, claim: Claim, baseline: bool, now: datetime,
+                  ids: dict[str, int]) -> int:
+    if claim.key not in ids:
+        row = t.Claim(story_id=story_id, key=claim.key, text=claim.text, data=dict(claim.data),
+                      from_baseline=baseline, created_at=now)
+        s.add(row)
+        s.flush()
+        ids[claim.key] = row.id
+    return ids[claim.key]
+
+
+def _ensure_actor(s: Session, story_id: int, actor: Actor, ids: dict[str, int]) -> int:
+    if actor.key not in ids:
+        row = t.Actor(story_id=story_id, key=actor.key, name=actor.name, kind=actor.kind,
+                      aliases=list(actor.aliases))
+        s.add(row)
+        s.flush()
+        ids[actor.key] = row.id
+    return ids[actor.key]
+
+
+def save_state(s: Session, story_id: int, state: StoryState, now: datetime, *,
+               item_id: int | None, link: str) -> None:
+    """Write the claims and actors of ``state`` and positions not stored yet (baseline use)."""
+    cids, aids = _claim_ids(s, story_id), _actor_ids(s, story_id)
+    for claim in state.claims.values():
+        _ensure_claim(s, story_id, claim, claim.key in state.baseline_keys, now, cids)
+    for actor in state.actors.values():
+        _ensure_actor(s, story_id, actor, aids)
+    for (ckey, _akey), pos in state.positions.items():
+        s.add(t.Position(story_id=story_id, claim_id=cids[ckey],
+                         actor_id=_ensure_actor(s, story_id, pos.actor, aids),
+                         status=pos.status, previous=None, evidence=pos.evidence,
+                         item_id=item_id, link=link, alerted=False, created_at=now))
+
+
+def load_state(s: Session, story_id: int) -> StoryState:
+    """The story's claims, actors and each actor's newest position."""
+    state = StoryState()
+    claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id))}
+    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
+    for c in claims.values():
+        state.claims[c.key] = Claim(key=c.key, text=c.text, data=dict(c.data or {}))
+        if c.from_baseline:
+            state.baseline_keys.add(c.key)
+    for a in actors.values():
+        state.actors[a.key] = Actor(key=a.key, name=a.name, kind=a.kind,
+                                    aliases=tuple(a.aliases or ()))
+    rows = s.scalars(select(t.Position).where(t.Position.story_id == story_id)
+                     .order_by(t.Position.id))
+    for p in rows:  # newest last wins
+        c, a = claims[p.claim_id], actors[p.actor_id]
+        state.positions[(c.key, a.key)] = Position(
+            claim_key=c.key, actor=state.actors[a.key], status=p.status,  # type: ignore[arg-type]
+            evidence=p.evidence)
+    return state
+
+
+def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: StoryState, *,
+                 item_id: int | None, link: str, title: str, now: datetime,
+                 destinations: Sequence[int]) -> int:
+    """Store the changes as positions and queue one outbox row per alert and destination.
+
+    Returns the number of outbox rows queued. Runs in the caller's transaction.
+    """
+    cids, aids = _claim_ids(s, story.id), _actor_ids(s, story.id)
+    for claim in state.claims.values():
+        _ensure_claim(s, story.id, claim, claim.key in state.baseline_keys, now, cids)
+    queued = 0
+    for ch in changes:
+        aid = _ensure_actor(s, story.id, ch.actor, aids)
+        s.add(t.Position(story_id=story.id, claim_id=cids[ch.claim.key], actor_id=aid,
+                         status=ch.new, previous=ch.old, evidence=ch.evidence, item_id=item_id,
+                         link=link, alerted=ch.alert, created_at=now))
+        if not ch.alert:
+            continue
+        msg = AlertMessage(story=story.name, claim=ch.claim.text, actor=ch.actor.name,
+                           old=ch.old, new=ch.new, evidence=ch.evidence, link=link, title=title)
+        base = f"claim:{story.id}:{ch.claim.key}:{ch.actor.key}:{ch.old}:{ch.new}:{item_id}"
+        for chat in destinations:
+            queued += enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", asdict(msg), now,
+                              story_id=story.id, item_id=item_id)
+    return queued
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+

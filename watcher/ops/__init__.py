@@ -1,0 +1,1 @@
+"""Operations: metrics, health endpoint, leases between instances, retention."""

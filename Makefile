@@ -27,6 +27,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/claims.py
+	@[ "$$WATCHER_TEST_SKIP_PG" = 1 ] || bash scripts/ensure-postgres.sh
+	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/ingest.py
 
 lint: install
 	$(BIN)/ruff check watcher tests bench migrations

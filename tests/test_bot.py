@@ -37,7 +37,11 @@ class MemoryBackend:
     def is_allowed(self, chat_id: int) -> bool:
         return chat_id in self.allowed
 
-    def add_watch(self, chat_id: int, name: str, keywords: list[str], exclude: list[str]) -> bool:
+    def touch_chat(self, chat_id: int, kind: str, title: str) -> bool:
+        return False
+
+    def add_watch(self, chat_id: int, name: str, keywords: list[str], exclude: list[str],
+                  thread_id: int | None = None) -> bool:
         watches = self.watches.setdefault(chat_id, [])
         if any(w[0] == name for w in watches):
             return False
@@ -148,7 +152,7 @@ def test_watch_list_unwatch(server: FakeTelegram) -> None:
             "   keywords: Kursk",
             "",
             "Stories:",
-            "• North Korean troops in Russia",
+            "1. North Korean troops in Russia",
         ]
 
         reply = await ask(server, ALLOWED, "/unwatch 1")

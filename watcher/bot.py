@@ -1,4 +1,8 @@
-"""Telegram chat commands (/start, /help, /watch, /unwatch, /list) on a PTB 22 Application.
+"""The Telegram chat bot on a PTB 22 Application: lifecycle, access, and the basic commands.
+
+/start, /help, /watch, /unwatch and /list live here; the story commands (/story, /claims,
+/timeline, /mute, /unmute, /digest, /settings) and the alert buttons in
+:mod:`watcher.bot_commands`; the texts and argument parsers in :mod:`watcher.bot_text`.
 
 The bot polls inside the daemon's running event loop (``initialize``/``start``/
 ``updater.start_polling`` and the reverse; never ``run_polling``, which owns the loop) and talks
@@ -14,9 +18,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import re
-from collections.abc import Callable, Coroutine
-from typing import Any, Protocol
+from collections.abc import Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -25,6 +28,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -39,6 +43,24 @@ from watcher.alerts.telegram import (
     opt_in_timedelta_periods,
     redact_token_in_logs,
 )
+from watcher.bot_commands import StoryCommands, command_args
+from watcher.bot_text import (
+    COMMANDS,
+    HELP_TEXT,
+    START_TEXT,
+    ClaimLine,
+    MuteArgs,
+    TimelineLine,
+    format_watch,
+    parse_watch_args,
+    watch_name,
+)
+
+if TYPE_CHECKING:
+    from watcher.bot_backend import AlertRef, StoryReport
+    from watcher.bot_story import StoryStarter
+    from watcher.models import ArticleText
+    from watcher.tracking.state import StoryState
 
 __all__ = ["COMMANDS", "BotBackend", "ChatBot", "parse_watch_args", "start_bot", "stop_bot"]
 
@@ -46,14 +68,23 @@ logger = logging.getLogger(__name__)
 
 
 class BotBackend(Protocol):
-    """What the chat commands need from storage. Synchronous: the bot calls it in a thread."""
+    """What the chat commands need from storage. Synchronous: the bot calls it in a thread.
+
+    :class:`watcher.bot_backend.StoreBotBackend` implements it on the database.
+    """
 
     def is_allowed(self, chat_id: int) -> bool:
         """Whether the chat is configured (may use the bot even when strangers may not)."""
         ...
 
-    def add_watch(self, chat_id: int, name: str, keywords: list[str], exclude: list[str]) -> bool:
-        """Create the chat's watchlist ``name``; ``False`` if the chat already has one so named."""
+    def touch_chat(self, chat_id: int, kind: str, title: str) -> bool:
+        """Record the chat (kind, title); reactivate it; True if it had been inactive."""
+        ...
+
+    def add_watch(self, chat_id: int, name: str, keywords: list[str], exclude: list[str],
+                  thread_id: int | None = None) -> bool:
+        """Create the chat's watchlist ``name`` (alerting into forum topic ``thread_id``);
+        ``False`` if the chat already has one so named."""
         ...
 
     def remove_watch(self, chat_id: int, name_or_index: str) -> str | None:
@@ -68,98 +99,74 @@ class BotBackend(Protocol):
         """Names of the stories whose alerts go to this chat."""
         ...
 
+    def stories(self, chat_id: int) -> list[tuple[int, str]]:
+        """The chat's stories as (id, name), in /list order."""
+        ...
 
-#: (command, description) as registered with setMyCommands and shown by /help.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "What this bot does and how to begin"),
-    ("help", "List the commands"),
-    ("watch", 'Watch keywords: /watch nuclear "test site" -football'),
-    ("unwatch", "Stop a watchlist: /unwatch <name or number from /list>"),
-    ("list", "Show this chat's watchlists and stories"),
-)
+    def save_story(self, chat_id: int, url: str, article: ArticleText, state: StoryState,
+                   keywords: list[str], exclude: list[str],
+                   thread_id: int | None = None) -> StoryReport:
+        """Track the story of the article at ``url`` in this chat."""
+        ...
 
-START_TEXT = (
-    "I watch news feeds and tell you when someone's position on a tracked claim changes.\n"
-    "I can also alert you to every new item that matches a keyword watchlist.\n"
-    'Begin with /watch and some keywords, e.g. /watch "North Korea" troops; /help lists all.'
-)
+    def claims(self, story_id: int) -> list[ClaimLine]:
+        """The story's claims with each actor's current position."""
+        ...
 
-HELP_TEXT = "\n".join([
-    "/start - what this bot does and how to begin",
-    "/help - this list",
-    '/watch <keywords> - alert on items with any keyword; "quoted phrase", -word excludes',
-    "/unwatch <name or number> - stop a watchlist (numbers as /list shows them)",
-    "/list - this chat's watchlists and stories",
-])
+    def timeline(self, story_id: int) -> list[TimelineLine]:
+        """The story's positions in the order they were recorded."""
+        ...
+
+    def set_mute(self, chat_id: int, args: MuteArgs, on: bool) -> str:
+        """Mute or unmute; the answer for the user (ValueError: nothing so named)."""
+        ...
+
+    def mutes(self, chat_id: int) -> list[str]:
+        """The chat's mutes, readable."""
+        ...
+
+    def get_settings(self, chat_id: int) -> dict[str, Any]:
+        """The chat's settings (tz, quiet, digest...)."""
+        ...
+
+    def update_settings(self, chat_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Merge changes (None removes a key); the new settings."""
+        ...
+
+    def alert(self, chat_id: int, alert_id: int) -> AlertRef | None:
+        """An alert sent to this chat."""
+        ...
+
+    def mute_alert_claim(self, chat_id: int, alert_id: int) -> str | None:
+        """Mute the claim of an alert; the claim's text, or None if unknown here."""
+        ...
+
+    def add_feedback(self, chat_id: int, alert_id: int, user_id: int | None,
+                     verdict: str) -> bool | None:
+        """Store a verdict on an alert; None if unknown here, False if already given."""
+        ...
+
 
 REFUSED_TEXT = "Sorry, this bot only answers chats it is configured for."
 ADMINS_ONLY_TEXT = "Only the group's admins can change its watchlists."
 ERROR_TEXT = "Sorry, something went wrong. Please try again later."
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
-_DASHES = ("-", "−", "–", "—")  # phones turn "-" into dashes
-_TOKEN_RE = re.compile(r'(?P<neg>[-−–—]?)"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
-_EDGE_PUNCT = ",;"
-
-
-def parse_watch_args(text: str) -> tuple[list[str], list[str]]:
-    """Split /watch arguments into ``(keywords, exclude)``.
-
-    Words and ``"quoted phrases"`` are keywords; a leading ``-`` excludes (``-word``,
-    ``-"a phrase"``). Typographic quotes and dashes count as plain ones; an unclosed quote
-    runs to the end; duplicates (case-insensitively) are dropped; a lone ``-`` is ignored.
-    """
-    keywords: list[str] = []
-    exclude: list[str] = []
-    seen: set[tuple[bool, str]] = set()
-    for m in _TOKEN_RE.finditer(text.translate(_QUOTES)):
-        if m.group("phrase") is not None:
-            negative = bool(m.group("neg"))
-            term = " ".join(m.group("phrase").split())
-        else:
-            word = m.group("word")
-            negative = word.startswith(_DASHES) and len(word) > 1
-            term = word[1:] if negative else word
-            term = term.strip(_EDGE_PUNCT)
-            if term in _DASHES:
-                continue
-        if not term:
-            continue
-        key = (negative, term.casefold())
-        if key in seen:
-            continue
-        seen.add(key)
-        (exclude if negative else keywords).append(term)
-    return keywords, exclude
-
-
-def _watch_name(args: str) -> str:
-    return " ".join(args.translate(_QUOTES).split())
-
-
-def _format_watch(index: int, name: str, keywords: list[str], exclude: list[str]) -> str:
-    def show(term: str) -> str:
-        return f'"{term}"' if " " in term else term
-
-    line = f"{index}. {name}"
-    details = "keywords: " + ", ".join(show(k) for k in keywords)
-    if exclude:
-        details += "; excluding: " + ", ".join(show(x) for x in exclude)
-    return f"{line}\n   {details}"
-
-
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-class ChatBot:
-    """The command bot. Build it, ``await start()``, and ``await stop()`` on shutdown."""
+class ChatBot(StoryCommands):
+    """The command bot. Build it, ``await start()``, and ``await stop()`` on shutdown.
+
+    ``story_starter`` (fetcher and claim engine) enables /story; the bot closes it on stop.
+    """
 
     def __init__(self, token: str, backend: BotBackend, *,
                  api_base_url: str = "https://api.telegram.org/bot",
                  allow_unconfigured: bool = False, admins_only_in_groups: bool = True,
-                 poll_timeout: float = 10.0) -> None:
+                 poll_timeout: float = 10.0, story_starter: StoryStarter | None = None) -> None:
         opt_in_timedelta_periods()
         self._backend = backend
+        self._story_starter = story_starter
         self._allow_unconfigured = allow_unconfigured
         self._admins_only = admins_only_in_groups
         self._poll_timeout = poll_timeout
@@ -210,7 +217,7 @@ class ChatBot:
             assert app.updater is not None
             await app.updater.start_polling(
                 timeout=dt.timedelta(seconds=self._poll_timeout),
-                allowed_updates=[Update.MESSAGE],
+                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
                 error_callback=self._polling_error,
             )
         except BaseException:
@@ -224,7 +231,11 @@ class ChatBot:
         if not self._running:
             return
         self._running = False
-        await self._shutdown()
+        try:
+            await self._shutdown()
+        finally:
+            if self._story_starter is not None:
+                await self._story_starter.aclose()
 
     async def _shutdown(self) -> None:
         app = self.application
@@ -246,10 +257,15 @@ class ChatBot:
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
         commands: dict[str, Handler] = {
             "start": self._cmd_start, "help": self._cmd_help, "watch": self._cmd_watch,
-            "unwatch": self._cmd_unwatch, "list": self._cmd_list,
+            "unwatch": self._cmd_unwatch, "list": self._cmd_list, "story": self._cmd_story,
+            "claims": self._cmd_claims, "timeline": self._cmd_timeline, "mute": self._cmd_mute,
+            "unmute": self._cmd_unmute, "digest": self._cmd_digest,
+            "settings": self._cmd_settings,
         }
+        assert set(commands) == {c for c, _ in COMMANDS}
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CallbackQueryHandler(self._on_button))
         # Unknown commands get a hint in private chats only: in groups they may be another bot's.
         app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, self._unknown))
         app.add_error_handler(self._on_error)
@@ -260,6 +276,9 @@ class ChatBot:
         if chat is None:
             return
         if self._allow_unconfigured or await asyncio.to_thread(self._backend.is_allowed, chat.id):
+            title = chat.title or chat.username or chat.first_name or ""
+            if await asyncio.to_thread(self._backend.touch_chat, chat.id, chat.type, title):
+                logger.info("chat_id=%s is back: alerts to it resume", chat.id)
             return
         message = update.effective_message
         is_command = bool(message and message.text and message.text.startswith("/"))
@@ -281,7 +300,7 @@ class ChatBot:
         message, chat_id = update.effective_message, update.effective_chat
         if message is None or chat_id is None:
             return
-        args = _command_args(message)
+        args = command_args(message)
         keywords, exclude = parse_watch_args(args)
         if not keywords:
             await self._reply(message, 'Usage: /watch <keywords>, e.g. /watch nuclear '
@@ -290,9 +309,10 @@ class ChatBot:
         if not await self._may_change(update, context):
             await self._reply(message, ADMINS_ONLY_TEXT)
             return
-        name = _watch_name(args)
+        name = watch_name(args)
+        thread = message.message_thread_id if message.is_topic_message else None
         added = await asyncio.to_thread(
-            self._backend.add_watch, chat_id.id, name, keywords, exclude
+            self._backend.add_watch, chat_id.id, name, keywords, exclude, thread
         )
         if not added:
             await self._reply(message, f"This chat already has a watchlist “{name}”.")
@@ -306,7 +326,7 @@ class ChatBot:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        target = _watch_name(_command_args(message))
+        target = watch_name(command_args(message))
         if not target:
             await self._reply(message, "Usage: /unwatch <name or number from /list>.")
             return
@@ -328,13 +348,13 @@ class ChatBot:
         lines: list[str] = []
         if watches:
             lines.append("Watchlists:")
-            lines += [_format_watch(i, *w) for i, w in enumerate(watches, start=1)]
+            lines += [format_watch(i, *w) for i, w in enumerate(watches, start=1)]
         else:
             lines.append("No watchlists yet. Add one with /watch <keywords>.")
         if stories:
             lines.append("")
             lines.append("Stories:")
-            lines += [f"• {s}" for s in stories]
+            lines += [f"{n}. {s}" for n, s in enumerate(stories, start=1)]
         await self._reply(message, "\n".join(lines))
 
     async def _unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -342,11 +362,14 @@ class ChatBot:
             await self._reply(update.effective_message, "Unknown command. /help lists them.")
 
     async def _may_change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        """In groups, only admins (or the group itself, for anonymous admins) change watches."""
+        """In groups, only admins (or the group itself, for anonymous admins) change watches;
+        in channels, only admins press the buttons that change something."""
         chat, message = update.effective_chat, update.effective_message
-        if not self._admins_only or chat is None or chat.type not in (
-            ChatType.GROUP, ChatType.SUPERGROUP
-        ):
+        shared: tuple[str, ...] = (ChatType.GROUP, ChatType.SUPERGROUP)
+        if update.callback_query is not None:
+            shared = (*shared, ChatType.CHANNEL)
+            message = None  # the message under the button is the bot's own
+        if not self._admins_only or chat is None or chat.type not in shared:
             return True
         if message is not None and message.sender_chat is not None:
             return message.sender_chat.id == chat.id  # an anonymous admin posts as the group
@@ -383,22 +406,25 @@ class ChatBot:
 
 async def start_bot(token: str, api_base_url: str, backend: BotBackend, *,
                     allow_unconfigured: bool = False, admins_only_in_groups: bool = True,
-                    poll_timeout: float = 10.0) -> ChatBot:
-    """Build a :class:`ChatBot` and start it; raises NotifyError (a WatcherError) on failure."""
+                    poll_timeout: float = 10.0,
+                    story_starter: StoryStarter | None = None) -> ChatBot:
+    """Build a :class:`ChatBot` and start it; raises NotifyError (a WatcherError) on failure.
+
+    The bot owns ``story_starter`` from here on (closed on stop, or now if the start fails).
+    """
     bot = ChatBot(token, backend, api_base_url=api_base_url,
                   allow_unconfigured=allow_unconfigured,
-                  admins_only_in_groups=admins_only_in_groups, poll_timeout=poll_timeout)
-    await bot.start()
+                  admins_only_in_groups=admins_only_in_groups, poll_timeout=poll_timeout,
+                  story_starter=story_starter)
+    try:
+        await bot.start()
+    except BaseException:
+        if story_starter is not None:
+            await story_starter.aclose()
+        raise
     return bot
 
 
 async def stop_bot(bot: ChatBot) -> None:
     """Stop a bot returned by :func:`start_bot` (idempotent)."""
     await bot.stop()
-
-
-def _command_args(message: Message) -> str:
-    """The text after the command word (``/watch@bot a b`` -> ``a b``), line breaks kept."""
-    text = message.text or ""
-    parts = text.split(maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""

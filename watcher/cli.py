@@ -153,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     from watcher.stance_cli import add_parser as add_stance
 
     add_stance(sub)
+    from watcher.feeds_cli import add_parser as add_feeds
+
+    add_feeds(sub)
+    from watcher.stats_cli import add_parser as add_stats
+
+    add_stats(sub)
     return parser
 
 

@@ -31,12 +31,16 @@ class DaemonSettings(_Section):
     min_feed_interval: int = Field(60, ge=1)
     max_concurrent_fetches: int = Field(16, ge=1, le=1000)
     per_host_concurrency: int = Field(2, ge=1, le=100)
+    parse_workers: int = Field(2, ge=1, le=64)
+    fetch_full_text: bool = True
     user_agent: str = DEFAULT_USER_AGENT
     http_timeout: float = Field(20.0, gt=0, le=600)
     max_body_bytes: int = Field(10_000_000, ge=1024)
     allow_private_addresses: bool = False
     allowed_hosts: tuple[str, ...] = ()
     health_port: int | None = Field(None, ge=0, le=65535)
+    retention_days: float = Field(default=90.0, gt=0, le=36500)
+    telegram_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
 
     @field_validator("log_level")
     @classmethod

@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from watcher.config import Settings
 from watcher.errors import FetchError, ParseError, WatcherError
 from watcher.models import ArticleText
+from watcher.ops.systemd import sd_notify, watchdog_interval
 from watcher.pipeline import baseline_state
 from watcher.store import db, repo
 from watcher.store.db import transaction
@@ -24,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 DEMO_STORY = "Calder Bay tanker leak (demo)"
 STOP_GRACE_S = 7.0  # running jobs get this long to finish on SIGTERM (the daemon stops in < 10 s)
+RETENTION_INTERVAL_S = 86400.0  # retention runs at start and then daily
 
 
 def _now() -> datetime:
@@ -34,8 +38,11 @@ class Daemon:
     """Owns every long-lived part; :meth:`run` returns when asked to stop."""
 
     def __init__(self, settings: Settings, *, token: str | None, migrate: bool = False) -> None:
+        from watcher.ops.systemd import credential_token
+
         self.settings = settings
-        self.token = token
+        # The environment variable first, then a systemd credential (LoadCredential=).
+        self.token = token or credential_token()
         self.migrate = migrate
         self.owner = settings.daemon.instance_name or f"{socket.gethostname()}:{os.getpid()}"
         self.stop_event = asyncio.Event()
@@ -48,6 +55,8 @@ class Daemon:
         """Wrap a periodic job: none starts once stopping, and running ones are counted so that
         shutdown can let the transaction in hand finish."""
 
+        name = getattr(func, "__name__", "job")
+
         async def run() -> None:
             if self.stop_event.is_set():
                 return
@@ -58,6 +67,13 @@ class Daemon:
                 await func()
             except asyncio.CancelledError:
                 logger.info("a job was interrupted by shutdown")
+            except SQLAlchemyError as exc:
+                # A database restart or a lost connection: the pool's pre-ping reconnects on
+                # the next run; the work of this run is retried then (its leases expire).
+                logger.error("job %s: database unavailable (%s: %s); retrying on the next run",
+                             name, exc.__class__.__name__, str(exc).split("\n", 1)[0][:300])
+            except Exception:  # one failing run must never stop the job for good
+                logger.exception("job %s failed; retrying on the next run", name)
             finally:
                 self._running.discard(task)
 
@@ -76,11 +92,19 @@ class Daemon:
 
     # ------------------------------------------------------------------ set-up
     def _open_database(self) -> Any:
+        from watcher.store import ops_repo
+
         url = self.settings.database.url
         if self.migrate:
             db.upgrade(url)
         engine = db.make_engine(url)
         db.check_migrated(engine)
+        # Work this instance name left behind when it died is picked up at once.
+        with transaction(db.session_factory(engine)) as s:
+            feeds, alerts = ops_repo.release_instance_claims(s, self.owner)
+        if feeds or alerts:
+            logger.info("instance %s: freed %d feed lease(s) and %d outbox claim(s) left by "
+                        "its previous run", self.owner, feeds, alerts)
         return engine
 
     def _destinations(self, chats: Any) -> list[int]:
@@ -93,7 +117,10 @@ class Daemon:
     def _sync_config(self, factory: Any, demo_url: str | None) -> None:
         s_ = self.settings
         now = _now()
+        from watcher.store import ops_repo
+
         with transaction(factory) as s:
+            ops_repo.lock_config_sync(s)
             for f in s_.feeds:
                 repo.upsert_feed(s, f.url, f.interval, now)
             for st in s_.stories:
@@ -168,7 +195,7 @@ class Daemon:
         from watcher.alerts.console import ConsoleNotifier
         from watcher.feeds.fetch import Fetcher
         from watcher.outbox import OutboxSender
-        from watcher.scheduler import build_scheduler, start_now
+        from watcher.scheduler import build_scheduler, scheduler_running, start_now
         from watcher.store.db import session_factory
         from watcher.worker import Worker
 
@@ -195,6 +222,7 @@ class Daemon:
                           read_timeout=timeout, total_timeout=timeout,
                           max_bytes=cfg.daemon.max_body_bytes,
                           max_connections=cfg.daemon.max_concurrent_fetches,
+                          per_host=cfg.daemon.per_host_concurrency,
                           allow_private=cfg.daemon.allow_private_addresses,
                           allowed_hosts=allowed_hosts)
         logger.info("loading the language model")
@@ -204,21 +232,21 @@ class Daemon:
         worker = Worker(factory, fetcher, engine, owner=self.owner,
                         destinations_for=self._destinations,
                         min_interval=min(cfg.daemon.min_feed_interval, 10 if demo else 10**9),
-                        concurrency=cfg.daemon.max_concurrent_fetches)
+                        concurrency=cfg.daemon.max_concurrent_fetches,
+                        parse_workers=cfg.daemon.parse_workers,
+                        fulltext=cfg.daemon.fetch_full_text)
         console = ConsoleNotifier()
         telegram = None
-        bot = None
         if self.token:
             from watcher.alerts.telegram import TelegramNotifier
 
             telegram = TelegramNotifier(self.token, cfg.telegram.api_base_url)
             await telegram.start()
-            if cfg.telegram.poll_updates:
-                bot = await self._start_bot(factory)
         else:
-            logger.info("no Telegram token in $%s: alerts go to the console",
-                        cfg.telegram.token_env)
+            logger.info("no Telegram token in $%s or the %s credential: alerts go to the "
+                        "console", cfg.telegram.token_env, "telegram-token")
         sender = OutboxSender(factory, console=console, telegram=telegram, owner=self.owner)
+        keeper = self._bot_keeper(factory) if self.token and cfg.telegram.poll_updates else None
 
         async def baselines() -> None:
             await self._load_baselines(factory, engine, fetcher)
@@ -226,25 +254,54 @@ class Daemon:
         async def dispatch() -> None:
             await worker.dispatch()
 
-        scheduler = build_scheduler([
+        async def outbox() -> None:
+            await sender.flush()
+
+        async def retention() -> None:
+            from watcher.ops.retention import prune
+
+            await asyncio.to_thread(prune, factory, _now(), cfg.daemon.retention_days)
+
+        jobs: list[tuple[str, Callable[[], Awaitable[None]], float]] = [
             ("baselines", self._job(baselines), 60.0),
             ("dispatch", self._job(dispatch), cfg.daemon.dispatch_interval),
-            ("outbox", self._job(sender.flush), 1.0),
-        ])
-        await baselines()
+            ("outbox", self._job(outbox), 1.0),
+            ("retention", self._job(retention), RETENTION_INTERVAL_S),
+        ]
+        if keeper is not None:
+            async def telegram_lease() -> None:
+                await keeper.tick()
+
+            jobs.append(("telegram_lease", self._job(telegram_lease), keeper.renew_interval))
+        scheduler = build_scheduler(jobs)
+        health = None
+        if cfg.daemon.health_port is not None:
+            from watcher.ops.health import HealthServer
+
+            health = HealthServer(factory, lambda: scheduler_running(scheduler),
+                                  cfg.daemon.health_port)
+            await health.start()
+        await self._job(baselines)()
+        await self._job(self._recover(factory, worker))()
         start_now(scheduler)
+        sd_notify("READY=1")
+        watchdog = asyncio.create_task(self._watchdog())
         logger.info("Story Watcher running (instance %s); stop with Ctrl-C or SIGTERM",
                     self.owner)
         try:
             await self.stop_event.wait()
         finally:
             logger.info("stopping")
+            sd_notify("STOPPING=1")
             scheduler.pause()
             await self._wait_idle(STOP_GRACE_S)
             scheduler.shutdown(wait=False)
-            if bot is not None:
-                await self._stop_bot(bot)
-            await sender.flush()
+            watchdog.cancel()
+            if keeper is not None:
+                await keeper.release()
+            await self._job(outbox)()
+            if health is not None:
+                await health.stop()
             if telegram is not None:
                 await telegram.stop()
             await worker.close()
@@ -253,6 +310,45 @@ class Daemon:
                 demo.stop()
             logger.info("stopped")
         return 0
+
+    def _recover(self, factory: Any, worker: Any) -> Callable[[], Awaitable[None]]:
+        async def recovery() -> None:
+            from watcher.ops.recovery import recover_recent_items
+
+            await recover_recent_items(factory, worker, _now())
+
+        return recovery
+
+    async def _watchdog(self) -> None:
+        """WATCHDOG=1 at half of WatchdogSec= while the event loop turns (systemd restarts a
+        daemon whose loop is stuck)."""
+        interval = watchdog_interval()
+        if interval is None:
+            return
+        while True:
+            sd_notify("WATCHDOG=1")
+            await asyncio.sleep(interval)
+
+    def _bot_keeper(self, factory: Any) -> Any:
+        """Exactly one instance polls Telegram for chat commands: the holder of a lease."""
+        from watcher.ops.leases import TELEGRAM_UPDATES, LeaseKeeper
+
+        bot: list[Any] = []
+
+        async def start() -> None:
+            if bot:
+                return
+            started = await self._start_bot(factory)
+            if started is not None:
+                bot.append(started)
+
+        async def stop() -> None:
+            while bot:
+                await self._stop_bot(bot.pop())
+
+        return LeaseKeeper(factory, TELEGRAM_UPDATES, self.owner,
+                           ttl_s=self.settings.daemon.telegram_lease_seconds,
+                           on_acquired=start, on_lost=stop, on_renewed=start)
 
     async def _start_bot(self, factory: Any) -> Any:
         from watcher.bot import start_bot
@@ -264,9 +360,20 @@ class Daemon:
             cfg.demo.chats)
         backend = StoreBotBackend(factory, allowed_chats=allowed,
                                   allow_unknown=cfg.telegram.allow_unknown_chats)
+        from watcher.bot_story import StoryStarter  # /story: its own fetcher, the shared model
+        from watcher.feeds.fetch import Fetcher
+        from watcher.pipeline import shared_engine
+
+        pages = Fetcher(user_agent=cfg.daemon.user_agent, total_timeout=cfg.daemon.http_timeout,
+                        max_bytes=cfg.daemon.max_body_bytes,
+                        allow_private=cfg.daemon.allow_private_addresses,
+                        allowed_hosts=cfg.daemon.allowed_hosts)
+        starter = StoryStarter(pages.fetch_page, shared_engine, close=pages.aclose)
         try:
+            assert self.token is not None
             return await start_bot(self.token, cfg.telegram.api_base_url, backend,
-                                   allow_unconfigured=cfg.telegram.allow_unknown_chats)
+                                   allow_unconfigured=cfg.telegram.allow_unknown_chats,
+                                   story_starter=starter)
         except WatcherError as exc:
             logger.error("Telegram bot not started: %s (alerts are still sent)", exc)
             return None

@@ -5,7 +5,8 @@
     ├── FetchError       a feed or page could not be fetched (``transient`` says whether to retry)
     ├── ParseError       a body is not a usable feed or article
     ├── StoreError       the database is unusable (e.g. not migrated)
-    └── NotifyError      an alert could not be delivered (``permanent`` for blocked chats)
+    └── NotifyError      an alert could not be delivered (``permanent``: retrying cannot help;
+                         ``chat_gone``: the chat blocked or removed the bot, or does not exist)
 
 Library exceptions are classified into this tree only in the shell module that calls the
 library (httpx in feeds/fetch.py, telegram in alerts/telegram.py, ...).
@@ -42,10 +43,17 @@ class StoreError(WatcherError):
 
 
 class NotifyError(WatcherError):
-    """An alert could not be delivered. ``permanent`` when retrying cannot help."""
+    """An alert could not be delivered. ``permanent`` when retrying cannot help.
+
+    ``chat_gone`` (implies ``permanent``) says the chat itself is unreachable (the user blocked
+    the bot, it was removed from the group, the chat does not exist): the chat is marked
+    inactive and its alerts wait. A permanent error without it (a rejected message) fails only
+    that message.
+    """
 
     def __init__(self, message: str, *, permanent: bool = False,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, chat_gone: bool = False) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent or chat_gone
         self.retry_after = retry_after
+        self.chat_gone = chat_gone

@@ -1,13 +1,16 @@
 """One story's pipeline: match an item, analyse it against the story state, decide changes.
 
-The daemon and `watcher replay` run the same code: the daemon loads the state from the store
-and saves what :meth:`StoryPipeline.process` changed; replay keeps the state in memory.
+The daemon and `watcher replay` run the same code (watcher.worker.analyse_story_item): the
+state is loaded from the store, :meth:`StoryPipeline.process` changes it, and the changes are
+saved with their alerts.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from watcher.models import ArticleText, Change
 from watcher.tracking.decide import apply_analysis
@@ -16,17 +19,32 @@ from watcher.tracking.state import StoryState
 
 logger = logging.getLogger(__name__)
 
-_ENGINE = None
+_ENGINE: SerialEngine | None = None
+_ENGINE_LOCK = threading.Lock()
 
 
-def shared_engine():  # type: ignore[no-untyped-def]
+class SerialEngine:
+    """The claim engine behind a lock: the worker and the bot's /story may call it from
+    different threads, and one spaCy pipeline is not meant to run in two at once."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+
+    def analyze(self, article: ArticleText, state: StoryState | None) -> Any:
+        with self._lock:
+            return self._engine.analyze(article, state)
+
+
+def shared_engine() -> SerialEngine:
     """The process-wide claim engine (the language model is loaded once)."""
     global _ENGINE
-    if _ENGINE is None:
-        from watcher.nlp.engine import ClaimEngine
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            from watcher.nlp.engine import ClaimEngine
 
-        _ENGINE = ClaimEngine()
-    return _ENGINE
+            _ENGINE = SerialEngine(ClaimEngine())
+        return _ENGINE
 
 
 class StoryPipeline:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 
 
-def build_scheduler(jobs: list[tuple[str, Callable[[], Awaitable[object]], float]]
+def build_scheduler(jobs: Sequence[tuple[str, Callable[[], Awaitable[object]], float]]
                     ) -> AsyncIOScheduler:
     """One interval job per (name, coroutine function, seconds); never run twice at once.
 
@@ -28,3 +29,8 @@ def start_now(scheduler: AsyncIOScheduler) -> None:
     scheduler.start()
     for job in scheduler.get_jobs():
         job.modify(next_run_time=datetime.now(UTC))
+
+
+def scheduler_running(scheduler: AsyncIOScheduler) -> bool:
+    """True while the scheduler runs its jobs (False before start, when paused or shut down)."""
+    return bool(scheduler.state == STATE_RUNNING)

@@ -1,14 +1,36 @@
-"""Runs `watcher run` as a subprocess for end-to-end tests, with its log in a file."""
+"""Runs `watcher run` as a subprocess for end-to-end tests, with its log in a file.
+
+Also small helpers for the daemon's HTTP endpoints (:func:`http_get`, :func:`health_port`).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, str]:
+    """(status, body) of a GET; error statuses are returned, not raised."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - loopback
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def health_port(log: str) -> int | None:
+    """The port the daemon's health server logged (it may have picked a free one)."""
+    m = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", log)
+    return int(m.group(1)) if m else None
 
 
 class DaemonProcess:
@@ -20,6 +42,7 @@ class DaemonProcess:
         self.migrate = migrate
         self.proc: subprocess.Popen[bytes] | None = None
         self.returncode: int | None = None
+        self.stop_seconds: float | None = None  # SIGTERM to exit, measured by stop()
 
     def start(self) -> DaemonProcess:
         cmd = [sys.executable, "-m", "watcher.cli", "run", "--config", str(self.config)]
@@ -55,10 +78,12 @@ class DaemonProcess:
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM, then wait; kills it if it does not stop in time (and says so)."""
         assert self.proc is not None
+        started = time.monotonic()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
             self.returncode = self.proc.wait(timeout=timeout)
+            self.stop_seconds = time.monotonic() - started
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -68,6 +93,7 @@ class DaemonProcess:
         return self.returncode
 
     def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as when the machine or the OOM killer stops it."""
         assert self.proc is not None
         self.proc.kill()
         self.proc.wait()

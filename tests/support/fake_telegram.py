@@ -33,7 +33,15 @@ sendMessage validation, as Telegram does it:
     "Bad Request: message is too long" / "Bad Request: message text is empty".
 Accepted messages are appended to :attr:`FakeTelegram.sent` as :class:`SentMessage`
 (chat_id, text, parse_mode, reply_to_message_id, message_thread_id, message_id,
-link_preview_disabled, token) with message ids counted per chat.
+link_preview_disabled, token, reply_markup) with message ids counted per chat.
+
+Buttons: ``push_callback(chat_id, message_id, data)`` queues a ``callback_query`` update as if a
+user pressed an inline button under one of the bot's messages; ``answerCallbackQuery`` calls are
+kept in :attr:`FakeTelegram.callback_answers`.
+
+Transcript: :attr:`FakeTelegram.events` records, in order, what a user would see — their own
+messages, button presses, the bot's messages (as Telegram shows them, with buttons) and popups;
+:meth:`FakeTelegram.transcript` renders it as text.
 
 Faults and scenery:
   * ``fail_next(method, error_code, description, chat_id=None, retry_after=None, times=1)``
@@ -109,6 +117,13 @@ class SentMessage:
     message_id: int
     link_preview_disabled: bool
     token: str
+    reply_markup: dict[str, Any] | None = None
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """The inline buttons as (text, callback_data), row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard") or []
+        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
 
 
 @dataclass
@@ -348,6 +363,10 @@ class FakeTelegram:
         self.sent: list[SentMessage] = []
         self.rejected: list[tuple[str, dict[str, Any], str]] = []  # (method, params, description)
         self.commands: dict[str, list[dict[str, str]]] = {}  # scope type -> commands
+        self.callback_answers: list[dict[str, Any]] = []
+        self.events: list[tuple[str, int | str, str]] = []  # (who, chat_id, what they see)
+        self._next_callback_id = 1
+        self._callback_chats: dict[str, int | str] = {}
         self._cond = threading.Condition()
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -454,8 +473,55 @@ class FakeTelegram:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": _utf16_units(command.group(0))}
             ]
+        with self._cond:
+            self.events.append(("user", chat_id, text))
         self.push_update({"message": message})
         return message_id
+
+    def push_callback(self, chat_id: int, message_id: int, data: str, *,
+                      user_id: int | None = None, chat_type: str = "private") -> str:
+        """A user pressed the inline button with ``data`` under the bot's message
+        ``message_id`` in ``chat_id``; returns the callback query id."""
+        uid = user_id if user_id is not None else chat_id
+        with self._cond:
+            query_id = str(self._next_callback_id)
+            self._next_callback_id += 1
+            self._callback_chats[query_id] = chat_id
+            original = next((m for m in self.sent
+                             if m.chat_id == chat_id and m.message_id == message_id), None)
+            label = next((text for text, d in (original.buttons if original else [])
+                          if d == data), data)
+            self.events.append(("press", chat_id, label))
+        chat = {**self._chat(chat_id), "type": chat_type}
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()), "chat": chat,
+            "from": self.bot_user,
+            "text": parse_telegram_html(original.text) if original and original.parse_mode
+            else (original.text if original else ""),
+        }
+        if original is not None and original.message_thread_id is not None:
+            message["message_thread_id"] = original.message_thread_id
+            message["is_topic_message"] = True
+        query = {"id": query_id, "from": {"id": uid, "is_bot": False, "first_name": "Tester"},
+                 "chat_instance": f"ci{chat_id}", "data": data, "message": message}
+        self.push_update({"callback_query": query})
+        return query_id
+
+    def transcript(self, chat_id: int | str | None = None) -> str:
+        """The conversation as a user sees it, one block per message (for notes and reports)."""
+        with self._cond:
+            events = [e for e in self.events if chat_id is None or e[1] == chat_id]
+        blocks = []
+        for who, _chat, text in events:
+            if who == "user":
+                blocks.append(f"👤 {text}")
+            elif who == "press":
+                blocks.append(f"👤 [presses “{text}”]")
+            elif who == "popup":
+                blocks.append(f"   (popup) {text}")
+            else:
+                blocks.append("🤖 " + text.replace("\n", "\n   "))
+        return "\n\n".join(blocks) + "\n"
 
     def fail_next(self, method: str, error_code: int, description: str, *,
                   chat_id: int | str | None = None, retry_after: int | None = None,
@@ -667,6 +733,12 @@ class FakeTelegram:
 
     def _api_answercallbackquery(self, token: str, params: dict[str, Any]) -> Any:
         self._require(params, "callback_query_id")
+        with self._cond:
+            self.callback_answers.append(dict(params))
+            if params.get("text"):
+                chat = self._callback_chats.get(str(params["callback_query_id"]), "")
+                self.events.append(("popup", chat, str(params["text"])))
+            self._cond.notify_all()
         return True
 
     def _api_sendchataction(self, token: str, params: dict[str, Any]) -> Any:
@@ -703,15 +775,30 @@ class FakeTelegram:
             or (isinstance(preview, dict) and preview.get("is_disabled"))
         )
         thread_id = params.get("message_thread_id")
+        markup = params.get("reply_markup")
+        if markup is not None and not isinstance(markup, dict):
+            raise _ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(str(button.get("callback_data", "")).encode()) > 64:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         with self._cond:
             self._message_ids[chat_id] += 1
             message_id = self._message_ids[chat_id]
-            self.sent.append(SentMessage(
+            sent = SentMessage(
                 chat_id=chat_id, text=text, parse_mode=parse_mode,
                 reply_to_message_id=int(reply_to) if reply_to is not None else None,
                 message_thread_id=int(thread_id) if thread_id is not None else None,
                 message_id=message_id, link_preview_disabled=preview_disabled, token=token,
-            ))
+                reply_markup=markup,
+            )
+            self.sent.append(sent)
+            seen = shown.strip()
+            if reply_to is not None:
+                seen = f"(↩ reply to #{int(reply_to)}) " + seen
+            if sent.buttons:
+                seen += "\n" + "  ".join(f"[{label}]" for label, _ in sent.buttons)
+            self.events.append(("bot", chat_id, f"#{message_id} " + seen))
             self._cond.notify_all()
         result: dict[str, Any] = {
             "message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id),

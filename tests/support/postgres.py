@@ -72,10 +72,29 @@ class PostgresCluster:
 
     def restart(self) -> None:
         """Stop and start the server (for tests that survive a database restart)."""
+        self.stop_server()
+        self.start_server()
+
+    def stop_server(self) -> None:
+        """Stop the server (fast shutdown: sessions are cut) but keep its data."""
         self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def start_server(self) -> None:
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
         self._run(self.pg_ctl, "-D", str(self.data), "-o", opts, "-l",
                   str(self.root / "server.log"), "-w", "-t", "60", "start")
+
+    def terminate_connections(self, url: str) -> int:
+        """Cut every session to the database of ``url`` (a lost connection, as a failover or a
+        firewall timeout does); returns how many were cut."""
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            rows = conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                                (name,)).fetchall()
+        return len(rows)
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):

@@ -7,7 +7,7 @@ Same interface as :class:`watcher.alerts.telegram.TelegramNotifier` (``start``, 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from watcher.alerts.format import render_console
 from watcher.models import AlertMessage
@@ -34,8 +34,15 @@ class ConsoleNotifier:
         """Flush what was written."""
         self.stream.flush()
 
-    async def send(self, chat_id: int, text: str, *, reply_to: int | None = None) -> int:
+    def delay(self, chat_id: int) -> float:
+        """The console never makes anyone wait."""
+        return 0.0
+
+    async def send(self, chat_id: int, text: str, *, reply_to: int | None = None,
+                   **_telegram_only: Any) -> int:
         """Write ``text`` as given (e.g. a :func:`render_console` line); returns a message id.
+
+        Telegram-only options (``thread_id``, ``buttons``) are accepted and ignored.
 
         The text is not interpreted as HTML: console renderings may contain ``<`` and ``&``.
         Use :func:`watcher.alerts.format.html_to_text` first to print a Telegram rendering.

@@ -19,6 +19,8 @@ __all__ = [
     "html_to_text",
     "render_alert",
     "render_console",
+    "render_digest",
+    "render_evidence",
     "render_keyword_alert",
     "split_message",
     "status_label",
@@ -170,6 +172,31 @@ def render_keyword_alert(watchlist: str, title: str, summary: str, link: str) ->
     if text:
         lines.append(_esc(_truncate(text, _SUMMARY_MAX)))
     return "\n".join(lines)
+
+
+def render_digest(items: list[tuple[str, str, str]]) -> str:
+    """Keyword alerts batched into one message: ``(watchlist, title, link)`` per item.
+
+    May exceed one Telegram message; the notifier splits it at line breaks.
+    """
+    n = len(items)
+    lines = [f"<b>Digest: {n} new item{'s' if n != 1 else ''}</b>"]
+    for watchlist, title, link in items:
+        name = _esc(_truncate(_plain(watchlist), 60))
+        lines.append(f"• {_link_line(link, title) or _esc('(untitled)')} — <i>{name}</i>")
+    return "\n".join(lines)
+
+
+def render_evidence(msg: AlertMessage) -> str:
+    """The full evidence of an alert (the "Evidence" button), cut only at Telegram's limit."""
+    actor = _truncate(_plain(msg.actor), _ACTOR_MAX)
+    head = f"<b>Evidence: {_esc(actor)} → {status_label(msg.new)}</b>"
+    claim = f"Claim: {_esc(_truncate(_plain(msg.claim), _CLAIM_MAX))}"
+    link = _link_line(msg.link, msg.title)
+    room = TELEGRAM_LIMIT - sum(utf16_len(x) + 1 for x in (head, claim, link)) - 40
+    evidence = _truncate(_plain(msg.evidence) or "(no quote recorded)", max(0, room))
+    return "\n".join(x for x in (head, claim, f"<blockquote>{_esc(evidence)}</blockquote>", link)
+                     if x)
 
 
 def render_console(msg: AlertMessage) -> str:

@@ -8,12 +8,18 @@ case the CLI did not silence them.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
+from collections.abc import Sequence
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -28,9 +34,14 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from watcher.alerts.format import TELEGRAM_LIMIT, html_to_text, split_message, text_content
+from watcher.alerts.pacing import FloodLimits, Pacer
 from watcher.errors import NotifyError
 
+#: Inline buttons: rows of (label, callback data); callback data is at most 64 bytes.
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
 __all__ = [
+    "Buttons",
     "TelegramNotifier",
     "classify_telegram_error",
     "opt_in_timedelta_periods",
@@ -46,9 +57,6 @@ _TOKEN_LOGGERS = (
     "telegram", "telegram.Bot", "telegram.request.BaseRequest", "telegram.request.HTTPXRequest",
     "telegram.ext", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater",
 )
-# Telegram's flood limits: 30 messages/s overall, 20 messages/min in one group.
-_GLOBAL_INTERVAL = 1 / 30
-_GROUP_INTERVAL = 3.0
 
 
 def opt_in_timedelta_periods() -> None:
@@ -102,51 +110,31 @@ def redact_token_in_logs(token: str) -> None:
             log.addFilter(_REDACTOR)
 
 
-class _Pacer:
-    """Spaces sends to stay under Telegram's flood limits (reservations, no lock needed)."""
-
-    def __init__(self) -> None:
-        self._next: dict[int | str, float] = {}
-
-    async def wait(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if len(self._next) > 1000:
-            self._next = {k: t for k, t in self._next.items() if t > now}
-        at = self._reserve("*", now, _GLOBAL_INTERVAL)
-        if chat_id < 0:  # groups and channels
-            at = max(at, self._reserve(chat_id, now, _GROUP_INTERVAL))
-        if at > now:
-            await asyncio.sleep(at - now)
-
-    def _reserve(self, key: int | str, now: float, interval: float) -> float:
-        at = max(now, self._next.get(key, now))
-        self._next[key] = at + interval
-        return at
-
-
 class TelegramNotifier:
     """Send HTML messages through the Bot API; every failure surfaces as :class:`NotifyError`.
 
     ``retry_after`` is set for flood control, ``permanent`` when retrying cannot help (the user
     blocked the bot, the chat does not exist, the token is invalid, the text is still rejected
-    as plain text). A message longer than one Telegram message is sent in parts; if a later part
-    fails, earlier parts were delivered (alerts from ``render_alert`` always fit one part).
+    as plain text), ``chat_gone`` when the chat cannot be reached at all. A message longer than
+    one Telegram message is sent in parts; if a later part fails, earlier parts were delivered
+    (alerts from ``render_alert`` always fit one part). Sends are paced by ``limits``
+    (:class:`FloodLimits`); a 429 holds only the chat it came for.
     """
 
     def __init__(self, token: str, api_base_url: str = "https://api.telegram.org/bot", *,
                  connect_timeout: float = 5.0, read_timeout: float = 15.0,
-                 write_timeout: float = 15.0, pool_timeout: float = 5.0) -> None:
+                 write_timeout: float = 15.0, pool_timeout: float = 5.0,
+                 limits: FloodLimits | None = None) -> None:
         opt_in_timedelta_periods()
         redact_token_in_logs(token)
         self._token = token
-        self._pacer = _Pacer()
+        self._pacer = Pacer(limits)
         request = HTTPXRequest(
             connection_pool_size=8, connect_timeout=connect_timeout, read_timeout=read_timeout,
             write_timeout=write_timeout, pool_timeout=pool_timeout,
         )
         # No PTB AIORateLimiter: with max_retries=0 it logs every 429 at ERROR with a traceback,
-        # otherwise it pauses *all* requests for retry_after. _Pacer spaces sends instead and a
+        # otherwise it pauses *all* requests for retry_after. Pacer spaces sends instead and a
         # 429 reaches the caller as NotifyError(retry_after=...), for the outbox to reschedule.
         self._bot = Bot(token, base_url=api_base_url, request=request)
         self._started = False
@@ -180,8 +168,16 @@ class TelegramNotifier:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None) -> int:
+    def delay(self, chat_id: int) -> float:
+        """Seconds before a message to ``chat_id`` may go out (flood limits, 429 holds)."""
+        return self._pacer.delay(chat_id)
+
+    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
+                   thread_id: int | None = None, buttons: Buttons | None = None) -> int:
         """Send ``html`` (Telegram HTML) to the chat, split if needed; returns the first message id.
+
+        ``reply_to`` makes the first part a reply, ``thread_id`` posts into a forum topic,
+        ``buttons`` go under the last part.
 
         Raises:
             NotifyError: see the class docstring for ``permanent`` and ``retry_after``.
@@ -191,11 +187,14 @@ class TelegramNotifier:
         parts = [p for p in split_message(html, TELEGRAM_LIMIT) if text_content(p).strip()]
         if not parts:
             raise NotifyError(f"nothing to send to chat {chat_id}: empty message", permanent=True)
+        markup = _markup(buttons)
         first: int | None = None
-        for part in parts:
+        for n, part in enumerate(parts, start=1):
             reply = reply_to if first is None else None
+            keys = markup if n == len(parts) else None
             try:
-                message_id = await self._send_part(chat_id, part, ParseMode.HTML, reply)
+                message_id = await self._send_part(chat_id, part, ParseMode.HTML, reply,
+                                                   thread_id, keys)
             except BadRequest as exc:
                 if _is_chat_not_found(exc):
                     raise self._classify(exc, chat_id) from _chainable(exc, self._token)
@@ -203,7 +202,7 @@ class TelegramNotifier:
                     "telegram rejected HTML, sending plain text instead chat_id=%s error=%s",
                     chat_id, self._redact(exc.message),
                 )
-                message_id = await self._send_plain(chat_id, part, reply)
+                message_id = await self._send_plain(chat_id, part, reply, thread_id, keys)
             except TelegramError as exc:
                 raise self._classify(exc, chat_id) from _chainable(exc, self._token)
             if first is None:
@@ -211,15 +210,17 @@ class TelegramNotifier:
         assert first is not None
         return first
 
-    async def _send_plain(self, chat_id: int, part: str, reply_to: int | None) -> int:
+    async def _send_plain(self, chat_id: int, part: str, reply_to: int | None,
+                          thread_id: int | None, markup: InlineKeyboardMarkup | None) -> int:
         """The one fallback: the same part as plain text; any failure is final."""
         first: int | None = None
-        for piece in split_message(html_to_text(part), TELEGRAM_LIMIT, as_html=False):
-            if not piece.strip():
-                continue
+        pieces = [p for p in split_message(html_to_text(part), TELEGRAM_LIMIT, as_html=False)
+                  if p.strip()]
+        for n, piece in enumerate(pieces, start=1):
             try:
                 message_id = await self._send_part(
-                    chat_id, piece, None, reply_to if first is None else None
+                    chat_id, piece, None, reply_to if first is None else None, thread_id,
+                    markup if n == len(pieces) else None,
                 )
             except BadRequest as exc:
                 raise NotifyError(
@@ -236,16 +237,22 @@ class TelegramNotifier:
         return first
 
     async def _send_part(self, chat_id: int, text: str, parse_mode: str | None,
-                         reply_to: int | None) -> int:
+                         reply_to: int | None, thread_id: int | None = None,
+                         markup: InlineKeyboardMarkup | None = None) -> int:
         reply = (
             ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
             if reply_to is not None else None
         )
         await self._pacer.wait(chat_id)
-        message = await self._bot.send_message(
-            chat_id=chat_id, text=text, parse_mode=parse_mode,
-            link_preview_options=LinkPreviewOptions(is_disabled=True), reply_parameters=reply,
-        )
+        try:
+            message = await self._bot.send_message(
+                chat_id=chat_id, text=text, parse_mode=parse_mode,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
+            )
+        except RetryAfter as exc:
+            self._pacer.hold(chat_id, _retry_seconds(exc))  # only this chat waits
+            raise
         return message.message_id
 
     def _redact(self, text: str) -> str:
@@ -268,27 +275,45 @@ def _chainable(exc: BaseException, token: str) -> BaseException | None:
     return None if token and token in str(exc) else exc
 
 
+def _markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in buttons
+    ])
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    # The private attribute avoids the deprecated int-or-timedelta property; fall back to the
+    # property if PTB renames it.
+    raw = getattr(exc, "_retry_after", None) or exc.retry_after
+    return _seconds(raw)
+
+
 def classify_telegram_error(exc: TelegramError, where: str, token: str = "") -> NotifyError:
     """Map a telegram.error exception to NotifyError (no URL, no token in the message).
 
-    ``where`` names the target in the message, e.g. ``"chat 42"``.
+    ``where`` names the target in the message, e.g. ``"chat 42"``. Forbidden (blocked, kicked),
+    "chat not found" and a chat upgraded to a supergroup set ``chat_gone``; other rejections are
+    permanent for that message only.
     """
     detail = redact(exc.message, token)
     if isinstance(exc, RetryAfter):
-        # The private attribute avoids the deprecated int-or-timedelta property; fall back to
-        # the property if PTB renames it.
-        raw = getattr(exc, "_retry_after", None) or exc.retry_after
-        seconds = _seconds(raw)
+        seconds = _retry_seconds(exc)
         return NotifyError(f"flood control for {where}: retry in {seconds:g} s",
                            retry_after=seconds)
     if isinstance(exc, Forbidden):
-        return NotifyError(f"bot cannot write to {where}: {detail}", permanent=True)
+        return NotifyError(f"bot cannot write to {where}: {detail}", chat_gone=True)
     if isinstance(exc, ChatMigrated):
-        return NotifyError(f"{where} was upgraded to supergroup {exc.new_chat_id}", permanent=True)
+        return NotifyError(f"{where} was upgraded to supergroup {exc.new_chat_id}",
+                           chat_gone=True)
     if isinstance(exc, InvalidToken):
         return NotifyError("telegram rejected the bot token", permanent=True)
     if isinstance(exc, BadRequest):
-        return NotifyError(f"telegram rejected the request for {where}: {detail}", permanent=True)
+        gone = _is_chat_not_found(exc)
+        return NotifyError(f"telegram rejected the request for {where}: {detail}",
+                           permanent=True, chat_gone=gone)
     if isinstance(exc, TimedOut):
         return NotifyError(f"telegram timed out for {where}")
     if isinstance(exc, NetworkError):

@@ -25,16 +25,20 @@ httpx's decoders inflate a whole network chunk at once (a 64 KiB chunk of a gzip
 ~64 MB); here at most 64 KiB of output exists per step and the read stops past ``max_bytes``.
 Time: ``asyncio.timeout`` wraps the whole fetch (DNS, redirects, body), so a server trickling a
 byte a second is cut at ``total`` seconds even though no single read times out.
+Politeness: each request (each redirect hop) holds a slot of its host (``per_host``) and then one
+of the global slots (``max_connections``), in that order, so requests waiting for a busy host
+never hold a global slot that another host could use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -44,7 +48,8 @@ import httpx
 from watcher.errors import FetchError
 from watcher.feeds.netguard import AddressNotAllowed, AddressPolicy, GuardedBackend
 
-__all__ = ["FetchResult", "Fetcher", "parse_max_age", "parse_retry_after", "redact_url"]
+__all__ = ["FetchResult", "Fetcher", "HTTPStatusError", "HostLimiter", "parse_max_age",
+           "parse_retry_after", "redact_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +81,43 @@ class FetchResult:
     permanent_redirect_url: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     max_age: int | None = None
+
+
+class HTTPStatusError(FetchError):
+    """A fetch that ended in an unexpected HTTP status; ``status`` is the code."""
+
+    def __init__(self, message: str, *, status: int, transient: bool = True, kind: str,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, transient=transient, kind=kind, retry_after=retry_after)
+        self.status = status
+
+
+class HostLimiter:
+    """At most ``per_host`` requests in flight per host name; semaphores freed when idle."""
+
+    def __init__(self, per_host: int) -> None:
+        if per_host < 1:
+            raise ValueError("per_host must be >= 1")
+        self.per_host = per_host
+        self._slots: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        entry = self._slots.get(host)
+        if entry is None:
+            entry = self._slots[host] = (asyncio.Semaphore(self.per_host), [0])
+        sem, users = entry
+        users[0] += 1
+        try:
+            async with sem:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._slots[host]
+
+    def busy_hosts(self) -> int:
+        return len(self._slots)
 
 
 def redact_url(url: str) -> str:
@@ -217,9 +259,12 @@ class Fetcher:
                  read_timeout: float = 20.0, total_timeout: float = 60.0,
                  max_bytes: int = 5 * 1024 * 1024, max_redirects: int = 5,
                  allow_private: bool = False, allowed_hosts: Iterable[str] = (),
-                 allowed_networks: Iterable[str] = (), max_connections: int = 20) -> None:
+                 allowed_networks: Iterable[str] = (), max_connections: int = 20,
+                 per_host: int = 2) -> None:
         if max_bytes <= 0 or total_timeout <= 0 or max_redirects < 0:
             raise ValueError("max_bytes and total_timeout must be > 0, max_redirects >= 0")
+        self._hosts = HostLimiter(per_host)
+        self._global = asyncio.Semaphore(max_connections)
         self._total_timeout = total_timeout
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
@@ -291,7 +336,9 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise self._fail(feed_url, f"invalid URL: {exc}", "bad_url", transient=False) from exc
         except FetchError as exc:
-            error = self._fail(feed_url, str(exc), exc.kind, transient=exc.transient)
+            status = exc.status if isinstance(exc, HTTPStatusError) else None
+            error = self._fail(feed_url, str(exc), exc.kind, transient=exc.transient,
+                               status=status)
             error.retry_after = exc.retry_after
             raise error from exc
         logger.debug("fetched feed_url=%s status=%d bytes=%d in %.2fs", feed_url, result.status,
@@ -299,8 +346,12 @@ class Fetcher:
         return result
 
     @staticmethod
-    def _fail(feed_url: str, message: str, kind: str, *, transient: bool = True) -> FetchError:
+    def _fail(feed_url: str, message: str, kind: str, *, transient: bool = True,
+              status: int | None = None) -> FetchError:
         logger.debug("fetch failed feed_url=%s kind=%s: %s", feed_url, kind, message)
+        if status is not None:
+            return HTTPStatusError(f"{feed_url}: {message}", status=status, transient=transient,
+                                   kind=kind)
         return FetchError(f"{feed_url}: {message}", transient=transient, kind=kind)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
@@ -309,28 +360,29 @@ class Fetcher:
         permanent: str | None = None
         all_permanent = True
         for _hop in range(self._max_redirects + 1):
-            request = self._client.build_request("GET", current, headers=headers)
-            response = await self._client.send(request, stream=True)
-            try:
-                if response.status_code not in _REDIRECTS:
-                    return await self._complete(response, current, permanent)
-                location = response.headers.get("location", "").strip()
-                if not location:
-                    raise FetchError(f"{response.status_code} redirect without Location",
-                                     kind="bad_redirect")
+            async with self._hosts.hold(urlsplit(current).hostname or ""), self._global:
+                request = self._client.build_request("GET", current, headers=headers)
+                response = await self._client.send(request, stream=True)
                 try:
-                    target = _check_url(urljoin(current, location))
-                except FetchError as exc:
-                    raise FetchError(f"redirect to unusable URL: {exc}",
-                                     kind="bad_redirect") from exc
-                if all_permanent and response.status_code in _PERMANENT:
-                    permanent = target
-                else:
-                    all_permanent = False
-                logger.debug("redirect feed_url=%s status=%d to=%s", redact_url(current),
-                             response.status_code, redact_url(target))
-            finally:
-                await response.aclose()
+                    if response.status_code not in _REDIRECTS:
+                        return await self._complete(response, current, permanent)
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise FetchError(f"{response.status_code} redirect without Location",
+                                         kind="bad_redirect")
+                    try:
+                        target = _check_url(urljoin(current, location))
+                    except FetchError as exc:
+                        raise FetchError(f"redirect to unusable URL: {exc}",
+                                         kind="bad_redirect") from exc
+                    if all_permanent and response.status_code in _PERMANENT:
+                        permanent = target
+                    else:
+                        all_permanent = False
+                    logger.debug("redirect feed_url=%s status=%d to=%s", redact_url(current),
+                                 response.status_code, redact_url(target))
+                finally:
+                    await response.aclose()
             if target in seen:
                 raise FetchError(f"redirect loop back to {redact_url(target)}",
                                  kind="redirect_loop")
@@ -402,15 +454,19 @@ def _check_url(url: str) -> str:
     return urlunsplit(parts._replace(fragment=""))
 
 
-def _status_error(status: int, headers: Mapping[str, str], now: float) -> FetchError:
+def _status_error(status: int, headers: Mapping[str, str], now: float) -> HTTPStatusError:
     retry_after = parse_retry_after(headers.get("retry-after"), now=now)
     if status in (404, 410):
-        return FetchError(f"HTTP {status}", kind=f"http_{status}", transient=False)
+        return HTTPStatusError(f"HTTP {status}", status=status, kind=f"http_{status}",
+                               transient=False)
     if status == 429:
-        return FetchError("HTTP 429 Too Many Requests", kind="http_429", retry_after=retry_after)
+        return HTTPStatusError("HTTP 429 Too Many Requests", status=status, kind="http_429",
+                               retry_after=retry_after)
     if 500 <= status < 600:
-        return FetchError(f"HTTP {status}", kind="http_5xx", retry_after=retry_after)
-    return FetchError(f"HTTP {status}", kind=f"http_{status}", retry_after=retry_after)
+        return HTTPStatusError(f"HTTP {status}", status=status, kind="http_5xx",
+                               retry_after=retry_after)
+    return HTTPStatusError(f"HTTP {status}", status=status, kind=f"http_{status}",
+                           retry_after=retry_after)
 
 
 def _describe(exc: BaseException) -> str:

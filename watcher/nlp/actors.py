@@ -71,6 +71,39 @@ def _poss(head: Token) -> Token | None:
     return None
 
 
+def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
+    """The organisation an appositive names a person's role in: (org, org noun, separate).
+    "Name, Org's chief executive" speaks for Org; "Name, Org's lawyer" is separate; "Name,
+    its head of research" speaks for the organisation in view (org noun "*")."""
+    for a in head.children:
+        if a.dep_ != "appos" or a.pos_ not in ("NOUN", "PROPN"):
+            continue
+        acore = [t for t in a.subtree if t.dep_ != "punct"]
+        words = {t.lower_ for t in acore} | {t.lemma_.lower() for t in acore}
+        separate = bool(words & SEPARATE_ROLES)
+        if not (words & SPOKES_ROLES or separate):
+            continue
+        poss = _poss(a)
+        if poss is not None:
+            ptoks = [t for t in poss.subtree if t.dep_ != "case"]
+            names = [t for t in ptoks if t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE")]
+            if names:
+                return _text(names), None, separate
+            if poss.pos_ == "NOUN":
+                return None, poss.lemma_.lower(), separate
+            if poss.lower_ in ("its", "their"):
+                return None, "*", separate
+            if poss.lower_ in ("her", "his"):
+                return None, "+", separate  # "Tom Reyes, her publicist"
+            continue
+        for p in a.children:
+            if p.dep_ == "prep" and p.lower_ in ("at", "of", "for"):
+                names = [t for t in p.subtree if t.pos_ == "PROPN"]
+                if names:
+                    return _text(names), None, separate
+    return None
+
+
 def describe(head: Token) -> Mention:
     """Describe the speaker noun phrase headed by ``head``."""
     low = head.lower_
@@ -102,7 +135,8 @@ def describe(head: Token) -> Mention:
         if ent is not None and ent.label_ == "PERSON":
             tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
         else:
-            names = _name_tokens(t for t in core if t.ent_type_ in ("PERSON", "") or t.i == head.i)
+            names = _name_tokens([t for t in core if t.ent_type_ in ("PERSON", "") or
+                                  t.i == head.i])
             tail = [t for t in names if t.i <= head.i]
         person = _text(tail) if tail else head.text
         kind = "person"
@@ -114,6 +148,11 @@ def describe(head: Token) -> Mention:
             for t in core:
                 if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES and t.i < head.i:
                     org_noun = t.lemma_.lower()
+        if not role and org is None and org_noun is None:
+            role_of = _appos_role(head)  # "Paula Renz, Kindra's chief executive"
+            if role_of is not None:
+                org, org_noun, separate = role_of
+                role = not separate
     elif role or separate:
         for a in appos:
             acore = _core(a)
@@ -121,6 +160,12 @@ def describe(head: Token) -> Mention:
             if names:
                 person = _text(names)
                 kind = "person"
+        if org is None and org_noun is None and poss is not None and poss.lower_ in (
+                "its", "their"):
+            org_noun = "*"  # "its chair, Judith Okafor": the organisation in view
+        elif org is None and org_noun is None and poss is not None and poss.lower_ in (
+                "her", "his") and role:
+            org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
         if org is None and org_noun is None:
             pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
             if pn:
@@ -143,6 +188,9 @@ def describe(head: Token) -> Mention:
             return Mention(text=f"{org}'s {_text([*mods, head])}", org=org, role=True, kind="org")
         if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
             return Mention(text=_text(core), anonymous=True)  # "an Ostrand fishing company"
+        if org is not None and head.pos_ == "NOUN" and head.tag_ in ("NN", "NNP"):
+            name = f"{org}'s {_text(core)}"  # "Port Callan's election commission"
+            return Mention(text=name, org=name, kind="org")
         names = [t for t in core if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")]
         det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
         if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
@@ -190,6 +238,7 @@ class Resolver:
     last_person: Actor | None = None
     last_org: Actor | None = None
     recent_orgs: list[Actor] = field(default_factory=list)
+    mentioned_person: Actor | None = None  # the last person named as a subject
 
     def find(self, name: str, person: bool) -> Actor | None:
         for actor in reversed(list(self.known.values())):
@@ -213,6 +262,10 @@ class Resolver:
         return actor
 
     def _org_by_noun(self, noun: str) -> Actor | None:
+        if noun == "*":  # "its chief executive": the organisation in view
+            return self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
+        if noun == "+":  # "her publicist": the person in view
+            return self.last_person or self.mentioned_person
         for actor in reversed(self.recent_orgs):
             if noun in actor.name.casefold():
                 return actor
@@ -248,8 +301,9 @@ class Resolver:
                 org = self._named(m.org, "org")
             elif m.role and m.org_noun:
                 org = self._org_by_noun(m.org_noun)
-            elif spokes and self.last_org is not None:
-                org = self.last_org  # "chief executive Marcus Bellamy" after "Selene said"
+            elif spokes and (self.last_org or self.recent_orgs):
+                # "chief executive Marcus Bellamy" after "Selene said" (or "Selene will ...")
+                org = self.last_org or self.recent_orgs[-1]
             if org is not None and known is None:
                 org = self._add_alias(org, m.person)
                 self._remember(org)
@@ -264,20 +318,24 @@ class Resolver:
             actor = self._named(m.person, "person")
             return self._remember(actor)
         if m.org and m.role and m.text != m.org:  # a state's or company's organ or officer
-            actor = self.find(m.text, False) or self.find(m.org, False)
-            if actor is None:
+            organ = self.find(m.text, False) or self.find(m.org, False)
+            if organ is None:
                 officer = bool(set(m.text.casefold().split()) & SPOKES_ROLES)
                 name = m.org if officer else m.text
-                actor = Actor(key=slug(m.org), name=name, kind=m.kind, aliases=(m.org,))
-            return self._remember(actor)
+                organ = Actor(key=slug(m.org), name=name, kind=m.kind, aliases=(m.org,))
+            return self._remember(organ)
         if m.org:
             return self._remember(self._named(m.org, m.kind if m.kind != "other" else "org"))
         if m.org_noun:
-            actor = self._org_by_noun(m.org_noun)
-            return self._remember(actor) if actor else None
+            by_noun = self._org_by_noun(m.org_noun)
+            return self._remember(by_noun) if by_noun else None
         if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
             return self._remember(self._named(m.text, "other"))
         return None
+
+    def note_person(self, name: str) -> None:
+        """A person named as a subject (not speaking) becomes a candidate for "her publicist"."""
+        self.mentioned_person = self._named(name, "person")
 
     def note_org(self, name: str) -> None:
         """An organisation named in the text (not speaking) becomes a candidate for "the X"."""

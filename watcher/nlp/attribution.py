@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from watcher.nlp.cues import REPORT_NOUNS
+from watcher.nlp.cues import LABEL_VERBS, REPORT_NOUNS
 from watcher.nlp.sentences import Sentence
 from watcher.nlp.stance import SAY, cue_status, is_retrospective
 
@@ -34,6 +34,7 @@ class Event:
     speaker: Token | None
     clauses: list[Clause] = field(default_factory=list)
     anaphoric: bool = False
+    report_ref: bool = False  # the content is a bare report noun ("denied the report")
     quote: QuoteKey | None = None
     in_quote: bool = False  # a first-person cue inside a quotation ("we retract it")
     retrospective: bool = False
@@ -144,6 +145,10 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             continue  # "was admitted to hospital", "it was confirmed": no speaker
         q = in_quote(tok, sent)
         speaker = find_speaker(tok)
+        if speaker is not None and q is None and in_quote(speaker, sent) is not None:
+            # '"The count," Okafor told reporters, "was wrong."': the subject outside quotes
+            outside = [c for c in tok.children if c.dep_ == "nsubj" and not in_quote(c, sent)]
+            speaker = outside[0] if outside else speaker
         ev = Event(index, tok, status, speaker, retrospective=is_retrospective(tok))
         if q is not None and speaker is not None and in_quote(speaker, sent) != q:
             q = None  # a partial quotation: 'The images "confirm that ..."', the agency said
@@ -172,7 +177,10 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
 def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                   sent: Sentence) -> None:
     doc = tok.doc
-    ccomps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
+    # "would neither confirm nor deny whether ...": the content hangs on either verb
+    verbs = [tok, *(c for c in tok.children if c.dep_ == "conj" and cue_status(c) is not None)]
+    kids = [c for v in verbs for c in v.children]
+    ccomps = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
         "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp")]
     for c in ccomps:
         ids = {t.i for t in c.subtree}
@@ -180,15 +188,20 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
             continue
         ev.clauses.extend(clause_units(doc, ids))
     if not ev.clauses:
-        for c in tok.children:
-            if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "prep" and c.lower_ in (
-                    "on", "about", "to", "over", "of")):
+        for c in kids:
+            if c.dep_ == "dobj" and tok.lemma_.lower() == "tell":
+                continue  # "told reporters": the addressee, not the content
+            as_label = c.lower_ == "as" and tok.lemma_.lower() in LABEL_VERBS
+            if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "prep" and (c.lower_ in (
+                    "on", "about", "to", "over", "of", "at", "against") or as_label)):
                 np = c
                 if c.dep_ == "prep":
                     objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                     if not objs:
                         continue
                     np = objs[0]
+                if np.ent_type_ in ("DATE", "TIME"):
+                    continue  # "on Wednesday"
                 if np.pos_ in ("VERB", "AUX"):
                     ev.clauses.extend(clause_units(doc, {t.i for t in np.subtree}))
                     continue
@@ -201,6 +214,8 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                     "no_comment", "uncertain")
                 ev.clauses.extend(clauses)
                 ev.anaphoric = ev.anaphoric or anaphoric
+                ev.report_ref = ev.report_ref or (
+                    anaphoric and np.lemma_.lower() in REPORT_NOUNS and not clauses)
     if tok.dep_ == "relcl" and not ev.clauses:
         ev.anaphoric = True
     if not ev.in_quote and sent.quotes and not ev.clauses:

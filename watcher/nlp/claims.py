@@ -31,6 +31,9 @@ _LIGHT = frozenset({
 _FROM_VERBS = frozenset({"come", "stem", "spread", "originate"})
 _DEMONYM_SUFFIXES = ("ians", "ian", "ans", "ese", "ish", "an", "ia", "a", "n", "e", "s")
 MIN_SCORE = 2.0
+#: Predicates that only relate their arguments ("X was caused by Y", "the presence of X in
+#: Y"): whether a clause is about a claim is read off the arguments.
+_RELATIONS = frozenset({"link", "presence", "existence", "evidence", "case", "sign"})
 
 
 def term_key(tok: Token) -> str | None:
@@ -41,7 +44,8 @@ def term_key(tok: Token) -> str | None:
     lemma = tok.lemma_.lower().strip(".'’")
     if lemma in _FROM_VERBS and any(c.dep_ == "prep" and c.lower_ == "from" for c in tok.children):
         return "link"  # "did not come from the hotel" = "is not linked to the hotel"
-    if not lemma or not re.search(r"[a-z0-9]", lemma) or lemma in _LIGHT or tok.is_stop:
+    if not lemma or not re.search(r"[a-z0-9]", lemma) or lemma in _LIGHT or (
+            tok.is_stop and pos != "NOUN"):  # "on its side": a stop word, but a noun
         return None
     if pos == "PROPN" or tok.ent_type_ in ("NORP", "GPE") or tok.text[:1].isupper() and tok.i:
         return demonym_key(tok.text.lower().strip(".'’"))
@@ -93,6 +97,8 @@ class Proposition:
     ids: frozenset[int] = frozenset()
     head: str | None = None  # the key of the main subject's head noun ("worker", "mink")
     preds: set[str] = field(default_factory=set)  # the predicate's keys ("seize", "talk")
+    verbs: set[str] = field(default_factory=set)  # keys of every verb and adjective
+    light: bool = False  # headed by a light verb ("jobs would go"): read by its arguments
 
     def as_data(self) -> dict[str, Any]:
         return {"terms": dict(sorted(self.terms.items())), "subject": sorted(self.subj),
@@ -109,6 +115,8 @@ def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposi
         if key is None or key in skip and (tok.pos_ == "PROPN" or tok.ent_type_):
             continue  # the speaker's own name is not content; "this hotel" is
         prop.terms[key] = max(prop.terms.get(key, 0.0), _weight(tok))
+        if tok.pos_ in ("VERB", "ADJ") and not tok.ent_type_:
+            prop.verbs.add(key)
         if tok.pos_ == "PROPN" or tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON"):
             role = _role(tok, ids)
             if role == "subj":
@@ -117,6 +125,8 @@ def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposi
                 prop.obj.add(key)
     prop.head = _subject_head(tokens, ids)
     prop.preds = predicate_keys(tokens, ids) - skip
+    prop.light = any(t.pos_ == "VERB" and t.lemma_.lower() in _LIGHT and (
+        t.head.i == t.i or t.head.i not in ids) for t in tokens)
     ordered = sorted(tokens, key=lambda t: t.i)
     prop.text = "".join(t.text_with_ws for t in ordered).strip(" ,;:\u201c\u201d\"'")
     return prop
@@ -198,6 +208,21 @@ def restates(prop: Proposition, data: Mapping[str, Any]) -> bool:
     return bool(prop.preds & set(data.get("preds", ())))
 
 
+def predicates_meet(prop: Proposition, data: Mapping[str, Any]) -> bool:
+    """Whether a proposition says something of the claim's own kind: it restates the claim's
+    predicate, or one of its verbs or adjectives is a word of the claim ("can fail to switch
+    off, causing it to overheat"). Shared nouns alone ("the bank had spent £120 million")
+    make a different question. A relation ("fires were caused by the kettles", "the
+    presence of bird flu in mink") is judged by its arguments: two shared common words."""
+    terms: Mapping[str, float] = data.get("terms", {})
+    if restates(prop, data) or (prop.verbs | prop.preds) & set(terms):
+        return True
+    if prop.preds and not prop.preds & _RELATIONS and not prop.light:
+        return False
+    shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0 and terms[k] <= 1.0]
+    return len(shared) >= 2
+
+
 def best_claim(prop: Proposition, claims: Mapping[str, Claim], min_score: float = MIN_SCORE,
                strict: bool = False) -> tuple[str | None, float]:
     """The best-matching claim key (or None) and its score; ``strict`` also wants the
@@ -225,9 +250,27 @@ def merge_data(data: Mapping[str, Any], prop: Proposition) -> dict[str, Any]:
             "object": sorted(set(data.get("object", ())) | prop.obj)}
 
 
+_LEAD_MARK = re.compile(r"^(?:that|whether|if)\s+", re.IGNORECASE)
+_TAIL = re.compile(r",\s+(?:citing|according to|saying|adding|sources say|(?:a |an |the )?"
+                   r"(?:report|reports|people) (?:say|says|said))\b.*$", re.IGNORECASE)
+
+
+_SAYS_TAIL = re.compile(r",\s+(?:[\w'’-]+\s+){0,3}(?:says|say|said|reports|reported|claims|"
+                        r"claimed)\.?$", re.IGNORECASE)
+
+
+def clean_text(text: str) -> str:
+    """A claim's text as a plain proposition: no leading "that"/"whether", no trailing
+    attribution ("..., citing telemetry shared by ...")."""
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\u201c\u201d\"'")
+    text = _LEAD_MARK.sub("", text)
+    text = _TAIL.sub("", text)
+    return _SAYS_TAIL.sub("", text).strip(" ,;:")
+
+
 def new_claim(prop: Proposition) -> Claim:
     """A claim whose text is the proposition's text and whose key is a stable hash of it."""
-    text = re.sub(r"\s+", " ", prop.text).strip()
+    text = clean_text(prop.text)
     if text:
         text = text[0].upper() + text[1:]
     digest = hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()[:10]

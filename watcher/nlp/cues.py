@@ -17,7 +17,18 @@ CONFIRM_VERBS: frozenset[str] = frozenset({
 #: Verbs that say the content is false (status ``denied``).
 DENY_VERBS: frozenset[str] = frozenset({
     "deny", "reject", "dismiss", "dispute", "refute", "rebut", "contradict", "disavow",
+    "rebuff", "repudiate", "debunk", "quash", "scotch", "contest",
 })
+#: Particle verbs that reject a report: lemma -> particle ("pushed back on the report").
+DENY_PHRASAL: Mapping[str, str] = {"push": "back", "hit": "back"}
+#: Verbs that confirm only with a clause ("accepted that the ballots were counted twice");
+#: with a noun object ("accepted the offer") they are events, not positions.
+CONFIRM_CLAUSE_VERBS: frozenset[str] = frozenset({"accept", "recognise", "recognize"})
+#: Verbs that label a report ("branded the findings untrue"): a false-word complement
+#: makes them a denial.
+LABEL_VERBS: frozenset[str] = frozenset({"brand", "call", "describe", "label", "term"})
+#: Verbs of answering: not answering ("did not respond to emails") is silence, not a position.
+ANSWER_VERBS: frozenset[str] = frozenset({"respond", "answer", "reply", "return"})
 #: Verbs that withdraw an earlier assertion (status ``retracted``).
 RETRACT_VERBS: frozenset[str] = frozenset({"retract", "withdraw", "recant", "rescind"})
 #: Particle verbs that withdraw an assertion: lemma -> particle.
@@ -26,7 +37,7 @@ RETRACT_PHRASAL: Mapping[str, str] = {"walk": "back", "take": "back", "row": "ba
 REFUSE_VERBS: frozenset[str] = frozenset({"decline", "refuse"})
 #: Verbs that, under refusal or negation, mean "takes no position".
 COMMENT_VERBS: frozenset[str] = frozenset({
-    "comment", "say", "confirm", "deny", "discuss", "answer", "respond", "add", "disclose",
+    "comment", "say", "confirm", "deny", "discuss", "add", "disclose",
     "speculate", "elaborate", "reveal", "address",
 })
 #: Neutral reporting verbs: the status comes from the content (asserted / denied / uncertain).
@@ -41,6 +52,9 @@ RULE_OUT_PARTICLE: Mapping[str, str] = {"rule": "out"}
 REPORT_NOUNS: frozenset[str] = frozenset({
     "report", "claim", "story", "account", "allegation", "accusation", "finding", "result",
     "article", "rumour", "rumor", "speculation", "suggestion", "assertion", "statement",
+    # general nouns for what a story reports ("the defect was confirmed by the office")
+    "fault", "defect", "flaw", "problem", "error", "failure", "leak", "breach", "incident",
+    "mistake", "decision",
 })
 #: Nouns that introduce reported speech without a verb ("a denial from X").
 DENIAL_NOUNS: frozenset[str] = frozenset({"denial", "rejection"})
@@ -65,6 +79,12 @@ HEDGE_WORDS: frozenset[str] = frozenset({
 KNOW_VERBS: frozenset[str] = frozenset({"know", "establish", "determine", "tell", "say"})
 #: Verbs of being unable to verify: negated with can/could they are ``uncertain``.
 VERIFY_VERBS: frozenset[str] = frozenset({"verify", "confirm", "check", "establish", "say"})
+#: Verbs of checking for oneself: with a first-person subject ("we have traced it to a drain",
+#: "our tests found") an asserted content becomes an independent verification (``confirmed``).
+VERIFY_SELF_VERBS: frozenset[str] = frozenset({
+    "check", "verify", "test", "trace", "find", "establish", "identify", "analyse", "analyze",
+    "examine", "reproduce", "detect", "measure", "confirm", "match",
+})
 #: Adverbs and phrases that mark a mention of a past position as a recap.
 RETRO_ADVERBS: frozenset[str] = frozenset({
     "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",
@@ -74,12 +94,14 @@ RETRO_ADVERBS: frozenset[str] = frozenset({
 SPOKES_ROLES: frozenset[str] = frozenset({
     "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokespeople", "executive",
     "ceo", "manager", "editor", "chairman", "chairwoman", "chair", "director", "minister",
-    "president", "secretary", "official", "representative",
+    "president", "secretary", "official", "representative", "head", "chief", "officer",
+    "publicist", "controller", "commissioner",
 })
 #: Role words that make someone a separate actor even when attached to an organisation.
 SEPARATE_ROLES: frozenset[str] = frozenset({
     "owner", "lawyer", "former", "ex", "retired", "analyst", "expert", "shareholder",
-    "investor", "parent", "founder", "professor", "virologist", "engineer",
+    "investor", "parent", "founder", "professor", "virologist", "engineer", "solicitor",
+    "attorney", "barrister", "counsel", "consultant", "researcher", "pundit", "commentator",
 })
 #: Government organs that speak for the state they belong to ("Serevia's Defence Ministry").
 STATE_ORGANS: frozenset[str] = frozenset({

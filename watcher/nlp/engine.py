@@ -20,17 +20,19 @@ from watcher.nlp.attribution import Clause, Event, QuoteKey, clause_units, sente
 from watcher.nlp.claims import (
     Proposition,
     best_claim,
+    compatible,
     demonym_key,
     merge_data,
     new_claim,
+    predicates_meet,
     proposition,
     restates,
     score,
     term_key,
 )
-from watcher.nlp.cues import CLAIM_VERBS
+from watcher.nlp.cues import CLAIM_VERBS, VERIFY_SELF_VERBS
 from watcher.nlp.sentences import Sentence, split_article
-from watcher.nlp.stance import SAY, clause_polarity, judged_false
+from watcher.nlp.stance import SAY, clause_polarity, is_negated, judged_false
 from watcher.tracking.state import StoryState
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
@@ -62,6 +64,7 @@ class _Run:
     def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryState | None,
                  aliases: Mapping[str, Sequence[str]]) -> None:
         self.sents, self.docs = sents, docs
+        self.state = state
         self.baseline = state is None or not state.claims
         self.claims: dict[str, Claim] = {} if self.baseline or state is None else dict(
             state.claims)
@@ -100,14 +103,29 @@ class _Run:
         by_sent: dict[int, list[Event]] = {}
         for ev in events:
             by_sent.setdefault(ev.sent, []).append(ev)
+        people: list[str] = []  # people named as subjects in the previous sentence
         for n, doc in enumerate(self.docs):
+            for name in people:
+                self.resolver.note_person(name)
+            people = [e.text for e in doc.ents if e.label_ == "PERSON" and not
+                      self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
+                      e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
             for ent in doc.ents:
                 if ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass", "poss"):
                     self.resolver.note_org(ent.text.removeprefix("the ").removeprefix("The "))
+            for tok in doc:  # a named subject the tagger missed ("The Consumer ... Office")
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and \
+                        not tok.ent_type_:
+                    names = [t for t in doc[tok.left_edge.i: tok.i] if t.pos_ == "PROPN"]
+                    if len(names) >= 2 and all(t.dep_ == "compound" for t in names):
+                        self.resolver.note_org(" ".join(t.text for t in [*names, tok]))
             for ev in by_sent.get(n, []):
                 if ev.in_quote or ev.speaker is None:
                     continue
                 mention = describe(_pronoun_antecedent(ev.speaker))
+                if mention.kind == "person" and mention.person and " " not in mention.person \
+                        and not mention.role and _says_of_itself(ev):
+                    mention = replace(mention, org=mention.person, person=None, kind="org")
                 if mention.kind != "person" and mention.org and " " not in mention.org and \
                         ev.speaker.ent_type_ != "GPE" and _says_of_self(ev):
                     mention = replace(mention, person=mention.org, org=None, kind="person")
@@ -184,7 +202,14 @@ class _Run:
             status = self._status(ev, polarity)
             if status is None:
                 return
-            if self.baseline and status in _CLAIM_STATUSES | {"uncertain"}:
+            if status == "asserted" and any(_self_verified(c) for _, _, _, c in scored) and \
+                    not self._on_record(key, actor, "asserted"):
+                status = "confirmed"  # "we have traced it to a drain": verified independently
+            if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
+                    restates(prop, self.claims[key].data) or compatible(
+                        prop, self.claims[key].data)):
+                # a statement about the claim's own subject teaches it new words; one matched
+                # only by shared arguments ("Parents are advised to check the buckle") does not
                 self._merge(key, prop)
             self._add(ev, actor, key, status, evidence)
             return
@@ -197,6 +222,8 @@ class _Run:
         false_judged = ev.status == SAY and any(_judges_false(c) for _, _, _, c in scored)
         if ev.anaphoric or false_judged:
             key = self._salient()
+            if self.baseline and ev.report_ref and self.title_key is not None:
+                key = self.title_key  # "unable to confirm the findings": the story's claim
             if key is not None and (ev.status != SAY or false_judged):
                 self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
             return
@@ -206,6 +233,14 @@ class _Run:
             key = self._salient()  # "We don't know yet": about the story's open question
             if key is not None:
                 self._add(ev, actor, key, "uncertain", evidence)
+            return
+        main = self.title_key or self._salient()
+        if self.baseline and main is not None and actor is not None and (
+                ev.status == "uncertain" or ev.status == SAY and any(
+                    clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored)):
+            # the baseline's hedges ("too early to say whether there is a fault", "could not
+            # verify whether the samples were accurate") are about the story's open question
+            self._add(ev, actor, main, "uncertain", evidence)
             return
         if ev.status == SAY or ev.status in _CLAIM_STATUSES:
             self._new_claim(ev, actor, scored, evidence)
@@ -231,12 +266,22 @@ class _Run:
             self._add(ev, actor, claim.key, status, evidence)
             break
 
+    def _on_record(self, key: str, actor: Actor | None, status: str) -> bool:
+        """Whether the actor already holds ``status`` on the claim (the claim's own source
+        re-checking its work is not an independent verification)."""
+        if actor is None or self.state is None:
+            return False
+        pos = self.state.positions.get((key, actor.key))
+        return pos is not None and pos.status == status
+
     def _topical(self, prop: Proposition) -> bool:
         """Shares a word other than a name with the headline's claim."""
         if self.title_key is None:
             return True
-        terms = self.claims[self.title_key].data.get("terms", {})
-        return any(k in terms and w <= 1.0 for k, w in prop.terms.items())
+        data = self.claims[self.title_key].data
+        terms = data.get("terms", {})
+        shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
+        return len(shared) >= 2 or bool(shared) and restates(prop, data)
 
     def _merge(self, key: str, prop: Proposition) -> None:
         self.claims[key] = replace(self.claims[key], data={
@@ -248,6 +293,12 @@ class _Run:
         cue verb ("denied that its product was over the limit") restating the claim's own
         predicate is enough."""
         s, key = self._match_terms(prop)
+        if key is not None and decisive and not self.baseline and key in self.tracked and \
+                not predicates_meet(prop, self.claims[key].data):
+            # "Mbeki confirmed that the bank had spent £120 million on its app": a cue verb
+            # on a clause that shares the claim's nouns but not its predicate is about
+            # another question
+            key = None
         if key is None and decisive:
             fits = [(score(prop, c.data), k) for k, c in self.claims.items()
                     if restates(prop, c.data)]
@@ -324,6 +375,32 @@ def _says_of_self(ev: Event) -> bool:
     """ "Callery said that he had heard nothing": a one-word name whose own speech refers to
     it as "he" or "she" is a person (the tagger often calls surnames organisations)."""
     return any(t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")
+               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
+
+
+def _self_verified(clause: Clause) -> bool:
+    """ "We have traced it to a drain", "it had checked the sample", "our tests found": the
+    speaker reports its own checking (a verification verb with a first-person or "it" subject,
+    or a subject that is "our" work), not negated."""
+    head, ids = clause
+    doc = head.doc
+    for i in ids:
+        t = doc[i]
+        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t):
+            continue
+        for c in t.children:
+            if c.dep_ != "nsubj":
+                continue
+            if c.lower_ in ("we", "i", "it") or any(
+                    g.dep_ == "poss" and g.lower_ in ("our", "my", "its") for g in c.children):
+                return True
+    return False
+
+
+def _says_of_itself(ev: Event) -> bool:
+    """ "Kindra said it had been sent the results": a one-word name whose own speech refers to
+    it as "it" is an organisation (the tagger often calls brand names people)."""
+    return any(t.lower_ in ("it", "its") and t.dep_ in ("nsubj", "nsubjpass", "poss")
                for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
 
 

@@ -21,88 +21,28 @@ learned from their labels at run time).
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from watcher.nlp.headline_cues import (
+    _STOP,
+    CONFIRM_VERBS,
+    FALSE_WORDS_PRED,
+    HEDGE_MODALS,
+    HEDGE_WORDS,
+    OPPOSITES,
+    REFUTE_REPORT_VERBS,
+    REFUTE_WORDS,
+    SAY_VERBS,
+    SOURCE_NOUNS,
+)
+
 FOR, AGAINST, OBSERVING = "for", "against", "observing"
 AGREE, DISAGREE, DISCUSS, UNRELATED = "agree", "disagree", "discuss", "unrelated"
-
-# -- lexicons (lemmas, lower case) ----------------------------------------------------------
-#: Words that call a claim or report false wherever they stand in a headline.
-REFUTE_WORDS: frozenset[str] = frozenset({
-    "hoax", "hoaxer", "debunk", "debunked", "fake", "faked", "false", "falsely", "untrue",
-    "bogus", "myth", "fabricate", "fabricated", "fabrication", "satire", "satirical", "spoof",
-    "rubbish", "nonsense", "baseless", "unfounded", "groundless", "phony", "phoney", "sham",
-    "doctored", "photoshopped", "photoshop", "fictional", "misreport", "misreported",
-    "deny", "denial", "refute", "disprove", "dispel", "quash", "scotch", "squash", "slam",
-    "nope", "prank", "fact-check", "busted", "bullshit", "bs", "misinformation", "erroneous",
-    "contrary", "fooled", "dupe", "duped", "libel", "debunking", "disinformation",
-})
-#: Verbs that refute only with a report/claim/rumour as their object ("dismiss rumours").
-REFUTE_REPORT_VERBS: frozenset[str] = frozenset({
-    "dismiss", "reject", "dispute", "deny", "shoot", "knock", "laugh", "pour", "correct",
-    "retract", "withdraw", "contradict", "end", "kill", "put", "bust", "clear", "squash",
-})
-#: Nouns that name a report of the claim rather than the event itself.
-REPORT_NOUNS: frozenset[str] = frozenset({
-    "report", "claim", "story", "rumour", "rumor", "speculation", "allegation", "reports",
-    "rumours", "rumors", "claims", "stories", "hype", "theory", "talk", "gossip",
-})
-#: Words that make the headline's own assertion tentative.
-HEDGE_WORDS: frozenset[str] = frozenset({
-    "reportedly", "allegedly", "alleged", "purported", "purportedly", "apparent", "apparently",
-    "rumour", "rumor", "rumoured", "rumored", "possible", "possibly", "perhaps", "maybe",
-    "likely", "probably", "unconfirmed", "suspected", "supposedly", "supposed", "seemingly",
-    "speculation", "speculate", "claim", "allege", "report", "rumours", "rumors", "reports",
-    "claims", "potential", "potentially", "unverified", "appear", "seem", "if", "whether",
-    "accuse", "believe", "suggest", "hint", "rumormill", "suspect", "eye", "purport",
-    "could", "might", "may",
-})
-#: Modal auxiliaries that hedge the predicate they attach to.
-HEDGE_MODALS: frozenset[str] = frozenset({"may", "might", "could", "would", "should"})
-#: Reporting verbs: the content is another's voice.
-SAY_VERBS: frozenset[str] = frozenset({
-    "say", "claim", "tell", "report", "allege", "insist", "warn", "suggest", "believe", "think",
-    "accuse", "tweet", "post", "write", "argue", "fear", "suspect", "speculate", "hint",
-    "assert", "maintain", "predict", "testify", "wonder", "boast", "hear",
-})
-#: Verbs that vouch for the content (the headline presents it as true).
-CONFIRM_VERBS: frozenset[str] = frozenset({
-    "confirm", "verify", "admit", "acknowledge", "prove", "reveal", "concede", "corroborate",
-    "show", "announce", "officially", "official",
-})
-#: Predicates and their opposites: a headline with the opposite refutes the claim.
-OPPOSITES: Mapping[str, frozenset[str]] = {
-    **dict.fromkeys(("dead", "die", "death", "kill", "killed", "murder", "behead", "execute",
-                     "dies", "assassinate", "slay"),
-                    frozenset({"alive", "survive", "safe", "well", "fine", "healthy", "living"})),
-    **dict.fromkeys(("capture", "kidnap", "abduct", "missing", "hostage", "seize", "arrest",
-                     "detain", "jail", "imprison"),
-                    frozenset({"safe", "free", "freed", "release", "escape", "fine", "home"})),
-    **dict.fromkeys(("steal", "stolen", "lose", "lost"),
-                    frozenset({"find", "found", "recover", "return", "safe"})),
-    **dict.fromkeys(("resign", "quit", "step", "leave", "fire", "sack", "oust"),
-                    frozenset({"stay", "remain"})),
-    **dict.fromkeys(("close", "shut", "cancel", "ban", "end", "scrap", "kill"),
-                    frozenset({"open", "continue", "survive", "renew", "keep"})),
-}
-_STOP = frozenset({
-    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "at", "by",
-    "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that",
-    "these", "those", "has", "have", "had", "will", "would", "can", "could", "may", "might",
-    "do", "does", "did", "he", "she", "they", "his", "her", "their", "we", "you", "i", "after",
-    "over", "into", "about", "up", "out", "new", "says", "say", "said", "report", "reports",
-    "s", "'s", "not", "no", "than", "more", "who", "what", "which", "how", "why", "when", "so",
-    "just", "via", "if", "also", "all", "one", "two", "video", "photo", "watch", "breaking",
-    "update", "updated",
-})
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
 # -- reading one headline ------------------------------------------------------------------
@@ -477,19 +417,6 @@ def read_headline(doc: Doc, claim_words: set[str]) -> Reading:
     return r
 
 
-#: Nouns that name a source of reported speech ("Police: ...", "...: report").
-SOURCE_NOUNS: frozenset[str] = frozenset({
-    "report", "reports", "source", "sources", "official", "officials", "police", "expert",
-    "experts", "witness", "witnesses", "analyst", "analysts", "study", "poll", "paper",
-    "media", "monitor", "watchdog", "insider", "insiders", "lawyer", "attorney", "spokesman",
-    "spokeswoman", "prosecutor", "reuters", "ap", "wsj", "nyt", "cnn", "bbc", "cnbc", "sun",
-    "mirror", "times", "post", "journal", "daily", "telegraph", "guardian", "fox", "abc", "nbc",
-    "cbs", "eyewitness", "claims", "rumor", "rumour", "rumors", "rumours", "congressman",
-    "congresswoman", "lawmaker", "lawmakers", "rep", "rep.", "senator", "parent", "parents",
-    "group", "intel", "intelligence", "minister", "governor", "mayor", "book", "activists",
-    "activist", "doctor", "doctors", "scientists", "researchers", "survey", "memo",
-    "leak", "leaked", "tipster", "commander", "general", "spokesperson", "aide",
-})
 
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us", "i'm", "we're", "i've", "we've"})
 
@@ -508,55 +435,6 @@ def _is_source(segment: str, doc: Doc) -> bool:
     return bool(set(words) & SOURCE_NOUNS)
 
 
-#: Predicate adjectives / nouns that judge something false ("the photo is fake").
-FALSE_WORDS_PRED: frozenset[str] = frozenset({
-    "wrong", "inaccurate", "incorrect", "lie", "lies", "fiction", "misleading", "erroneous",
-    "exaggerate", "exaggerated", "untrue",
-})
-
-
-# -- FNC-1: relatedness and the body's stance -----------------------------------------------
-def tokens(text: str) -> list[str]:
-    """Lower-case content words with a light suffix strip (for relatedness only)."""
-    out = []
-    for w in _WORD.findall(text.lower()):
-        w = w.replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if w in _STOP or len(w) < 2:
-            continue
-        for suf in ("ing", "ed", "es", "s"):
-            if len(w) > len(suf) + 3 and w.endswith(suf):
-                w = w[: -len(suf)]
-                break
-        out.append(w)
-    return out
-
-
-class Idf:
-    """Inverse document frequencies over a set of bodies (computed at run time, no labels)."""
-
-    def __init__(self, docs: Iterable[Sequence[str]]) -> None:
-        df: Counter[str] = Counter()
-        n = 0
-        for d in docs:
-            n += 1
-            df.update(set(d))
-        self.n = n
-        self.idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
-        self.default = math.log(1 + n) + 1.0
-
-    def vector(self, toks: Sequence[str]) -> dict[str, float]:
-        tf = Counter(toks)
-        v = {w: (1 + math.log(c)) * self.idf.get(w, self.default) for w, c in tf.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {w: x / norm for w, x in v.items()}
-
-
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
 class ArticleStance:
@@ -596,101 +474,15 @@ class ArticleStance:
 
     def label_fnc1_batch(self, pairs: Sequence[tuple[str, Any]],
                          bodies: Mapping[Any, str], batch_size: int = 256) -> list[str]:
-        """Labels for (headline, body_id) pairs; IDF is computed over ``bodies`` at run time.
+        """Labels for (headline, body_id) pairs (see :func:`watcher.nlp.fnc1.label_pairs`)."""
+        from watcher.nlp.fnc1 import label_pairs  # fnc1 reads sentences with this module
 
-        Related when the TF-IDF cosine of headline and body reaches ``related_threshold``.
-        A related body *agrees* when it refutes what a refuting headline refutes, or when it
-        is plainly assertive (few hedges overall, no hedge or refutation in the sentences
-        closest to the headline; attribution alone does not make it tentative); it
-        *disagrees* when it refutes repeatedly and the headline does not;
-        otherwise it *discusses* (the most common case, and the cheapest mistake).
-        """
-        body_toks = {k: tokens(v) for k, v in bodies.items()}
-        idf = Idf(body_toks.values())
-        body_vec = {k: idf.vector(t) for k, t in body_toks.items()}
-        labels: list[str] = []
-        todo: list[tuple[int, str, Any, list[str]]] = []
-        sents_of: dict[Any, list[str]] = {}
-        sent_vecs: dict[Any, list[dict[str, float]]] = {}
-        for n, (headline, bid) in enumerate(pairs):
-            hv = idf.vector(tokens(headline))
-            if cosine(hv, body_vec[bid]) < self.related_threshold:
-                labels.append(UNRELATED)
-                continue
-            labels.append(DISCUSS)
-            if bid not in sents_of:
-                sents_of[bid] = _sentences(bodies[bid])
-                sent_vecs[bid] = [idf.vector(tokens(x)) for x in sents_of[bid]]
-            vecs = sent_vecs[bid]
-            sims = [cosine(hv, v) for v in vecs]
-            order = sorted(range(len(vecs)), key=sims.__getitem__, reverse=True)
-            todo.append((n, headline, bid, [sents_of[bid][i] for i in order[:self.top_sentences]]))
-        if not todo:
-            return labels
-        heads = sorted({h for _, h, _, _ in todo})
-        head_docs = dict(zip(heads, self.nlp.pipe(heads, batch_size=batch_size), strict=True))
-        wanted = sorted({x for *_, ss in todo for x in ss})
-        sent_docs = dict(zip(wanted, self.nlp.pipe([w[:1000] for w in wanted],
-                                                   batch_size=batch_size), strict=True))
-        body_cues = {bid: _body_cues(bodies[bid], len(sents_of[bid])) for bid in sents_of}
-        for n, h, bid, ss in todo:
-            hdoc = head_docs[h]
-            claim = content_lemmas(hdoc)
-            readings = [read_headline(sent_docs[x], claim) for x in ss]
-            labels[n] = _fnc_decision(_self_refuting(hdoc), body_cues[bid], readings)
-        return labels
-
-
-#: Body-wide refutation and hedge markers (counted, for the FNC-1 decision).
-_BODY_REFUTE = re.compile(
-    r"\b(hoax(es|er)?|fake[ds]?|false(ly)?|debunk\w*|untrue|bogus|den(y|ies|ied)|"
-    r"not true|no evidence|fabricat\w*|satir\w*|made up)\b")
-_BODY_HEDGE = re.compile(
-    r"\b(reportedly|allegedly|alleged|purported\w*|apparently|rumou?r\w*|claim\w*|"
-    r"according to|unconfirmed|unverified|could|might|may|report(s|ed)?|possibl\w*|"
-    r"if true|said to)\b")
-#: Hand-set FNC-1 thresholds (measured on the public dev pairs, see bench/claims.py).
-BODY_REFUTES_AGREEING = 2  # refuting words in a body that agrees with a refuting headline
-BODY_REFUTES_DISAGREEING = 4  # refuting words in a body that disagrees with the headline
-BODY_HEDGES_ASSERTIVE = 0.05  # hedge words per sentence below which a body is assertive
-
-
-@dataclass(frozen=True)
-class _BodyCues:
-    refutes: int
-    hedges_per_sentence: float
-
-
-def _body_cues(body: str, n_sentences: int) -> _BodyCues:
-    low = body.lower().replace("\u2019", "'")
-    return _BodyCues(len(_BODY_REFUTE.findall(low)),
-                     len(_BODY_HEDGE.findall(low)) / max(n_sentences, 1))
-
-
-def _self_refuting(doc: Doc) -> bool:
-    """The headline itself calls something false ("... is a hoax"), outside a question."""
-    r = read_headline(doc, set())
-    return bool(r.refute or r.negated and any(w in doc.text.lower() for w in ("hoax", "fake")))
-
-
-def _fnc_decision(head_refutes: bool, body: _BodyCues, readings: Sequence[Reading]) -> str:
-    if head_refutes and body.refutes >= BODY_REFUTES_AGREEING:
-        return AGREE
-    if not head_refutes and body.refutes >= BODY_REFUTES_DISAGREEING:
-        return DISAGREE
-    quiet = not any(r.hedge or r.refute for r in readings)
-    if quiet and body.refutes == 0 and body.hedges_per_sentence < BODY_HEDGES_ASSERTIVE:
-        return AGREE
-    return DISCUSS
+        return label_pairs(self.nlp, pairs, bodies, related_threshold=self.related_threshold,
+                           top_sentences=self.top_sentences, batch_size=batch_size)
 
 
 def _capitalised(text: str) -> set[str]:
     return {w.strip("\"'“”‘’()[]:,.!?-") for w in text.split()[1:] if w[:1].isupper()}
-
-
-def _sentences(text: str) -> list[str]:
-    parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])|\n+", text)]
-    return [p for p in parts if len(p) > 3] or [text]
 
 
 def _load() -> Any:

@@ -8,6 +8,19 @@ from functools import lru_cache
 from typing import Any
 
 _QUOTE_RE = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"")
+#: A dateline opening a wire story: "KAZAN, Russia (Northgate Wire) \u2014", "WASHINGTON \u2014",
+#: "LEEDHAM (Coastline Press) -". A place in capitals, an optional region, an optional agency.
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*)*)?"
+    r"(?: \([^()]{1,60}\))?\s*(?:\u2014|\u2013|--|-)\s+")
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The paragraph without a leading dateline (a place is not a speaker)."""
+    m = _DATELINE_RE.match(paragraph)
+    if m is None or not re.search(r"[A-Z]{2}", m.group()):
+        return paragraph
+    return paragraph[m.end():]
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,8 @@ def split_article(title: str, text: str) -> list[Sentence]:
     if title.strip():
         out.append(Sentence(title.strip(), -1, 0, (), is_title=True))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    if paragraphs:
+        paragraphs[0] = strip_dateline(paragraphs[0])
     for n, para in enumerate(paragraphs):
         quotes = quote_spans(para)
         for span in _segmenter().segment(para):

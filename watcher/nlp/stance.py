@@ -13,13 +13,17 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from watcher.nlp.cues import (
+    ANSWER_VERBS,
     COMMENT_VERBS,
+    CONFIRM_CLAUSE_VERBS,
     CONFIRM_VERBS,
+    DENY_PHRASAL,
     DENY_VERBS,
     FALSE_WORDS,
     HEDGE_MODALS,
     HEDGE_WORDS,
     KNOW_VERBS,
+    LABEL_VERBS,
     NEGATIONS,
     NEGATIVE_SUBJECTS,
     REAFFIRM_PHRASAL,
@@ -44,9 +48,11 @@ def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
 
 
 def is_negated(tok: Token) -> bool:
-    """A negation attached to the verb ("did not", "never", "no longer")."""
+    """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor")."""
     for c in tok.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "longer")):
+            return True
+        if c.dep_ == "preconj" and c.lower_ == "neither":
             return True
         if c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children):
             return True
@@ -97,6 +103,17 @@ def cue_status(verb: Token) -> str | None:
         return "uncertain" if negated or refused else "denied"
     if lemma in REFUSE_VERBS:
         return None  # the status is read on its complement
+    if lemma in ANSWER_VERBS:
+        return None  # "did not respond to emails": silence is not a position
+    if DENY_PHRASAL.get(lemma) == prt and prt and any(
+            c.dep_ == "prep" and c.lower_ in ("on", "at", "against") for c in verb.children):
+        return None if negated else "denied"  # "pushed back on the report"
+    if lemma in LABEL_VERBS and _labels_false(verb):
+        return None if negated else "denied"  # "branded the findings untrue"
+    if lemma in CONFIRM_CLAUSE_VERBS and any(
+            c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for c in verb.children):
+        lemma = "acknowledge"  # "accepted that the count had been wrong"
     refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
     if refused and lemma in COMMENT_VERBS | CONFIRM_VERBS | DENY_VERBS:
         return "no_comment"
@@ -132,6 +149,22 @@ def cue_status(verb: Token) -> str | None:
     return None
 
 
+def _labels_false(verb: Token) -> bool:
+    """ "branded as untrue the finding", "called the report fake": a false-word complement."""
+    for c in verb.children:
+        if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and c.lemma_.lower() in FALSE_WORDS:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "as" and any(
+                g.lemma_.lower() in FALSE_WORDS and g.dep_ in ("pobj", "amod", "acomp")
+                for g in c.subtree):
+            return True
+        if c.dep_ in ("dobj", "oprd") and any(
+                g.dep_ in ("amod", "acomp", "oprd") and g.lemma_.lower() in FALSE_WORDS
+                for g in c.children):
+            return True
+    return False
+
+
 def is_retrospective(verb: Token) -> bool:
     """A recap of an earlier position: past perfect, "has never", "previously", "last week"."""
     for t in governors(verb):
@@ -146,6 +179,8 @@ def is_retrospective(verb: Token) -> bool:
                 return True
             if c.dep_ == "npadvmod" and any(g.lower_ in ("last", "previous") for g in c.children):
                 return True
+            if c.dep_ == "advmod" and c.lower_ == "ago":
+                return True  # "two weeks ago the chairman described the report as ..."
             if c.dep_ == "prep" and c.lower_ == "since":
                 return True
     return False

@@ -54,8 +54,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work commits at the end, or rolls back on error."""
+    """A session whose work commits at the end, or rolls back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: Python's sqlite3 runs a SELECT
+    outside any transaction and begins one only at the first write, so a read-then-write (a
+    lease claim) would not be atomic and two threads could claim the same rows.
+    """
     with factory() as session, session.begin():
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         yield session
 
 

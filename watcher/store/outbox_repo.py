@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
+from watcher.ops.metrics import ALERTS_QUEUED
 from watcher.store import schema as t
+from watcher.store.chats_repo import topic_for
 
 CONSOLE_CHAT = 0  # chat id used for the console destination
 
@@ -23,41 +25,106 @@ class OutboxRow:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    story_id: int | None = None
+    thread_key: str | None = None  # story + claim: later alerts reply to the first one sent
+    thread_id: int | None = None  # forum topic to post into
+    reply_to: int | None = None  # message id of the thread's first alert in this chat
 
 
 def enqueue(s: Session, dedupe_key: str, chat_id: int, kind: str, payload: dict[str, Any],
-            now: datetime, *, story_id: int | None = None, item_id: int | None = None) -> int:
-    """Queue an alert unless one with the same key exists; returns 1 when queued."""
+            now: datetime, *, story_id: int | None = None, item_id: int | None = None,
+            thread_key: str | None = None) -> int:
+    """Queue an alert unless one with the same key exists; returns 1 when queued.
+
+    The alert goes to the forum topic its story or watchlist was created in, if any.
+    """
     if s.scalar(select(t.Alert.id).where(t.Alert.dedupe_key == dedupe_key)) is not None:
         return 0
+    topic = None
+    if chat_id != CONSOLE_CHAT:
+        if story_id is not None:
+            topic = topic_for(s, chat_id, f"story:{story_id}")
+        elif kind == "keyword" and payload.get("watchlist"):
+            topic = topic_for(s, chat_id, f"watch:{payload['watchlist']}")
     s.add(t.Alert(dedupe_key=dedupe_key, chat_id=chat_id, kind=kind, payload=payload,
                   story_id=story_id, item_id=item_id, status="pending", attempts=0,
-                  next_attempt_at=now, created_at=now))
+                  next_attempt_at=now, created_at=now, thread_key=thread_key,
+                  message_thread_id=topic))
     s.flush()
+    ALERTS_QUEUED.labels(kind=kind).inc()
     return 1
 
 
-def claim_pending(s: Session, now: datetime, owner: str, lease_s: float,
-                  limit: int) -> list[OutboxRow]:
-    """Pending alerts that are due, oldest first, leased to ``owner`` for sending."""
+def claim_pending(s: Session, now: datetime, owner: str, lease_s: float, limit: int, *,
+                  exclude_chats: Collection[int] = ()) -> list[OutboxRow]:
+    """Pending alerts that are due, oldest first, leased to ``owner`` for sending.
+
+    Skipped: chats marked inactive, ``exclude_chats``, and any alert behind an older one of
+    the same chat that failed and waits for its retry (so a chat's alerts keep their order).
+    Each row carries the message id its thread replies to, when the thread's first alert was
+    sent to that chat.
+    """
+    older = aliased(t.Alert)
+    waiting = exists().where(older.chat_id == t.Alert.chat_id, older.status == "pending",
+                             older.id < t.Alert.id, older.attempts > 0,
+                             older.next_attempt_at > now)
+    inactive = select(t.Chat.chat_id).where(t.Chat.active.is_(False))
     q = (select(t.Alert)
          .where(t.Alert.status == "pending",
                 or_(t.Alert.next_attempt_at.is_(None), t.Alert.next_attempt_at <= now),
-                or_(t.Alert.claimed_until.is_(None), t.Alert.claimed_until < now))
+                or_(t.Alert.claimed_until.is_(None), t.Alert.claimed_until < now),
+                t.Alert.chat_id.not_in(inactive), ~waiting)
          .order_by(t.Alert.id).limit(limit))
+    if exclude_chats:
+        q = q.where(t.Alert.chat_id.not_in(list(exclude_chats)))
     if s.bind is not None and s.bind.dialect.name == "postgresql":
-        q = q.with_for_update(skip_locked=True)
+        q = q.with_for_update(skip_locked=True, of=t.Alert)
     rows = list(s.scalars(q))
+    out = []
     for r in rows:
         r.claimed_by, r.claimed_until = owner, now + timedelta(seconds=lease_s)
-    return [OutboxRow(r.id, int(r.chat_id or 0), r.kind, dict(r.payload), r.attempts)
-            for r in rows]
+        reply_to = thread_root(s, int(r.chat_id or 0), r.thread_key) if r.thread_key else None
+        out.append(OutboxRow(r.id, int(r.chat_id or 0), r.kind, dict(r.payload), r.attempts,
+                             r.story_id, r.thread_key,
+                             int(r.message_thread_id) if r.message_thread_id else None,
+                             reply_to))
+    return out
+
+
+def thread_root(s: Session, chat_id: int, thread_key: str) -> int | None:
+    """The Telegram message id of the first alert of this thread sent to the chat."""
+    mid = s.scalar(select(t.Alert.telegram_message_id)
+                   .where(t.Alert.chat_id == chat_id, t.Alert.thread_key == thread_key,
+                          t.Alert.status == "sent", t.Alert.telegram_message_id.is_not(None))
+                   .order_by(t.Alert.id).limit(1))
+    return int(mid) if mid is not None else None
 
 
 def mark_sent(s: Session, alert_id: int, now: datetime, message_id: int | None) -> None:
     s.execute(update(t.Alert).where(t.Alert.id == alert_id).values(
         status="sent", sent_at=now, telegram_message_id=message_id, claimed_until=None,
         attempts=t.Alert.attempts + 1))
+
+
+def release(s: Session, alert_ids: Collection[int]) -> None:
+    """Give claimed alerts back untouched (the sender stopped before them)."""
+    if alert_ids:
+        s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids)))
+                  .values(claimed_by=None, claimed_until=None))
+
+
+def postpone(s: Session, alert_ids: Collection[int], until: datetime) -> None:
+    """Hold alerts until ``until`` by the chat's wish (quiet hours, digest): not a failure."""
+    if alert_ids:
+        s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids)))
+                  .values(next_attempt_at=until, claimed_by=None, claimed_until=None))
+
+
+def mark_status(s: Session, alert_ids: Collection[int], status: str) -> None:
+    """Close alerts that will not be sent by the chat's wish (``muted``)."""
+    if alert_ids:
+        s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids)))
+                  .values(status=status, claimed_by=None, claimed_until=None))
 
 
 def mark_failed(s: Session, alert_id: int, now: datetime, error: str, *,
@@ -69,6 +136,7 @@ def mark_failed(s: Session, alert_id: int, now: datetime, error: str, *,
 
 
 def outbox_counts(s: Session) -> dict[str, int]:
+    """Alerts per status (pending, sent, failed, muted)."""
     from sqlalchemy import func
 
     rows = s.execute(select(t.Alert.status, func.count()).group_by(t.Alert.status))

@@ -70,6 +70,8 @@ class Feed(Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error_kind: Mapped[str | None] = mapped_column(String(32))
+    # Permanent failures (404/410/not a feed) in a row; the feed is disabled at a limit.
+    permanent_errors: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -93,6 +95,18 @@ class Item(Base):
         ForeignKey("items.id", ondelete="SET NULL"), index=True)
     signature: Mapped[str | None] = mapped_column(Text)  # near-duplicate signature (MinHash)
     fulltext: Mapped[bool] = mapped_column(Boolean, default=False)  # page fetched for a teaser
+
+
+class ItemBand(Base):
+    """One LSH band key of an item's near-duplicate signature (items sharing a key are compared).
+    """
+
+    __tablename__ = "item_bands"
+    __table_args__ = (Index("ix_item_bands_band", "band"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class Story(Base):

@@ -44,7 +44,9 @@ def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterab
     if st is None:
         st = t.Story(name=name, created_at=now)
         s.add(st)
-    st.keywords, st.exclude, st.chats = list(keywords), list(exclude), list(chats)
+    # Chats that joined through /story stay joined when the config is synced again.
+    merged = list(dict.fromkeys([*(int(c) for c in (st.chats or [])), *chats]))
+    st.keywords, st.exclude, st.chats = list(keywords), list(exclude), merged
     st.baseline_url, st.alert_new_claims = baseline_url, alert_new_claims
     s.flush()
     return st.id
@@ -144,7 +146,10 @@ def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: 
                  destinations: Sequence[int]) -> int:
     """Store the changes as positions and queue one outbox row per alert and destination.
 
-    Returns the number of outbox rows queued. Runs in the caller's transaction.
+    Alerts about one claim share a thread key (story + claim), so that in each chat the later
+    ones reply to the first. The payload carries the claim and actor keys beside the message,
+    for mutes and buttons. Returns the number of outbox rows queued. Runs in the caller's
+    transaction.
     """
     cids, aids = _claim_ids(s, story.id), _actor_ids(s, story.id)
     for claim in state.claims.values():
@@ -159,14 +164,102 @@ def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: 
             continue
         msg = AlertMessage(story=story.name, claim=ch.claim.text, actor=ch.actor.name,
                            old=ch.old, new=ch.new, evidence=ch.evidence, link=link, title=title)
+        payload = {**asdict(msg), "claim_key": ch.claim.key, "actor_key": ch.actor.key}
         base = f"claim:{story.id}:{ch.claim.key}:{ch.actor.key}:{ch.old}:{ch.new}:{item_id}"
+        thread = thread_key(story.id, ch.claim.key)
         for chat in destinations:
-            queued += enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", asdict(msg), now,
-                              story_id=story.id, item_id=item_id)
+            queued += enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", payload, now,
+                              story_id=story.id, item_id=item_id, thread_key=thread)
     return queued
+
+
+def thread_key(story_id: int, claim_key: str) -> str:
+    """The key that groups a claim's alerts into one thread (at most 256 characters)."""
+    key = f"{story_id}:{claim_key}"
+    return key if len(key) <= 256 else f"{story_id}:#" + _digest(claim_key)
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+
+
+# --------------------------------------------------------------------------- views for chats
+def stories_for_chat(s: Session, chat_id: int) -> list[StoryRow]:
+    """The stories whose alerts go to ``chat_id``, oldest first (the bot numbers them so)."""
+    return [row for row in list_stories(s) if chat_id in row.chats]
+
+
+def find_story_by_url(s: Session, url: str) -> StoryRow | None:
+    st = s.scalar(select(t.Story).where(t.Story.baseline_url == url).order_by(t.Story.id))
+    return _story_row(st) if st is not None else None
+
+
+def add_story_chat(s: Session, story_id: int, chat_id: int) -> bool:
+    """Send the story's alerts to ``chat_id`` too; False when it already did."""
+    st = s.get_one(t.Story, story_id)
+    chats = [int(c) for c in st.chats]
+    if chat_id in chats:
+        return False
+    st.chats = [*chats, chat_id]  # a new list: JSON columns do not track in-place changes
+    return True
+
+
+def unique_story_name(s: Session, name: str) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... when a story already has it."""
+    name = name[:240] or "Untitled story"
+    taken = set(s.scalars(select(t.Story.name).where(t.Story.name.like(f"{name[:200]}%"))))
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    key: str
+    text: str
+    from_baseline: bool
+    positions: tuple[tuple[str, str, str, str], ...]  # (actor key, actor name, status, evidence)
+
+
+def claims_overview(s: Session, story_id: int) -> list[ClaimView]:
+    """Each claim of the story (baseline ones first) with every actor's current position."""
+    claims = list(s.scalars(select(t.Claim).where(t.Claim.story_id == story_id)
+                            .order_by(t.Claim.from_baseline.desc(), t.Claim.id)))
+    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
+    current: dict[tuple[int, int], t.Position] = {}
+    for p in s.scalars(select(t.Position).where(t.Position.story_id == story_id)
+                       .order_by(t.Position.id)):
+        current[(p.claim_id, p.actor_id)] = p  # newest last wins
+    out = []
+    for c in claims:
+        positions = tuple((actors[aid].key, actors[aid].name, p.status, p.evidence)
+                          for (cid, aid), p in current.items() if cid == c.id)
+        out.append(ClaimView(c.key, c.text, c.from_baseline, positions))
+    return out
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    claim: str
+    actor: str
+    previous: str | None
+    status: str
+    link: str
+    baseline: bool  # the position was found in the baseline article
+
+
+def timeline(s: Session, story_id: int, limit: int = 200) -> list[TimelineEntry]:
+    """The story's positions in the order they were recorded (the newest ``limit``)."""
+    claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id))}
+    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
+    rows = list(s.scalars(select(t.Position).where(t.Position.story_id == story_id)
+                          .order_by(t.Position.id.desc()).limit(limit)))
+    return [TimelineEntry(p.created_at, claims[p.claim_id].text, actors[p.actor_id].name,
+                          p.previous, p.status, p.link, p.item_id is None and p.previous is None)
+            for p in reversed(rows)]

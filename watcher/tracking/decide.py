@@ -8,8 +8,9 @@ Nothing else alerts. Pure: it updates the given :class:`StoryState` and returns 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from watcher.models import DECISIVE, Analysis, Change, Position
+from watcher.models import DECISIVE, Actor, Analysis, Change, Position
 from watcher.tracking.state import StoryState
 
 
@@ -34,20 +35,20 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
 
     For the baseline every position is recorded and nothing alerts.
     """
-    for claim in analysis.claims:
-        if claim.key not in state.claims:
-            state.claims[claim.key] = claim
+    for new in analysis.claims:
+        if new.key not in state.claims:
+            state.claims[new.key] = new
             if baseline:
-                state.baseline_keys.add(claim.key)
+                state.baseline_keys.add(new.key)
     for actor in analysis.actors:
-        state.actors.setdefault(actor.key, actor)
+        _remember_actor(state, actor)
 
     changes: list[Change] = []
     for pos in _one_per_actor(analysis.positions):
         claim = state.claims.get(pos.claim_key)
         if claim is None or pos.retrospective and (pos.claim_key, pos.actor.key) in state.positions:
             continue
-        state.actors.setdefault(pos.actor.key, pos.actor)
+        _remember_actor(state, pos.actor)
         key = (pos.claim_key, pos.actor.key)
         old_pos = state.positions.get(key)
         old = old_pos.status if old_pos else None
@@ -60,6 +61,18 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert))
     return changes
+
+
+def _remember_actor(state: StoryState, actor: Actor) -> None:
+    """Add the actor, or the names an article newly learnt for a known one ("chief executive
+    Martin Sallow" speaking for the bank)."""
+    known = state.actors.get(actor.key)
+    if known is None:
+        state.actors[actor.key] = actor
+        return
+    extra = [a for a in actor.aliases if a not in known.aliases and a != known.name]
+    if extra:
+        state.actors[actor.key] = replace(known, aliases=(*known.aliases, *extra))
 
 
 #: Which of an article's positions of one actor on one claim is its decisive one: news of a

@@ -1,0 +1,1 @@
+"""Ingestion policy and helpers around the feed stages: schedule, dedupe, full text, OPML."""

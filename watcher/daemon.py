@@ -125,7 +125,7 @@ class Daemon:
                 repo.upsert_feed(s, f.url, f.interval, now)
             for st in s_.stories:
                 repo.upsert_story(s, st.name, st.keywords, st.exclude, st.chats,
-                                  st.baseline_url, now, st.alert_new_claims)
+                                  st.baseline_url, now, st.alert_new_claims, st.aliases)
             for w in s_.watchlists:
                 for chat in (w.chats or (repo.CONSOLE_CHAT,)):
                     repo.upsert_watchlist(s, chat, w.name, w.keywords, w.exclude, "config", now)
@@ -152,7 +152,7 @@ class Daemon:
                 continue
             if article is None:
                 continue
-            state = await asyncio.to_thread(baseline_state, engine, article)
+            state = await asyncio.to_thread(baseline_state, engine, article, story.aliases)
 
             def save(story_id: int = story.id, a: ArticleText = article,
                      st: StoryState = state) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from watcher.models import ArticleText, Change
@@ -31,9 +31,10 @@ class SerialEngine:
         self._engine = engine
         self._lock = threading.Lock()
 
-    def analyze(self, article: ArticleText, state: StoryState | None) -> Any:
+    def analyze(self, article: ArticleText, state: StoryState | None,
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
         with self._lock:
-            return self._engine.analyze(article, state)
+            return self._engine.analyze(article, state, aliases=aliases)
 
 
 def shared_engine() -> SerialEngine:
@@ -52,8 +53,10 @@ class StoryPipeline:
 
     def __init__(self, name: str, keywords: Sequence[str], exclude: Sequence[str] = (),
                  state: StoryState | None = None, engine=None,  # type: ignore[no-untyped-def]
-                 alert_new_claims: bool = False) -> None:
+                 alert_new_claims: bool = False,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
         self.name = name
+        self.aliases = dict(aliases or {})
         self.keywords = list(keywords)
         self.exclude = list(exclude)
         self.state = state if state is not None else StoryState()
@@ -68,12 +71,13 @@ class StoryPipeline:
         if not self.relevant(search_text):
             logger.debug("item %s does not match story %s", item_id, self.name)
             return []
-        analysis = self.engine.analyze(article, self.state)
+        analysis = self.engine.analyze(article, self.state, aliases=self.aliases)
         return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)
 
 
-def baseline_state(engine, article: ArticleText) -> StoryState:  # type: ignore[no-untyped-def]
+def baseline_state(engine, article: ArticleText,  # type: ignore[no-untyped-def]
+                   aliases: Mapping[str, Sequence[str]] | None = None) -> StoryState:
     """The state a story starts from: the claims and positions of its baseline article."""
     state = StoryState()
-    apply_analysis(state, engine.analyze(article, None), baseline=True)
+    apply_analysis(state, engine.analyze(article, None, aliases=aliases), baseline=True)
     return state

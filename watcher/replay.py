@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,11 @@ def load_case(path: Path) -> dict[str, Any]:
     return case
 
 
+def _fixed_clock(when: datetime) -> Callable[[], datetime]:
+    """Replay runs on the case's own timeline: "now" is the item's publication time."""
+    return lambda: when
+
+
 def _entry(item: Mapping[str, Any]) -> FeedEntry:
     """A case item as the feed parser would hand it over."""
     return FeedEntry(guid=str(item["id"]), link=str(item.get("link") or f"case:{item['id']}"),
@@ -104,12 +109,13 @@ def replay(case: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
                 when = _parse_time(item.get("published")) or now
                 with transaction(factory) as s:
                     rows = repo.store_entries(s, feed_id, [_entry(item)], when)
+                clock = _fixed_clock(when)
                 for row in rows:
                     if not matches(story.keywords, " ".join((row.title, row.summary,
                                                                row.content)), story.exclude):
                         continue
                     for ch in analyse_story_item(factory, engine, story, row,
-                                                 [repo.CONSOLE_CHAT], lambda w=when: w):
+                                                 [repo.CONSOLE_CHAT], clock):
                         if ch.alert:
                             yield {"item": item["id"], "claim": ch.claim.text,
                                    "actor": ch.actor.name, "from": ch.old, "to": ch.new,

@@ -82,3 +82,37 @@ def test_changes_and_outbox_rows_are_written_once(migrated) -> None:  # type: ig
     with migrated() as s:
         assert repo.load_state(s, sid).positions[("c1", actor.key)].status == "confirmed"
         assert repo.outbox_counts(s) == {"sent": 1}
+
+
+def test_aliases_learnt_by_an_article_are_kept(migrated) -> None:  # type: ignore[no-untyped-def]
+    actor = Actor(key="putin", name="Vladimir Putin", kind="person", aliases=("Putin",))
+    claim = Claim(key="c1", text="Troops are in the country")
+    state = StoryState()
+    state.claims["c1"] = claim
+    state.baseline_keys.add("c1")
+    state.actors[actor.key] = actor
+    state.positions[("c1", "putin")] = Position("c1", actor, "no_comment", "would not say")
+    with transaction(migrated) as s:
+        sid = repo.upsert_story(s, "nk", ["troops"], [], [], None, NOW)
+        repo.set_baseline(s, sid, "B", "text", None, state, NOW)
+        story = repo.get_story(s, sid)
+    state.actors["putin"] = Actor(key="putin", name="Vladimir Putin", kind="person",
+                                  aliases=("Putin", "the Russian president"))
+    with transaction(migrated) as s:
+        repo.save_changes(s, story, [], state, item_id=None, link="", title="", now=NOW,
+                          destinations=[0])
+    with migrated() as s:
+        assert repo.load_state(s, sid).actors["putin"].aliases == ("Putin",
+                                                                   "the Russian president")
+
+
+def test_story_aliases_are_stored_and_kept(migrated) -> None:  # type: ignore[no-untyped-def]
+    with transaction(migrated) as s:
+        sid = repo.upsert_story(s, "nk", ["troops"], [], [1], None, NOW,
+                                aliases={"Vladimir Putin": ["the Kremlin leader"]})
+        # a later upsert that says nothing about aliases (a chat joining) keeps them
+        repo.upsert_story(s, "nk", ["troops"], [], [2], None, NOW)
+    with migrated() as s:
+        story = repo.get_story(s, sid)
+    assert story.aliases == {"Vladimir Putin": ("the Kremlin leader",)}
+    assert story.chats == (1, 2)

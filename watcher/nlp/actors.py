@@ -229,6 +229,14 @@ def same_name(a: str, b: str, person: bool) -> bool:
     return len(short) == len(long_) and fuzz.ratio(" ".join(ta), " ".join(tb)) >= 92
 
 
+def _fold_name(name: str) -> str:
+    """A name compared without case, spacing or a leading article ("the Kremlin leader")."""
+    words = name.casefold().split()
+    if words and words[0] in {"the", "a", "an"}:
+        words = words[1:]
+    return " ".join(words)
+
+
 @dataclass
 class Resolver:
     """Resolves mentions to actors: known ones (story state, then this article) or new ones."""
@@ -240,9 +248,18 @@ class Resolver:
     recent_orgs: list[Actor] = field(default_factory=list)
     mentioned_person: Actor | None = None  # the last person named as a subject
 
+    def canonical(self, name: str) -> str:
+        """The name an alias group gives ``name`` (a story's configured name variants)."""
+        folded = _fold_name(name)
+        for canon, variants in self.extra_aliases.items():
+            if folded == _fold_name(canon) or folded in {_fold_name(v) for v in variants}:
+                return canon
+        return name
+
     def find(self, name: str, person: bool) -> Actor | None:
+        name = self.canonical(name)
         for actor in reversed(list(self.known.values())):
-            names = (actor.name, *actor.aliases, *self.extra_aliases.get(actor.key, ()))
+            names = (actor.name, *actor.aliases)
             if any(same_name(name, n, person and actor.kind == "person") for n in names):
                 return actor
         return None
@@ -277,12 +294,16 @@ class Resolver:
         found = self.find(name, kind == "person")
         if found is not None:
             return found
+        name = self.canonical(name)
         return Actor(key=slug(name), name=name, kind=kind)
 
     def resolve(self, m: Mention) -> Actor | None:
         """The actor a mention stands for, remembered for later pronouns."""
         if m.anonymous:
             return None
+        if m.text and self.canonical(m.text) != m.text:  # a configured variant of a name
+            canon = self.canonical(m.text)
+            return self._remember(self.find(canon, False) or self._named(canon, m.kind))
         if m.pronoun:
             if m.pronoun in _PERSON_PRONOUNS:
                 return self.last_person

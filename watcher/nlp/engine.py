@@ -51,10 +51,16 @@ class ClaimEngine:
         self.nlp = nlp
         self.aliases: Mapping[str, Sequence[str]] = dict(aliases or {})
 
-    def analyze(self, article: ArticleText, state: StoryState | None) -> Analysis:
+    def analyze(self, article: ArticleText, state: StoryState | None,
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis:
+        """Positions in ``article`` on the claims of ``state`` (None: a baseline).
+
+        ``aliases`` maps a canonical name to variants that stand for the same actor in this
+        story ({"Vladimir Putin": ["the Kremlin leader"]}), on top of the engine's own.
+        """
         sents = split_article(article.title, article.text)
         docs = list(self.nlp.pipe([s.text for s in sents]))
-        run = _Run(sents, docs, state, self.aliases)
+        run = _Run(sents, docs, state, {**self.aliases, **(aliases or {})})
         return run.analysis()
 
 

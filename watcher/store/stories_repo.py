@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -29,17 +29,20 @@ class StoryRow:
     baseline_text: str | None
     baseline_set_at: datetime | None
     alert_new_claims: bool
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _story_row(st: t.Story) -> StoryRow:
     return StoryRow(st.id, st.name, tuple(st.keywords), tuple(st.exclude),
                     tuple(int(c) for c in st.chats), st.baseline_url, st.baseline_title,
-                    st.baseline_text, st.baseline_set_at, st.alert_new_claims)
+                    st.baseline_text, st.baseline_set_at, st.alert_new_claims,
+                    {k: tuple(v) for k, v in (st.aliases or {}).items()})
 
 
 def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterable[str],
                  chats: Iterable[int], baseline_url: str | None, now: datetime,
-                 alert_new_claims: bool = False) -> int:
+                 alert_new_claims: bool = False,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> int:
     st = s.scalar(select(t.Story).where(t.Story.name == name))
     if st is None:
         st = t.Story(name=name, created_at=now)
@@ -48,6 +51,8 @@ def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterab
     merged = list(dict.fromkeys([*(int(c) for c in (st.chats or [])), *chats]))
     st.keywords, st.exclude, st.chats = list(keywords), list(exclude), merged
     st.baseline_url, st.alert_new_claims = baseline_url, alert_new_claims
+    if aliases is not None:  # None: keep what the story has
+        st.aliases = {k: list(v) for k, v in aliases.items()}
     s.flush()
     return st.id
 
@@ -104,6 +109,16 @@ def _ensure_actor(s: Session, story_id: int, actor: Actor, ids: dict[str, int]) 
     return ids[actor.key]
 
 
+def _sync_actor_aliases(s: Session, story_id: int, state: StoryState) -> None:
+    """Keep the name variants an article taught the engine ("the Russian president" for Putin),
+    so that the next item, which reloads the state, still knows them."""
+    rows = {a.key: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
+    for actor in state.actors.values():
+        row = rows.get(actor.key)
+        if row is not None and set(actor.aliases) - set(row.aliases or ()):
+            row.aliases = list(dict.fromkeys([*(row.aliases or ()), *actor.aliases]))
+
+
 def save_state(s: Session, story_id: int, state: StoryState, now: datetime, *,
                item_id: int | None, link: str) -> None:
     """Write the claims and actors of ``state`` and positions not stored yet (baseline use)."""
@@ -154,6 +169,7 @@ def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: 
     cids, aids = _claim_ids(s, story.id), _actor_ids(s, story.id)
     for claim in state.claims.values():
         _ensure_claim(s, story.id, claim, claim.key in state.baseline_keys, now, cids)
+    _sync_actor_aliases(s, story.id, state)
     queued = 0
     for ch in changes:
         aid = _ensure_actor(s, story.id, ch.actor, aids)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.alerts.policy import ChatPrefs, decide
@@ -37,6 +38,7 @@ from watcher.store import chats_repo, outbox_repo, repo
 from watcher.store.db import transaction
 
 logger = logging.getLogger(__name__)
+MARK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # ~60 s, under the claim lease
 
 _MESSAGE_FIELDS = frozenset(AlertMessage.__dataclass_fields__)
 
@@ -232,11 +234,35 @@ class OutboxSender:
                 break
             if d.thread_key and d.thread_key not in roots:
                 roots[d.thread_key] = reply_to or message_id
-            await asyncio.to_thread(self._done, d, message_id)
+            if not await self._mark_done(d, message_id):
+                await asyncio.to_thread(self._release, deliveries[i + 1:])
+                break
             ALERTS_SENT.labels(destination="console" if to_console else "telegram").inc(
                 len(d.ids))
             sent += len(d.ids)
         return sent
+
+    async def _mark_done(self, d: _Delivery, message_id: int) -> bool:
+        """Mark a delivered alert sent, retrying while the database is unreachable.
+
+        Telegram has accepted the message: giving up here would let the alert be sent again
+        once its claim expires, so the mark is retried (about a minute) before that happens.
+        """
+        for delay in MARK_RETRY_DELAYS:
+            try:
+                await asyncio.to_thread(self._done, d, message_id)
+                return True
+            except SQLAlchemyError as exc:
+                logger.warning("alert %s delivered but not yet marked sent (%s); retrying in "
+                               "%.1f s", d.ids[0], exc.__class__.__name__, delay)
+                await asyncio.sleep(delay)
+        try:
+            await asyncio.to_thread(self._done, d, message_id)
+            return True
+        except SQLAlchemyError:
+            logger.error("alert %s was delivered but could not be marked sent: it may be sent "
+                         "again when its claim expires", d.ids[0])
+            return False
 
     def _done(self, d: _Delivery, message_id: int) -> None:
         with transaction(self.factory) as s:

@@ -17,7 +17,21 @@ from watcher.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+def _migrations_dir() -> Path:
+    """migrations/ of the checkout (editable installs), else the installed watcher.migrations."""
+    source = Path(__file__).resolve().parents[2] / "migrations"
+    if (source / "env.py").exists():
+        return source
+    try:
+        from importlib.resources import files
+
+        installed = Path(str(files("watcher.migrations")))
+    except ModuleNotFoundError:
+        return source
+    return installed if (installed / "env.py").exists() else source
+
+
+MIGRATIONS_DIR = _migrations_dir()
 PG_MIGRATION_LOCK = 0x5707_2A7C  # advisory lock id held while migrating PostgreSQL
 
 

@@ -279,6 +279,21 @@ def _run_child(port: int, client: str, scenario: str, n: int, concurrency: int,
     return out
 
 
+def parse_cost_ms(rounds: int = 40) -> tuple[float, float]:
+    """CPU ms per bench feed for parse_feed's fast path and for its feedparser engine."""
+    from watcher.feeds.parse import parse_feed
+
+    bodies = [_feed_body(n) for n in range(rounds)]
+    out = []
+    for fast in (True, False):
+        started = time.process_time()
+        for body in bodies:
+            parse_feed(body, url="http://example.org/feed.xml",
+                       engine="auto" if fast else "feedparser")
+        out.append(1000 * (time.process_time() - started) / rounds)
+    return out[0], out[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=2000)
@@ -295,6 +310,9 @@ def main() -> None:
         _child(args)
         return
 
+    fast_ms, feedparser_ms = parse_cost_ms()
+    print(f"parse_feed CPU per feed: fast path {fast_ms:.2f} ms, feedparser engine "
+          f"{feedparser_ms:.2f} ms ({feedparser_ms / fast_ms:.1f}x)")
     ctx = multiprocessing.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
     server = ctx.Process(target=serve, args=(args.feeds, send), daemon=True)
@@ -346,6 +364,8 @@ def main() -> None:
         "naive_peak_rss_mb": round(max(results["naive_304"]["peak_rss_mb"],
                                        results["naive_changed"]["peak_rss_mb"]), 1),
         "feeds": args.feeds, "naive_sample": args.naive_sample, "cpus": os.cpu_count(),
+        "parse_fast_ms_per_feed": round(fast_ms, 2),
+        "parse_feedparser_ms_per_feed": round(feedparser_ms, 2),
     }
     print(json.dumps(summary))
 

@@ -28,16 +28,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.encodings import convert_to_utf8
+from feedparser.urls import make_safe_absolute_uri
 
 from watcher.errors import ParseError
+from watcher.feeds.fastparse import fast_parse
 from watcher.models import FeedEntry
 
-__all__ = ["ParsedFeed", "entry_hash", "html_to_text", "parse_feed"]
+__all__ = ["ParsedFeed", "entry_hash", "html_to_text", "parse_feed", "parse_feed_fast"]
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,13 @@ _PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 4320
 _MAX_TTL_MINUTES = 7 * 24 * 60
 
 
-def _prepare(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str], str | None]:
-    """Decode as feedparser would, strip DTD subsets; return UTF-8 data, headers, bozo note."""
+def _prepare(body: bytes,
+             headers: Mapping[str, str]) -> tuple[bytes, dict[str, str], str | None, bool]:
+    """Decode as feedparser would, strip DTD subsets.
+
+    Returns the UTF-8 data, the headers for feedparser, a bozo note and whether feedparser
+    knows the encoding (else it skips its strict XML parser).
+    """
     probe: dict[str, Any] = {}
     # Without a Content-Type, feedparser reads any header mapping as "HTTP said nothing" and
     # falls back to ISO-8859-1; an empty mapping gets the XML default (declaration, else UTF-8).
@@ -229,7 +236,7 @@ def _prepare(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, 
     data = strip_internal_subsets(data)
     fixed = dict(headers)
     fixed["content-type"] = "application/xml; charset=utf-8"
-    return data, fixed, note
+    return data, fixed, note, bool(probe.get("encoding"))
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -317,32 +324,65 @@ def _entry(raw: Mapping[str, Any], url: str) -> FeedEntry:
                      published=_published(raw))
 
 
-def parse_feed(body: bytes, *, url: str,
-               headers: Mapping[str, str] | None = None) -> ParsedFeed:
+Engine = Literal["auto", "feedparser"]
+
+
+def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = None,
+               engine: Engine = "auto") -> ParsedFeed:
     """Parse a feed body fetched from ``url``; raise ParseError when it is not a feed.
 
     ``headers`` are the HTTP response headers (Content-Type picks the encoding;
     Content-Location, resolved against ``url``, is the base for relative links).
     A feed with recoverable XML errors is accepted if it still yields entries.
+    ``engine="auto"`` reads well-formed RSS/Atom with the lxml fast path (same values as
+    feedparser, see :mod:`watcher.feeds.fastparse`) and everything else with feedparser;
+    ``"feedparser"`` always uses feedparser.
     """
+    result = _parse(body, url, headers, engine)
+    assert result is not None
+    return result
+
+
+def parse_feed_fast(body: bytes, *, url: str,
+                    headers: Mapping[str, str] | None = None) -> ParsedFeed | None:
+    """The fast path alone: its ParsedFeed, or None when it declines (for tests and benches)."""
+    return _parse(body, url, headers, "fast")
+
+
+def _parse(body: bytes, url: str, headers: Mapping[str, str] | None,
+           engine: str) -> ParsedFeed | None:
     if not body or not body.strip():
+        if engine == "fast":
+            return None
         raise ParseError(f"empty body from {url}")
     lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
     lowered["content-location"] = urljoin(url, lowered.get("content-location", ""))
     try:
-        data, fixed_headers, encoding_note = _prepare(body, lowered)
-        # Sanitising and URI resolution inside HTML are feedparser's slowest steps (about half
-        # its time) and their output is discarded here: html_to_text keeps only the text.
-        result = feedparser.parse(io.BytesIO(data), response_headers=fixed_headers,
-                                  sanitize_html=False, resolve_relative_uris=False)
-        version = str(result.get("version") or "")
-        bozo_reason = (_describe(result["bozo_exception"])
-                       if result.get("bozo") and result.get("bozo_exception") is not None
-                       else None) or encoding_note
-        raw_entries = list(result.get("entries") or [])
-        if not raw_entries and (not version or result.get("bozo")):
-            raise ParseError(_not_a_feed_message(body, url, version, bozo_reason))
-        feed = result.get("feed") or {}
+        data, fixed_headers, encoding_note, strict = _prepare(body, lowered)
+        fast = None
+        if engine != "feedparser" and strict and encoding_note is None:
+            contentloc = fixed_headers["content-location"]
+            base = (make_safe_absolute_uri("", contentloc) or make_safe_absolute_uri(contentloc)
+                    or "")
+            fast = fast_parse(data, base)
+        if fast is not None:
+            feed, raw_entries = fast
+            bozo_reason = None
+        elif engine == "fast":
+            return None
+        else:
+            # Sanitising and URI resolution inside HTML are feedparser's slowest steps (about
+            # half its time) and their output is discarded here: html_to_text keeps only text.
+            result = feedparser.parse(io.BytesIO(data), response_headers=fixed_headers,
+                                      sanitize_html=False, resolve_relative_uris=False)
+            version = str(result.get("version") or "")
+            bozo_reason = (_describe(result["bozo_exception"])
+                           if result.get("bozo") and result.get("bozo_exception") is not None
+                           else None) or encoding_note
+            raw_entries = list(result.get("entries") or [])
+            if not raw_entries and (not version or result.get("bozo")):
+                raise ParseError(_not_a_feed_message(body, url, version, bozo_reason))
+            feed = result.get("feed") or {}
         title = _text_of(str(feed.get("title") or ""), feed.get("title_detail"),
                          multiline=False)
         entries = tuple(_entry(raw, url) for raw in raw_entries)
@@ -351,6 +391,8 @@ def parse_feed(body: bytes, *, url: str,
     except ParseError:
         raise
     except Exception as exc:  # feedparser's loose parser has edge-case bugs; classify them here
+        if engine == "fast":
+            return None
         raise ParseError(f"cannot parse feed from {url}: {_describe(exc)}") from exc
 
 

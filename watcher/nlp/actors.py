@@ -54,7 +54,9 @@ def _core(head: Token) -> list[Token]:
 
 def _text(tokens: Iterable[Token]) -> str:
     toks = sorted(tokens, key=lambda t: t.i)
-    return "".join(t.text_with_ws for t in toks).strip().removesuffix("'s").removesuffix("’s")
+    parts = [t.text_with_ws if t.whitespace_ or n + 1 == len(toks) or toks[n + 1].i == t.i + 1
+             else t.text + " " for n, t in enumerate(toks)]  # "Brackley's St Aldhelm's"
+    return "".join(parts).strip().removesuffix("'s").removesuffix("’s")
 
 
 def _name_tokens(tokens: Sequence[Token]) -> list[Token]:
@@ -202,6 +204,13 @@ def describe(head: Token) -> Mention:
             pn = [t for t in p.subtree if t.pos_ == "PROPN"]
             if pn:
                 return Mention(text=_text([head, *p.subtree]), kind="other")
+        for a in appos:  # "the group, Save Harwood,": the appositive names the speaker
+            anames = [t for t in a.subtree if t.pos_ == "PROPN" and t.dep_ != "poss"
+                      and t.lower_.strip(".") not in TITLES]
+            if anames and a.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in a.children):
+                if a.ent_type_ == "PERSON":
+                    return Mention(text=_text(anames), person=_text(anames), kind="person")
+                return Mention(text=_text(anames), org=_text(anames), kind="org")
         if det and det[0] in ("the", "this", "its", "their") or org_noun:
             return Mention(text=_text(core), org_noun=org_noun or head.lemma_.lower(), role=True)
         return Mention(text=_text(core))
@@ -285,6 +294,9 @@ class Resolver:
             return self.last_person or self.mentioned_person
         for actor in reversed(self.recent_orgs):
             if noun in actor.name.casefold():
+                return actor
+        for actor in reversed(list(self.known.values())):  # "the trust": the one on record
+            if actor.kind != "person" and noun in actor.name.casefold().split():
                 return actor
         if self.last_org is not None:
             return self.last_org  # "the company said": the organisation last heard speaking

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from watcher.nlp.cues import LABEL_VERBS, REPORT_NOUNS
+from watcher.nlp.cues import EVIDENCE_NOUNS, LABEL_VERBS, REPORT_NOUNS, VERIFY_SELF_VERBS
 from watcher.nlp.sentences import Sentence
 from watcher.nlp.stance import SAY, cue_status, is_retrospective
 
@@ -21,6 +21,7 @@ Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
 
 _FIRST_PERSON = frozenset({"i", "we", "our", "my", "us"})
 _CONTENT_PREPS = frozenset({"of", "about", "on", "that", "over", "into"})
+_WHERE_PREPS = frozenset({"in", "from", "among", "inside", "across", "aboard"})
 _ANAPHORS = frozenset({"it", "them", "that", "this", "these", "those", "they"})
 
 
@@ -206,6 +207,8 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                     ev.clauses.extend(clause_units(doc, {t.i for t in np.subtree}))
                     continue
                 clauses, anaphoric = _np_content(np, all_ids)
+                if c.dep_ == "dobj" and clauses and not anaphoric:
+                    clauses = [(np, clauses[0][1] | _where_found(tok, all_ids))]
                 if anaphoric and clauses and np.lemma_.lower() not in REPORT_NOUNS and (
                         ev.status == SAY or any(t.pos_ == "PROPN" for t in np.subtree)):
                     ev.weak = np  # "said the deployment ...": anaphoric only if it fits
@@ -216,12 +219,35 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                 ev.anaphoric = ev.anaphoric or anaphoric
                 ev.report_ref = ev.report_ref or (
                     anaphoric and np.lemma_.lower() in REPORT_NOUNS and not clauses)
+    edge = tok.left_edge.i
+    if not ev.clauses and tok.dep_ in ("conj", "parataxis") and tok.head.i < tok.i and \
+            edge > 0 and "," in (doc[edge].text, doc[edge - 1].text):
+        # "Batteries can overheat, the magazine reported": a final attribution parsed as a
+        # conjoined verb reports everything before it
+        own = {t.i for t in tok.subtree} | ({edge - 1} if doc[edge - 1].text == "," else set())
+        before = {t.i for t in tok.head.subtree if t.i < edge} - own
+        before -= {t.i for t in tok.head.children if t.dep_ == "cc" and t.i > tok.head.i}
+        if before and not before & quoted:
+            ev.clauses.extend(clause_units(doc, before))
     if tok.dep_ == "relcl" and not ev.clauses:
         ev.anaphoric = True
     if not ev.in_quote and sent.quotes and not ev.clauses:
         ev.quote = (sent.para, *sent.quotes[0])
     if not ev.clauses and ev.quote is None and ev.status != SAY:
         ev.anaphoric = True
+
+
+def _where_found(verb: Token, sent_ids: set[int]) -> frozenset[int]:
+    """ "found swollen batteries in 41 of the 212 handsets", "confirmed norovirus in samples
+    from 19 patients": where a verification verb found its object belongs to the content."""
+    if verb.lemma_.lower() not in VERIFY_SELF_VERBS:
+        return frozenset()
+    ids: set[int] = set()
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS and not any(
+                g.ent_type_ in ("DATE", "TIME") for g in c.children):
+            ids |= {t.i for t in c.subtree}
+    return frozenset(ids & sent_ids)
 
 
 def _resolve_embedding(events: list[Event]) -> None:
@@ -243,8 +269,24 @@ def _resolve_embedding(events: list[Event]) -> None:
                 inner.speaker_from = outer
                 continue
             drop.add(id(outer))
+            evidence = sp is not None and (sp.lemma_.lower() in EVIDENCE_NOUNS or
+                                           sp.lower_ in EVIDENCE_NOUNS)
             named = sp is not None and any(t.pos_ == "PROPN" for t in sp.subtree)
-            if not named:
+            if not named or evidence:
                 inner.speaker = outer.speaker
                 inner.speaker_from = outer
+                if evidence or _self_reference(sp):
+                    # "said its laboratory had confirmed": the speaker's own finding, told in
+                    # the reporting verb's tense
+                    inner.retrospective = outer.retrospective or is_retrospective(
+                        inner.cue, backshifted=outer.cue.tag_ == "VBD")
     events[:] = [e for e in events if id(e) not in drop]
+
+
+def _self_reference(sp: Token | None) -> bool:
+    """ "it", "we", "its laboratory", "our engineers": the speaker speaking of itself."""
+    if sp is None:
+        return False
+    if sp.lower_ in ("it", "we", "i"):
+        return True
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "our", "my") for c in sp.children)

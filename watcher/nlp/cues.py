@@ -44,7 +44,8 @@ COMMENT_VERBS: frozenset[str] = frozenset({
 SAY_VERBS: frozenset[str] = frozenset({
     "say", "tell", "claim", "report", "state", "write", "add", "insist", "repeat", "allege",
     "announce", "assert", "maintain", "argue", "believe", "post", "tweet", "declare",
-    "reiterate", "warn", "suggest", "show", "find", "conclude", "accuse", "cite",
+    "reiterate", "warn", "suggest", "show", "find", "conclude", "accuse", "cite", "determine",
+    "establish",
 })
 #: Verbs meaning "(not) rule out": negated or refused, they make the content ``uncertain``.
 RULE_OUT_PARTICLE: Mapping[str, str] = {"rule": "out"}
@@ -83,8 +84,18 @@ VERIFY_VERBS: frozenset[str] = frozenset({"verify", "confirm", "check", "establi
 #: "our tests found") an asserted content becomes an independent verification (``confirmed``).
 VERIFY_SELF_VERBS: frozenset[str] = frozenset({
     "check", "verify", "test", "trace", "find", "establish", "identify", "analyse", "analyze",
-    "examine", "reproduce", "detect", "measure", "confirm", "match",
+    "examine", "reproduce", "detect", "measure", "confirm", "match", "show", "determine",
 })
+#: Nouns for evidence rather than for someone speaking: "radar data confirm X, the alliance
+#: said", "its images show X": the speaker is whoever holds the evidence.
+EVIDENCE_NOUNS: frozenset[str] = frozenset({
+    "data", "image", "footage", "record", "test", "result", "analysis", "figure", "sample",
+    "evidence", "reading", "log", "photo", "photograph", "picture", "document", "scan",
+    "measurement", "tracking", "track",
+})
+#: Verbs of a formal finding ("the inquiry determined that X"): a party that establishes the
+#: claim by its own investigation verifies it (``confirmed``), unless it was its source.
+FINDING_VERBS: frozenset[str] = frozenset({"determine", "establish", "conclude"})
 #: Adverbs and phrases that mark a mention of a past position as a recap.
 RETRO_ADVERBS: frozenset[str] = frozenset({
     "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",

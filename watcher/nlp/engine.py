@@ -15,7 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
-from watcher.nlp.actors import Resolver, describe
+from watcher.nlp.actors import Resolver, describe, same_name
 from watcher.nlp.attribution import Clause, Event, QuoteKey, clause_units, sentence_events
 from watcher.nlp.claims import (
     Proposition,
@@ -30,8 +30,8 @@ from watcher.nlp.claims import (
     score,
     term_key,
 )
-from watcher.nlp.cues import CLAIM_VERBS, VERIFY_SELF_VERBS
-from watcher.nlp.sentences import Sentence, split_article
+from watcher.nlp.cues import CLAIM_VERBS, FINDING_VERBS, VERIFY_SELF_VERBS
+from watcher.nlp.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.nlp.stance import SAY, clause_polarity, is_negated, judged_false
 from watcher.tracking.state import StoryState
 
@@ -81,6 +81,7 @@ class _Run:
         self.title_key: str | None = None
         self.quote_clauses: dict[QuoteKey, list[Clause]] = {}
         self.quote_actor: dict[QuoteKey, Actor] = {}
+        self.label_quotes: dict[QuoteKey, int] = {}  # a transcript answer -> its sentence
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
 
@@ -88,7 +89,8 @@ class _Run:
     def analysis(self) -> Analysis:
         events: list[Event] = []
         for n, (sent, doc) in enumerate(zip(self.sents, self.docs, strict=True)):
-            events.extend(sentence_events(doc, sent, n))
+            if sent.label is None or sent.label.casefold() not in QUESTION_LABELS:
+                events.extend(sentence_events(doc, sent, n))  # a question takes no position
             for q0, q1 in sent.quotes:
                 ids = {t.i for t in doc if q0 <= sent.start + t.idx < q1}
                 self.quote_clauses.setdefault((sent.para, q0, q1), []).extend(
@@ -96,7 +98,8 @@ class _Run:
         actors = self._resolve(events)
         if self.baseline:
             self._seed_title(events)
-        events = events + self._unattributed_quotes(events, actors)
+        events = events + self._labelled_answers(actors) + self._unattributed_quotes(
+            events, actors)
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
@@ -113,6 +116,13 @@ class _Run:
         for n, doc in enumerate(self.docs):
             for name in people:
                 self.resolver.note_person(name)
+            sent = self.sents[n]
+            if sent.label is not None and sent.quotes and (
+                    n == 0 or self.sents[n - 1].para != sent.para):
+                speaker = self._label_actor(sent.label, n)
+                if speaker is not None:
+                    self.quote_actor[(sent.para, *sent.quotes[0])] = speaker
+                    self.label_quotes[(sent.para, *sent.quotes[0])] = n
             people = [e.text for e in doc.ents if e.label_ == "PERSON" and not
                       self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
                       e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
@@ -126,8 +136,8 @@ class _Run:
                     if len(names) >= 2 and all(t.dep_ == "compound" for t in names):
                         self.resolver.note_org(" ".join(t.text for t in [*names, tok]))
             for ev in by_sent.get(n, []):
-                if ev.in_quote or ev.speaker is None:
-                    continue
+                if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
+                    continue  # a quotation's "we confirm" takes the quotation's speaker
                 mention = describe(_pronoun_antecedent(ev.speaker))
                 if mention.kind == "person" and mention.person and " " not in mention.person \
                         and not mention.role and _says_of_itself(ev):
@@ -151,6 +161,33 @@ class _Run:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
         return actors
+
+    def _label_actor(self, label: str, n: int) -> Actor | None:
+        """Who a transcript label stands for: "Quint" the person named earlier ("Skyvale's
+        chief executive, Marta Quint", in role), "A" the last person named before the
+        questions began."""
+        answer = label.casefold() in ANSWER_LABELS
+        before = [s for s in range(n) if not self.sents[s].is_title and (
+            not answer or self.sents[s].label is None)]
+        for s in reversed(before):
+            ents = [e for e in self.docs[s].ents if e.label_ == "PERSON" and (
+                answer or same_name(label, e.text, True))]
+            if ents:
+                root = ents[-1].root
+                head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
+                return self.resolver.resolve(describe(head))
+        return None if answer else self.resolver.find(label, True)
+
+    def _labelled_answers(self, actors: dict[int, Actor]) -> list[Event]:
+        """A labelled answer's words are its speaker's: one reading of the whole answer."""
+        out: list[Event] = []
+        for key, n in self.label_quotes.items():
+            clauses = self.quote_clauses.get(key)
+            if clauses:
+                ev = Event(n, clauses[0][0], SAY, None, quote=key)
+                actors[id(ev)] = self.quote_actor[key]
+                out.append(ev)
+        return out
 
     def _unattributed_quotes(self, events: list[Event],
                              actors: dict[int, Actor]) -> list[Event]:
@@ -208,8 +245,9 @@ class _Run:
             status = self._status(ev, polarity)
             if status is None:
                 return
-            if status == "asserted" and any(_self_verified(c) for _, _, _, c in scored) and \
-                    not self._on_record(key, actor, "asserted"):
+            verified = any(_self_verified(c) for _, _, _, c in scored) or _self_verified(
+                (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS
+            if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
                 status = "confirmed"  # "we have traced it to a drain": verified independently
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
                     restates(prop, self.claims[key].data) or compatible(

@@ -23,6 +23,24 @@ def strip_dateline(paragraph: str) -> str:
     return paragraph[m.end():]
 
 
+#: A transcript's speaker label opening a paragraph: "Q:", "A:", "Quint:", "Lidia Sorn:".
+_LABEL_RE = re.compile(r"^((?:[A-Z][\w.'\u2019-]*)(?: [A-Z][\w.'\u2019-]*){0,3}):\s+(?=\S)")
+#: Labels that head a paragraph without naming who speaks ("Update: ...").
+_NOT_SPEAKERS = frozenset({"note", "update", "correction", "editor's note", "photo", "video",
+                           "watch", "read more", "related", "source", "sources", "warning",
+                           "breaking", "live", "analysis", "opinion", "background", "see also"})
+QUESTION_LABELS = frozenset({"q", "question"})
+ANSWER_LABELS = frozenset({"a", "answer"})
+
+
+def speaker_label(paragraph: str) -> tuple[str | None, str]:
+    """A transcript paragraph's speaker label and the paragraph without it."""
+    m = _LABEL_RE.match(paragraph)
+    if m is None or m.group(1).casefold() in _NOT_SPEAKERS:
+        return None, paragraph
+    return m.group(1), paragraph[m.end():]
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence with its place in the article and the quotations it overlaps."""
@@ -32,6 +50,7 @@ class Sentence:
     start: int  # offset in the paragraph
     quotes: tuple[tuple[int, int], ...]  # quotation spans (paragraph offsets, quote marks included)
     is_title: bool = False
+    label: str | None = None  # a transcript's speaker label ("Q", "A", "Quint")
 
 
 @lru_cache(maxsize=1)
@@ -55,8 +74,15 @@ def split_article(title: str, text: str) -> list[Sentence]:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
     if paragraphs:
         paragraphs[0] = strip_dateline(paragraphs[0])
+    labels = [speaker_label(p)[0] for p in paragraphs]
+    named = [x.casefold() for x in labels if x is not None]
+    transcript = bool(set(named) & QUESTION_LABELS) or len(named) > len(set(named))
     for n, para in enumerate(paragraphs):
-        quotes = quote_spans(para)
+        label = None
+        if transcript:  # "Q: ... / Quint: ...": a transcript; a lone "Name:" is not one
+            label, para = speaker_label(para)
+        # a labelled answer is the speaker's own words: one quotation
+        quotes = [(0, len(para))] if label is not None else quote_spans(para)
         for span in _segmenter().segment(para):
             sent = span.sent.rstrip()
             if not sent.strip():
@@ -65,5 +91,5 @@ def split_article(title: str, text: str) -> list[Sentence]:
             start = span.start + lead
             end = start + len(sent.strip())
             overlapping = tuple(q for q in quotes if q[0] < end and q[1] > start)
-            out.append(Sentence(sent.strip(), n, start, overlapping))
+            out.append(Sentence(sent.strip(), n, start, overlapping, label=label))
     return out

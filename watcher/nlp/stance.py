@@ -165,11 +165,13 @@ def _labels_false(verb: Token) -> bool:
     return False
 
 
-def is_retrospective(verb: Token) -> bool:
-    """A recap of an earlier position: past perfect, "has never", "previously", "last week"."""
+def is_retrospective(verb: Token, backshifted: bool = False) -> bool:
+    """A recap of an earlier position: past perfect, "has never", "previously", "last week".
+    ``backshifted``: the verb is reported ("said its laboratory had confirmed"), where the past
+    perfect is the reporting verb's tense, not a recap."""
     for t in governors(verb):
         for c in t.children:
-            if c.dep_ == "aux" and c.lower_ == "had":
+            if c.dep_ == "aux" and c.lower_ == "had" and not backshifted:
                 return True
             if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS and not any(
                     g.lemma_.lower() in _SHORT_SPANS for g in c.children):

@@ -299,7 +299,8 @@ class Daemon:
             watchdog.cancel()
             if keeper is not None:
                 await keeper.release()
-            await self._job(outbox)()
+            # No last flush: a send cut short by the stop deadline could be repeated. What is
+            # due stays in the outbox and goes out on the next start.
             if health is not None:
                 await health.stop()
             if telegram is not None:

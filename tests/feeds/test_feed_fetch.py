@@ -345,3 +345,33 @@ def test_parse_max_age(headers: dict[str, str], expected: int | None) -> None:
 
 def test_redact_url() -> None:
     assert redact_url("https://user:pw@ex.com:8443/a/b?token=1#x") == "https://ex.com:8443/a/b"
+
+
+def test_brotli_feeds_are_decoded(feed_server: FeedServer) -> None:
+    import brotli
+
+    big_feed = rss_document([{"guid": str(i), "title": f"Item {i}" * 20} for i in range(300)])
+    feed_server.set("/br", brotli.compress(big_feed), headers={"Content-Encoding": "br"})
+    assert fetch(feed_server.url("/br")).body == big_feed
+    assert "br" in feed_server.requests("/br")[0].headers.get("accept-encoding", "")
+
+
+def test_brotli_bomb_is_stopped_with_bounded_memory(feed_server: FeedServer) -> None:
+    import brotli
+
+    bomb = brotli.compress(b"\0" * (100 * 1024 * 1024), quality=5)
+    assert len(bomb) < 200 * 1024
+    feed_server.set("/brbomb", bomb, headers={"Content-Encoding": "br"})
+    tracemalloc.start()
+    try:
+        error = fetch_error(feed_server.url("/brbomb"), max_bytes=1024 * 1024)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.kind == "too_large"
+    assert peak < 8 * 1024 * 1024, f"peak {peak} bytes"
+
+
+def test_corrupt_brotli_is_a_decoding_error(feed_server: FeedServer) -> None:
+    feed_server.set("/badbr", b"\xff\xfe not brotli at all", headers={"Content-Encoding": "br"})
+    assert fetch_error(feed_server.url("/badbr")).kind == "decoding"

@@ -40,6 +40,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpcore
@@ -203,19 +204,26 @@ class _BoundedDecoder:
 
     def __init__(self, encoding: str) -> None:
         self._deflate_fallback = False
-        if encoding in ("gzip", "x-gzip"):
-            self._z: zlib._Decompress | None = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        self._br: Any = None
+        self._z: zlib._Decompress | None = None
+        if encoding == "br":
+            import brotli
+
+            self._br = brotli.Decompressor()
+        elif encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif encoding == "deflate":
             # "deflate" should be zlib-wrapped; some servers send raw deflate (as httpx handles).
             self._z = zlib.decompressobj()
             self._deflate_fallback = True
-        elif encoding in ("", "identity"):
-            self._z = None
-        else:
+        elif encoding not in ("", "identity"):
             raise FetchError(f"unsupported Content-Encoding {encoding!r}", kind="decoding")
         self._started = False
 
     def decode(self, data: bytes) -> Iterable[bytes]:
+        if self._br is not None:
+            yield from self._decode_br(data)
+            return
         if self._z is None:
             if data:
                 yield data
@@ -236,6 +244,20 @@ class _BoundedDecoder:
             # A full step may leave output pending inside zlib: ask again until it runs dry.
             if self._z.eof or (not data and len(out) < _DECODE_STEP):
                 return
+
+    def _decode_br(self, data: bytes) -> Iterable[bytes]:
+        import brotli
+
+        try:
+            out = self._br.process(data, output_buffer_limit=_DECODE_STEP)
+            while True:
+                if out:
+                    yield out
+                if self._br.can_accept_more_data():
+                    return
+                out = self._br.process(b"", output_buffer_limit=_DECODE_STEP)
+        except brotli.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}", kind="decoding") from exc
 
     def flush(self) -> bytes:
         if self._z is None:
@@ -278,7 +300,7 @@ class Fetcher:
                                   write=read_timeout, pool=connect_timeout),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate, br"},
         )
 
     async def __aenter__(self) -> Fetcher:

@@ -21,8 +21,6 @@ def test_same_name(a: str, b: str, person: bool, expected: bool) -> None:
     assert same_name(a, b, person) is expected
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness: 'founder' is a separate role and the "
-                   "pronoun is not yet tied to the appositive name")
 def test_pronoun_after_named_person(engine) -> None:
     from tests.nlp.helpers import status_of, statuses
 

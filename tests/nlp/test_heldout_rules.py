@@ -27,11 +27,8 @@ SCOOTER = (
     # a party's own finding verifies the claim
     ("Repair chain Fixwell said its engineers had found overheating batteries in 30 of the 400 "
      "Zento X2 scooters it examined.", "Fixwell", "confirmed"),
-    pytest.param(
-        "The Product Safety Office said its laboratory had confirmed overheating in batteries "
-        "from 12 of the 50 Zento X2 scooters tested.", "Product Safety Office", "confirmed",
-        marks=pytest.mark.xfail(strict=True, reason="known weakness: a nominalised predicate "
-                                "('confirmed overheating') does not meet the claim's verb")),
+    ("The Product Safety Office said its laboratory had confirmed overheating in batteries "
+     "from 12 of the 50 Zento X2 scooters tested.", "Product Safety Office", "confirmed"),
     ("The Trading Office said its laboratory had confirmed faulty batteries in 12 of the 50 "
      "Zento X2 scooters it tested.", "Trading Office", "confirmed"),
     ("Fixwell said its own test data showed that batteries in the Zento X2 scooter can "

@@ -17,12 +17,16 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 #: The first eight cases, then eight more written later in other domains and styles
-#: (transcripts, buried decisive sentences, evidence as subject, backshifted reports).
-CASES = sorted(HERE.glob("*.json")) + sorted((HERE / "more").glob("*.json"))
+#: (transcripts, buried decisive sentences, evidence as subject, backshifted reports), then ten
+#: written blind in a third round (blind/: trial halt, injury, ransomware, ceasefire, divorce,
+#: export ban, ship collision, plagiarism, strike, earthquake toll).
+CASES = sorted(HERE.glob("*.json")) + sorted((HERE / "more").glob("*.json")) + sorted(
+    (HERE / "blind").glob("*.json"))
 
 #: Floors set from what the engine reaches (first eight: precision 0.95, recall 1.0 over 19
 #: alerts; the eight in more/: 0.62 / 0.53 over 15 alerts before the rules they prompted,
-#: 0.94 / 1.0 after), with room for about two misses or false alarms before the test fails.
+#: 0.94 / 1.0 after; the ten in blind/: 0.81 / 0.57 over 23 alerts before, 1.0 / 1.0 after),
+#: with room for about two misses or false alarms before the test fails.
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.90
 
@@ -31,9 +35,6 @@ MIN_RECALL = 0.90
 KNOWN_FAILURES: Mapping[str, str] = {
     "ruiz-kingsbridge-transfer": "the baseline's 'had received no offer' is not read as a "
                                  "denial of 'agreed a fee', so the chairman's repeat alerts",
-    "st-aldhelms-norovirus": "a syndicated copy credits the hospital ('St Aldhelm's Hospital "
-                             "has confirmed ..., the trust's medical director said'), a new "
-                             "actor apart from the trust that runs it",
 }
 
 

@@ -16,7 +16,13 @@ from rapidfuzz import fuzz
 from spacy.tokens import Token
 
 from watcher.models import Actor
-from watcher.nlp.cues import SEPARATE_ROLES, SPOKES_ROLES, STATE_ORGANS, TITLES
+from watcher.nlp.cues import (
+    INSTITUTION_NOUNS,
+    SEPARATE_ROLES,
+    SPOKES_ROLES,
+    STATE_ORGANS,
+    TITLES,
+)
 
 _ORGANS = STATE_ORGANS | {"board", "management", "directors"}
 _SPOKES_ONLY = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
@@ -106,6 +112,17 @@ def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
     return None
 
 
+def _prep_name(head: Token) -> list[Token]:
+    """The proper name an officer speaks for through a preposition ("a spokeswoman for the
+    Harbour Court", "the head of Ferris Bank")."""
+    for p in head.children:
+        if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
+            names = [t for t in p.subtree if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+            if names:
+                return names
+    return []
+
+
 def describe(head: Token) -> Mention:
     """Describe the speaker noun phrase headed by ``head``."""
     low = head.lower_
@@ -170,6 +187,8 @@ def describe(head: Token) -> Mention:
             org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
         if org is None and org_noun is None:
             pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+            if not pn and role:  # "a spokeswoman for Los Verdes County Court"
+                pn = _prep_name(head)
             if pn:
                 org = _text(pn)
             else:
@@ -178,7 +197,9 @@ def describe(head: Token) -> Mention:
                 if nouns:
                     org_noun = nouns[-1].lemma_.lower()
     elif head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
-        names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i]
+        own = ent is not None and ent.label_ in ("ORG", "FAC") and head.i == ent.root.i
+        names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i or (
+            own and ent is not None and ent.start < t.i < ent.end)]  # "National ... Office"
         if org is not None and head.lemma_.lower() in _ORGANS:
             return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
                            kind="gpe" if head.ent_type_ != "ORG" else "org")
@@ -256,6 +277,7 @@ class Resolver:
     last_org: Actor | None = None
     recent_orgs: list[Actor] = field(default_factory=list)
     mentioned_person: Actor | None = None  # the last person named as a subject
+    fresh_person: Actor | None = None  # a person named as subject of the previous sentence
 
     def canonical(self, name: str) -> str:
         """The name an alias group gives ``name`` (a story's configured name variants)."""
@@ -302,6 +324,17 @@ class Resolver:
             return self.last_org  # "the company said": the organisation last heard speaking
         return self.recent_orgs[-1] if self.recent_orgs else None
 
+    def add_alias(self, actor: Actor, alias: str) -> Actor:
+        """Another name for a known actor, remembered for the rest of the story."""
+        actor = self._add_alias(actor, alias)
+        self.known[actor.key] = actor
+        return actor
+
+    def _noun_known(self, noun: str) -> bool:
+        """Whether an organisation named with this noun is in view or on record."""
+        return any(noun in a.name.casefold().split() or noun in " ".join(a.aliases).casefold()
+                   for a in [*self.recent_orgs, *self.known.values()] if a.kind != "person")
+
     def _named(self, name: str, kind: str) -> Actor:
         found = self.find(name, kind == "person")
         if found is not None:
@@ -318,7 +351,9 @@ class Resolver:
             return self._remember(self.find(canon, False) or self._named(canon, m.kind))
         if m.pronoun:
             if m.pronoun in _PERSON_PRONOUNS:
-                return self.last_person
+                if self.fresh_person is not None:  # "X did not dispute it. '...,' she said"
+                    return self._remember(self.fresh_person)
+                return self.last_person or self.mentioned_person
             if m.pronoun in _ORG_PRONOUNS:
                 return self.last_org
             return None
@@ -360,6 +395,10 @@ class Resolver:
         if m.org:
             return self._remember(self._named(m.org, m.kind if m.kind != "other" else "org"))
         if m.org_noun:
+            if m.org_noun in INSTITUTION_NOUNS and not self._noun_known(m.org_noun) and (
+                    len(m.text.split()) > 1 or self.last_org is None and not self.recent_orgs):
+                # "the interior ministry said", no ministry named: the phrase names the actor
+                return self._remember(self._named(m.text, "org"))
             by_noun = self._org_by_noun(m.org_noun)
             return self._remember(by_noun) if by_noun else None
         if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
@@ -368,7 +407,7 @@ class Resolver:
 
     def note_person(self, name: str) -> None:
         """A person named as a subject (not speaking) becomes a candidate for "her publicist"."""
-        self.mentioned_person = self._named(name, "person")
+        self.mentioned_person = self.fresh_person = self._named(name, "person")
 
     def note_org(self, name: str) -> None:
         """An organisation named in the text (not speaking) becomes a candidate for "the X"."""

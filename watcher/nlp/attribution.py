@@ -8,7 +8,7 @@ only refers back ("denied the report", "declined to comment") is marked anaphori
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -139,8 +139,9 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
         status = cue_status(tok)
         if status is None:
             continue
-        if tok.dep_ == "conj" and cue_status(tok.head) is not None:
-            continue  # "confirm or deny": one event
+        if tok.dep_ == "conj" and cue_status(tok.head) is not None and not any(
+                c.dep_ in ("aux", "neg") for c in tok.children):
+            continue  # "confirm or deny": one event ("said X and could not say Y": two)
         deps = {c.dep_ for c in tok.children}
         if "nsubjpass" in deps and "agent" not in deps:
             continue  # "was admitted to hospital", "it was confirmed": no speaker
@@ -172,7 +173,26 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             if sp is not None:
                 events.append(Event(index, t, SAY, sp, clause_units(doc, ids)))
     _resolve_embedding(events)
-    return events
+    return events + _coordinated_speakers(events)
+
+
+def _coordinated_speakers(events: list[Event]) -> list[Event]:
+    """"Arcos and Pryce confirmed that ...": each named conjunct of the speaker speaks."""
+    out: list[Event] = []
+    for ev in events:
+        sp = ev.speaker
+        if sp is None or ev.in_quote or sp.pos_ != "PROPN" or sp.dep_ not in ("nsubj", "pobj"):
+            continue
+        for c in sp.children:
+            if c.dep_ == "conj" and c.pos_ == "PROPN":
+                out.append(replace(ev, speaker=c))
+    return out
+
+
+def _gerund(tok: Token) -> bool:
+    """"confirmed overheating in the batteries": a gerund object is a nominalised event (not
+    "declined to comment", an infinitive)."""
+    return tok.tag_ == "VBG" and not any(c.dep_ == "aux" for c in tok.children)
 
 
 def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
@@ -182,7 +202,7 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
     verbs = [tok, *(c for c in tok.children if c.dep_ == "conj" and cue_status(c) is not None)]
     kids = [c for v in verbs for c in v.children]
     ccomps = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
-        "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp")]
+        "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp" and not _gerund(c))]
     for c in ccomps:
         ids = {t.i for t in c.subtree}
         if ids & quoted and not ev.in_quote:

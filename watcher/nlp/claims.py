@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Token
@@ -33,7 +33,8 @@ _DEMONYM_SUFFIXES = ("ians", "ian", "ans", "ese", "ish", "an", "ia", "a", "n", "
 MIN_SCORE = 2.0
 #: Predicates that only relate their arguments ("X was caused by Y", "the presence of X in
 #: Y"): whether a clause is about a claim is read off the arguments.
-_RELATIONS = frozenset({"link", "presence", "existence", "evidence", "case", "sign"})
+_RELATIONS = frozenset({"link", "presence", "existence", "evidence", "case", "sign", "victim",
+                        "target"})
 
 
 def term_key(tok: Token) -> str | None:
@@ -183,6 +184,45 @@ def _subject_head(tokens: Sequence[Token], ids: set[int]) -> str | None:
     return term_key(sub)
 
 
+_DERIVATIONS = ("ation", "ition", "ing", "ion", "ment", "ure", "al")  # longest first
+
+
+def derived_from(word: str, base: str) -> bool:
+    """Whether ``word`` is a nominalisation of ``base`` ("overheating" of "overheat",
+    "closure" of "close", "confirmation" of "confirm", "stopping" of "stop")."""
+    if len(word) <= len(base) or not word.startswith(base[:3]):
+        return False
+    suffix = next((x for x in _DERIVATIONS if word.endswith(x)), None)  # the longest first
+    if suffix is None or len(word) - len(suffix) < 3:
+        return False
+    stem = word[: -len(suffix)]
+    doubled = stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+    return base in (stem, stem + "e", doubled) or suffix == "ation" and base == stem + "ate"
+
+
+def align(prop: Proposition, data: Mapping[str, Any]) -> Proposition:
+    """The proposition with its nominalised words keyed as the claim's own words
+    ("confirmed overheating in the batteries" meets a claim that batteries "overheat")."""
+    terms: Mapping[str, float] = data.get("terms", {})
+    loose = [k for k in prop.terms if k not in terms and k.endswith(_DERIVATIONS)]
+    if not loose:
+        return prop
+    rename: dict[str, str] = {}
+    for k in loose:
+        base = next((t for t in terms if derived_from(k, t)), None)
+        if base is not None:
+            rename[k] = base
+    if not rename:
+        return prop
+    new_terms: dict[str, float] = {}
+    for k, w in prop.terms.items():
+        key = rename.get(k, k)
+        new_terms[key] = max(new_terms.get(key, 0.0), w)
+    return replace(prop, terms=new_terms, preds={rename.get(k, k) for k in prop.preds},
+                   verbs={rename.get(k, k) for k in prop.verbs},
+                   head=rename.get(prop.head, prop.head) if prop.head else prop.head)
+
+
 def compatible(prop: Proposition, data: Mapping[str, Any]) -> bool:
     """Whether a proposition's main subject is one the claim is about (or unknown)."""
     return prop.head is None or prop.head in data.get("terms", {})
@@ -191,6 +231,7 @@ def compatible(prop: Proposition, data: Mapping[str, Any]) -> bool:
 def score(prop: Proposition, data: Mapping[str, Any]) -> float:
     """How well a proposition matches a claim's data; 0 when the roles are swapped."""
     terms: Mapping[str, float] = data.get("terms", {})
+    prop = align(prop, data)
     shared = [k for k in prop.terms if k in terms]
     if not shared:
         return 0.0
@@ -205,7 +246,7 @@ def score(prop: Proposition, data: Mapping[str, Any]) -> float:
 
 def restates(prop: Proposition, data: Mapping[str, Any]) -> bool:
     """Whether a proposition restates the claim's own predicate (not only its arguments)."""
-    return bool(prop.preds & set(data.get("preds", ())))
+    return bool(align(prop, data).preds & set(data.get("preds", ())))
 
 
 def predicates_meet(prop: Proposition, data: Mapping[str, Any]) -> bool:
@@ -215,6 +256,7 @@ def predicates_meet(prop: Proposition, data: Mapping[str, Any]) -> bool:
     make a different question. A relation ("fires were caused by the kettles", "the
     presence of bird flu in mink") is judged by its arguments: two shared common words."""
     terms: Mapping[str, float] = data.get("terms", {})
+    prop = align(prop, data)
     if restates(prop, data) or (prop.verbs | prop.preds) & set(terms):
         return True
     if prop.preds and not prop.preds & _RELATIONS and not prop.light:

@@ -96,6 +96,18 @@ EVIDENCE_NOUNS: frozenset[str] = frozenset({
 #: Verbs of a formal finding ("the inquiry determined that X"): a party that establishes the
 #: claim by its own investigation verifies it (``confirmed``), unless it was its source.
 FINDING_VERBS: frozenset[str] = frozenset({"determine", "establish", "conclude"})
+#: Bodies that investigate: "the panel found that X" is a finding of its own (``confirmed``).
+INQUIRY_NOUNS: frozenset[str] = frozenset({
+    "panel", "inquiry", "investigation", "investigator", "inspector", "committee", "tribunal",
+    "audit", "auditor", "probe", "review", "commission", "observer", "monitor",
+})
+#: Head nouns of public bodies: "the interior ministry said", with no ministry named in the
+#: story, is an actor named by the phrase itself.
+INSTITUTION_NOUNS: frozenset[str] = frozenset({
+    "ministry", "department", "regulator", "police", "council", "court", "agency",
+    "government", "coastguard", "army", "military", "union", "commission", "authority",
+    "inspectorate", "prosecutor", "federation", "parliament", "embassy", "service",
+})
 #: Adverbs and phrases that mark a mention of a past position as a recap.
 RETRO_ADVERBS: frozenset[str] = frozenset({
     "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",

@@ -18,10 +18,10 @@ from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
 from watcher.nlp.actors import Resolver, describe, same_name
 from watcher.nlp.attribution import Clause, Event, QuoteKey, clause_units, sentence_events
 from watcher.nlp.claims import (
+    MIN_SCORE,
     Proposition,
     best_claim,
     compatible,
-    demonym_key,
     merge_data,
     new_claim,
     predicates_meet,
@@ -30,9 +30,25 @@ from watcher.nlp.claims import (
     score,
     term_key,
 )
-from watcher.nlp.cues import CLAIM_VERBS, FINDING_VERBS, VERIFY_SELF_VERBS
+from watcher.nlp.clues import (
+    acts_as_it,
+    judges_false,
+    judges_true,
+    name_keys,
+    operated_noun,
+    pronoun_antecedent,
+    says_of_itself,
+    says_of_self,
+    self_verified,
+    source_verified,
+    without_credit,
+)
+from watcher.nlp.cues import (
+    CLAIM_VERBS,
+    FINDING_VERBS,
+)
 from watcher.nlp.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
-from watcher.nlp.stance import SAY, clause_polarity, is_negated, judged_false
+from watcher.nlp.stance import SAY, clause_polarity, judged_false
 from watcher.tracking.state import StoryState
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
@@ -112,10 +128,11 @@ class _Run:
         by_sent: dict[int, list[Event]] = {}
         for ev in events:
             by_sent.setdefault(ev.sent, []).append(ev)
-        people: list[str] = []  # people named as subjects in the previous sentence
+        people: list[Token] = []  # people named as subjects in the previous sentence
         for n, doc in enumerate(self.docs):
-            for name in people:
-                self.resolver.note_person(name)
+            self.resolver.fresh_person = None
+            for root in people:
+                self._note_subject(root)
             sent = self.sents[n]
             if sent.label is not None and sent.quotes and (
                     n == 0 or self.sents[n - 1].para != sent.para):
@@ -123,9 +140,10 @@ class _Run:
                 if speaker is not None:
                     self.quote_actor[(sent.para, *sent.quotes[0])] = speaker
                     self.label_quotes[(sent.para, *sent.quotes[0])] = n
-            people = [e.text for e in doc.ents if e.label_ == "PERSON" and not
+            people = [e.root for e in doc.ents if e.label_ == "PERSON" and not
                       self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
-                      e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
+                      e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
+            self._note_operators(n)
             for ent in doc.ents:
                 if ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass", "poss"):
                     self.resolver.note_org(ent.text.removeprefix("the ").removeprefix("The "))
@@ -138,12 +156,12 @@ class _Run:
             for ev in by_sent.get(n, []):
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
-                mention = describe(_pronoun_antecedent(ev.speaker))
-                if mention.kind == "person" and mention.person and " " not in mention.person \
-                        and not mention.role and _says_of_itself(ev):
+                mention = describe(pronoun_antecedent(ev.speaker))
+                if mention.kind == "person" and mention.person and not mention.role and (
+                        " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)):
                     mention = replace(mention, org=mention.person, person=None, kind="org")
                 if mention.kind != "person" and mention.org and " " not in mention.org and \
-                        ev.speaker.ent_type_ != "GPE" and _says_of_self(ev):
+                        ev.speaker.ent_type_ != "GPE" and says_of_self(ev):
                     mention = replace(mention, person=mention.org, org=None, kind="person")
                 if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
                     name = mention.person or mention.org or mention.text
@@ -161,6 +179,45 @@ class _Run:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
         return actors
+
+    def _note_operators(self, n: int) -> None:
+        """"The NHS Trust, which runs the hospital, said ...": the hospital named earlier
+        (St Aldhelm's Hospital) is the trust's own body and speaks as the trust."""
+        for ent in self.docs[n].ents:
+            if ent.label_ not in ("ORG", "FAC"):
+                continue
+            for rel in ent.root.children:
+                run = operated_noun(rel)
+                if run is None:
+                    continue
+                body = self._named_before(n, run)
+                if body is not None:
+                    actor = self.resolver.find(ent.text.removeprefix("the ").removeprefix(
+                        "The "), False) or self.resolver.resolve(describe(ent.root))
+                    if actor is not None and actor.kind != "person":
+                        actor = self.resolver.add_alias(actor, body)
+                        self.speakers[actor.key] = actor  # kept on record with the alias
+
+    def _named_before(self, n: int, noun: str) -> str | None:
+        """The last name up to sentence ``n`` whose head word is ``noun`` ("... Hospital")."""
+        for s in range(n, -1, -1):
+            for ent in reversed(self.docs[s].ents):
+                if ent.label_ in ("ORG", "FAC") and ent.root.lemma_.lower() == noun:
+                    return ent.text.removeprefix("the ").removeprefix("The ")
+        return None
+
+    def _note_subject(self, root: Token) -> None:
+        """A person named as a subject is the likeliest antecedent of the next sentence's
+        "he"/"she"; named in role ("the agency's director, Ines Baptista") they speak for the
+        organisation."""
+        head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
+        if head is not root:
+            mention = describe(head)
+            if mention.role and not mention.separate and (mention.org or mention.org_noun):
+                self.resolver.fresh_person = self.resolver.resolve(mention)
+                return
+        ent = next((e for e in root.doc.ents if e.root.i == root.i), None)
+        self.resolver.note_person(ent.text if ent is not None else root.text)
 
     def _label_actor(self, label: str, n: int) -> Actor | None:
         """Who a transcript label stands for: "Quint" the person named earlier ("Skyvale's
@@ -215,7 +272,7 @@ class _Run:
 
     # -- positions ---------------------------------------------------------------------------
     def _positions(self, ev: Event, actor: Actor | None) -> None:
-        exclude = _name_keys(actor)
+        exclude = name_keys(actor)
         clauses = list(ev.clauses)
         if ev.quote is not None and not ev.in_quote:
             clauses += self.quote_clauses.get(ev.quote, [])
@@ -245,8 +302,9 @@ class _Run:
             status = self._status(ev, polarity)
             if status is None:
                 return
-            verified = any(_self_verified(c) for _, _, _, c in scored) or _self_verified(
-                (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS
+            verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
+                (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
+                source_verified(ev.speaker)
             if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
                 status = "confirmed"  # "we have traced it to a drain": verified independently
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
@@ -263,13 +321,16 @@ class _Run:
             data = self.claims[key].data if key is not None else {}
             ev.anaphoric = wkey is not None and (
                 wkey in data.get("preds", ()) or wkey in data.get("terms", {}))
-        false_judged = ev.status == SAY and any(_judges_false(c) for _, _, _, c in scored)
-        if ev.anaphoric or false_judged:
+        false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
+        true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
+            judges_true(c) for _, _, _, c in scored)
+        if ev.anaphoric or false_judged or true_judged:
             key = self._salient()
             if self.baseline and ev.report_ref and self.title_key is not None:
                 key = self.title_key  # "unable to confirm the findings": the story's claim
-            if key is not None and (ev.status != SAY or false_judged):
-                self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
+            verdict = "confirmed" if true_judged else "denied"
+            if key is not None and (ev.status != SAY or false_judged or true_judged):
+                self._add(ev, actor, key, verdict if ev.status == SAY else ev.status, evidence)
             return
         if ev.status == SAY and scored and all(
                 len(p.terms) <= 1 for _, _, p, _ in scored) and any(
@@ -341,7 +402,12 @@ class _Run:
                 not predicates_meet(prop, self.claims[key].data):
             # "Mbeki confirmed that the bank had spent £120 million on its app": a cue verb
             # on a clause that shares the claim's nouns but not its predicate is about
-            # another question
+            # another question, unless another tracked claim fits it
+            others = [(score(prop, c.data), k) for k, c in self.claims.items()
+                      if k in self.tracked and k != key and predicates_meet(prop, c.data)]
+            others = [o for o in others if o[0] >= MIN_SCORE]
+            if others:
+                return max(others)
             key = None
         if key is None and decisive:
             fits = [(score(prop, c.data), k) for k, c in self.claims.items()
@@ -398,7 +464,7 @@ class _Run:
             if ev.sent == 0:
                 for _, cids in ev.clauses:
                     ids |= cids
-        toks = [doc[i] for i in sorted(ids)] if ids else list(doc)
+        toks = [doc[i] for i in sorted(ids)] if ids else without_credit(doc)
         prop = proposition(toks)
         if len(prop.terms) < 2:
             return
@@ -413,67 +479,3 @@ class _Run:
                 if ent.label_ in _ENTITY_LABELS:
                     seen.setdefault((ent.text, ent.label_), Entity(ent.text, ent.label_))
         return tuple(seen.values())
-
-
-def _says_of_self(ev: Event) -> bool:
-    """ "Callery said that he had heard nothing": a one-word name whose own speech refers to
-    it as "he" or "she" is a person (the tagger often calls surnames organisations)."""
-    return any(t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")
-               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
-
-
-def _self_verified(clause: Clause) -> bool:
-    """ "We have traced it to a drain", "it had checked the sample", "our tests found": the
-    speaker reports its own checking (a verification verb with a first-person or "it" subject,
-    or a subject that is "our" work), not negated."""
-    head, ids = clause
-    doc = head.doc
-    for i in ids:
-        t = doc[i]
-        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t):
-            continue
-        for c in t.children:
-            if c.dep_ != "nsubj":
-                continue
-            if c.lower_ in ("we", "i", "it") or any(
-                    g.dep_ == "poss" and g.lower_ in ("our", "my", "its") for g in c.children):
-                return True
-    return False
-
-
-def _says_of_itself(ev: Event) -> bool:
-    """ "Kindra said it had been sent the results": a one-word name whose own speech refers to
-    it as "it" is an organisation (the tagger often calls brand names people)."""
-    return any(t.lower_ in ("it", "its") and t.dep_ in ("nsubj", "nsubjpass", "poss")
-               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
-
-
-def _pronoun_antecedent(speaker: Token) -> Token:
-    """ "John Kirby, ..., he said": a personal pronoun takes the person named just before it
-    in its own sentence (the nearest antecedent) before any earlier one."""
-    if speaker.lower_ not in ("he", "she"):
-        return speaker
-    people = [e for e in speaker.doc.ents if e.label_ == "PERSON" and e.end <= speaker.i
-              and e.root.dep_ not in ("poss", "pobj", "dobj")]
-    return people[-1].root if people else speaker
-
-
-def _name_keys(actor: Actor | None) -> set[str]:
-    if actor is None:
-        return set()
-    words: set[str] = set()
-    for name in (actor.name, *actor.aliases):
-        for w in name.replace("'s", " ").replace("’s", " ").split():
-            words.add(demonym_key(w.lower().strip(".,")))
-    return words
-
-
-def _judges_false(clause: Clause) -> bool:
-    """ "This story is false", "The report is wrong": a verdict on a report, not a claim."""
-    from watcher.nlp.cues import FALSE_WORDS, REPORT_NOUNS
-
-    head, ids = clause
-    doc = head.doc
-    return any(doc[i].lemma_.lower() in FALSE_WORDS and doc[i].pos_ != "VERB" for i in ids) and any(
-        doc[i].lemma_.lower() in REPORT_NOUNS or doc[i].lower_ in ("this", "it", "that")
-        for i in ids if doc[i].dep_ in ("nsubj", "nsubjpass"))

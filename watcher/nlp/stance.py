@@ -28,6 +28,7 @@ from watcher.nlp.cues import (
     NEGATIVE_SUBJECTS,
     REAFFIRM_PHRASAL,
     REFUSE_VERBS,
+    REPORT_NOUNS,
     RETRACT_PHRASAL,
     RETRACT_VERBS,
     RETRO_ADVERBS,
@@ -38,6 +39,11 @@ from watcher.nlp.cues import (
 )
 
 SAY = "say"  # pseudo-status: take the status from the content
+#: Retraction verbs that take any object ("withdraw the book", "rescind an offer"): a
+#: retraction only when what is withdrawn is something said.
+_OBJECT_RETRACT = frozenset({"withdraw", "rescind"})
+_SAID_NOUNS = frozenset({"remark", "comment", "paper", "study", "piece", "tweet", "post",
+                         "headline", "version", "words"})
 _SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
 _NOTHING = frozenset({"nothing", "little"})
 
@@ -120,6 +126,8 @@ def cue_status(verb: Token) -> str | None:
     if RETRACT_PHRASAL.get(lemma) == prt and prt:
         return None if negated else "retracted"
     if lemma in RETRACT_VERBS:
+        if lemma in _OBJECT_RETRACT and not _withdraws_words(verb):
+            return None  # "withdrew the book from sale", "withdrew from the talks"
         return None if negated else "retracted"
     if lemma in CONFIRM_VERBS:
         if unable or (negated and mods & {"can", "could", "ca"}):
@@ -147,6 +155,13 @@ def cue_status(verb: Token) -> str | None:
             return "no_comment" if no_longer(verb) else None  # "no longer says that ..."
         return SAY
     return None
+
+
+def _withdraws_words(verb: Token) -> bool:
+    """ "withdrew its report", "withdrew the remark", "withdrew it": the object is something
+    said (a report noun or a pronoun standing for one), not a thing or an offer."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(o.pos_ == "PRON" or o.lemma_.lower() in REPORT_NOUNS | _SAID_NOUNS for o in objs)
 
 
 def _labels_false(verb: Token) -> bool:
@@ -232,11 +247,20 @@ def judged_false(toks: Iterable[Token]) -> bool:
     """A verdict of falsity: "false", "a fabrication", "no truth to", "not true"."""
     for t in toks:
         lemma = t.lemma_.lower()
-        if lemma in FALSE_WORDS and t.pos_ != "VERB":
+        if is_false_word(t):
             return True
         if lemma in TRUTH_WORDS and _truth_denied(t):
             return True
     return False
+
+
+def is_false_word(t: Token) -> bool:
+    """A word of falsity used as a verdict: "this is false", not "it would be wrong to
+    prejudge" (a judgement on an action: the word governs an infinitive)."""
+    if t.lemma_.lower() not in FALSE_WORDS or t.pos_ == "VERB":
+        return False
+    return not any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX") and any(
+        a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in t.children)
 
 
 def _truth_denied(t: Token) -> bool:

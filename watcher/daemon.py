@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from watcher.tracking.state import StoryState
 logger = logging.getLogger(__name__)
 
 DEMO_STORY = "Calder Bay tanker leak (demo)"
+IO_THREADS = 16  # threads for database calls and other blocking I/O
 STOP_GRACE_S = 7.0  # running jobs get this long to finish on SIGTERM (the daemon stops in < 10 s)
 RETENTION_INTERVAL_S = 86400.0  # retention runs at start and then daily
 
@@ -200,6 +202,9 @@ class Daemon:
         from watcher.worker import Worker
 
         loop = asyncio.get_running_loop()
+        # Database work runs through asyncio.to_thread; the default pool (cores + 4 threads)
+        # would make every feed poll queue behind a handful of them.
+        loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="io"))
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop)
 

@@ -50,6 +50,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30})
     else:
         kwargs.setdefault("pool_pre_ping", True)
+        # Database calls run on the daemon's worker threads (16): let each hold a connection.
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 10)
     engine = create_engine(url, **kwargs)
     if is_sqlite:
         @event.listens_for(engine, "connect")

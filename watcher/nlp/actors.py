@@ -278,6 +278,7 @@ class Resolver:
     recent_orgs: list[Actor] = field(default_factory=list)
     mentioned_person: Actor | None = None  # the last person named as a subject
     fresh_person: Actor | None = None  # a person named as subject of the previous sentence
+    named_orgs: list[str] = field(default_factory=list)  # every organisation named so far
 
     def canonical(self, name: str) -> str:
         """The name an alias group gives ``name`` (a story's configured name variants)."""
@@ -309,7 +310,10 @@ class Resolver:
             actor = Actor(actor.key, actor.name, actor.kind, (*actor.aliases, alias))
         return actor
 
-    def _org_by_noun(self, noun: str) -> Actor | None:
+    def _org_by_noun(self, noun: str, bare: bool = False) -> Actor | None:
+        """The organisation "the <noun>" stands for; ``bare``: the noun itself is the speaker
+        ("the trust said"), so an organisation named anywhere earlier with that head word
+        counts, not only one heard speaking."""
         if noun == "*":  # "its chief executive": the organisation in view
             return self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
         if noun == "+":  # "her publicist": the person in view
@@ -320,6 +324,9 @@ class Resolver:
         for actor in reversed(list(self.known.values())):  # "the trust": the one on record
             if actor.kind != "person" and noun in actor.name.casefold().split():
                 return actor
+        for name in reversed(self.named_orgs if bare else []):  # "... of Wycombe Vale Trust"
+            if noun in name.casefold().split():
+                return self._named(name, "org")
         if self.last_org is not None:
             return self.last_org  # "the company said": the organisation last heard speaking
         return self.recent_orgs[-1] if self.recent_orgs else None
@@ -399,7 +406,7 @@ class Resolver:
                     len(m.text.split()) > 1 or self.last_org is None and not self.recent_orgs):
                 # "the interior ministry said", no ministry named: the phrase names the actor
                 return self._remember(self._named(m.text, "org"))
-            by_noun = self._org_by_noun(m.org_noun)
+            by_noun = self._org_by_noun(m.org_noun, bare=m.text.casefold() == m.org_noun)
             return self._remember(by_noun) if by_noun else None
         if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
             return self._remember(self._named(m.text, "other"))

@@ -4,11 +4,14 @@ what a headline credits, and which names are the speaker's own (pure functions).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from spacy.tokens import Doc, Token
 
 from watcher.models import Actor
 from watcher.nlp.attribution import Clause, Event
-from watcher.nlp.claims import demonym_key
+from watcher.nlp.claims import demonym_key, proposition, restates, score, term_key
 from watcher.nlp.cues import (
     CLAIM_VERBS,
     INQUIRY_NOUNS,
@@ -19,6 +22,10 @@ from watcher.nlp.cues import (
     VERIFY_SELF_VERBS,
 )
 from watcher.nlp.stance import is_false_word, is_negated
+
+if TYPE_CHECKING:
+    from watcher.nlp.actors import Resolver
+    from watcher.tracking.state import StoryState
 
 
 def without_credit(doc: Doc) -> list[Token]:
@@ -69,11 +76,26 @@ def source_verified(speaker: Token | None) -> bool:
                for c in speaker.children if c.dep_ == "relcl")
 
 
+def which_relative(speaker: Token | None) -> bool:
+    """ "Corven Press, which published the book, said": a name with a "which" clause is a
+    thing or an organisation, not a person (people take "who")."""
+    return speaker is not None and any(
+        c.dep_ == "relcl" and any(g.lower_ == "which" for g in c.children)
+        for c in speaker.children)
+
+
 def says_of_itself(ev: Event) -> bool:
     """ "Kindra said it had been sent the results": a one-word name whose own speech refers to
     it as "it" is an organisation (the tagger often calls brand names people)."""
-    return any(t.lower_ in ("it", "its") and t.dep_ in ("nsubj", "nsubjpass", "poss")
-               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
+    if any(t.lower_ in ("it", "its") and t.dep_ in ("nsubj", "nsubjpass", "poss")
+           for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids)):
+        return True
+    # "Kindra said it had been sent the results and was unable to confirm ...": the speaker's
+    # own reporting verb, when the event is read off a later verb
+    verb = ev.speaker.head if ev.speaker is not None else None
+    return verb is not None and verb.i != ev.cue.i and verb.lemma_.lower() in SAY_VERBS and any(
+        c.dep_ == "ccomp" and any(g.lower_ == "it" and g.dep_ in ("nsubj", "nsubjpass")
+                                  for g in c.children) for c in verb.children)
 
 
 _IMPERSONAL = frozenset({"be", "seem", "appear", "remain", "look", "rain", "take", "matter",
@@ -159,4 +181,98 @@ def operated_noun(rel: Token) -> str | None:
         if c.dep_ == "dobj" and c.pos_ == "NOUN" and any(
                 d.dep_ == "det" and d.lower_ == "the" for d in c.children):
             return c.lemma_.lower()
+    return None
+
+
+def broad_denial(ev: Event) -> bool:
+    """ "denied any malfunction", "denied there had been any leak": a denial of a whole class
+    ("any" + noun as the content's object, subject or predicate) covers the story's claim even
+    when the class word is broader than the claim's own words."""
+    if ev.status != "denied":
+        return False
+    for head, ids in ev.clauses:
+        for i in ids:
+            t = head.doc[i]
+            if t.pos_ in ("NOUN", "PROPN") and (t.i == head.i or t.dep_ in (
+                    "dobj", "attr", "nsubj", "nsubjpass")) and any(
+                    c.dep_ == "det" and c.lower_ == "any" for c in t.children):
+                return True
+    return False
+
+
+def first_person(clause: Clause) -> bool:
+    """ "I have resigned", "water reached the river through our outfall": the content speaks of
+    the speaker's own doing (a first-person subject or possessive), not of others'."""
+    head, ids = clause
+    for i in ids:
+        t = head.doc[i]
+        if t.lower_ in ("i", "we") and t.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if t.lower_ in ("my", "our") and t.dep_ == "poss":
+            return True
+    return False
+
+
+def conjuncts(clause: Clause) -> list[Clause]:
+    """ "the painting is not by Vellert and is a forgery": the clause split at its coordinated
+    verbs, so that each half is read on its own (one negated half does not deny the other)."""
+    head, ids = clause
+    conj = [c for c in head.children if c.dep_ == "conj" and c.i in ids and
+            c.pos_ in ("VERB", "AUX")]
+    if not conj:
+        return [clause]
+    rest = set(ids)
+    parts: list[Clause] = []
+    for c in conj:
+        sub = frozenset(t.i for t in c.subtree if t.i in ids)
+        rest -= sub
+        parts.append((c, sub))
+    return [(head, frozenset(rest)), *parts]
+
+
+#: Verbs that assert their complement did not happen ("failed to deploy" = "did not deploy").
+_NOT_DONE_VERBS = frozenset({"fail"})
+
+
+def restates_failure(clause: Clause, data: Mapping[str, Any]) -> bool:
+    """ "had not fully deployed" for the claim "the array failed to deploy": a negated verb
+    that the claim itself says "failed" to happen restates the claim instead of denying it."""
+    preds = set(data.get("preds", ()))
+    if not preds & _NOT_DONE_VERBS:
+        return False
+    head, ids = clause
+    return any(is_negated(t) and term_key(t) in preds - _NOT_DONE_VERBS
+               for t in (head.doc[i] for i in ids) if t.pos_ in ("VERB", "AUX"))
+
+
+def fitting_conjunct(clause: Clause, data: Mapping[str, Any], exclude: Iterable[str]) -> Clause:
+    """The half of a coordinated clause that restates the claim (else the best-scoring one)."""
+    parts = conjuncts(clause)
+    if len(parts) == 1:
+        return clause
+    props = [proposition([c[0].doc[i] for i in c[1]], exclude) for c in parts]
+    return max(zip(parts, props, strict=True),
+               key=lambda x: (restates(x[1], data), score(x[1], data)))[0]
+
+
+def held_back(state: StoryState | None, key: str, actor: Actor | None) -> bool:
+    """Whether the actor is on record as not asserting the claim (it denied it, declined to
+    comment or hedged): stating it now in the first person is an admission."""
+    if actor is None or state is None:
+        return False
+    pos = state.positions.get((key, actor.key))
+    return pos is not None and pos.status in ("denied", "no_comment", "uncertain")
+
+
+def subject_org(doc: Doc, resolver: Resolver) -> Actor | None:
+    """ "The gallery did not deny that it had sold the painting. It said ...": a sentence's
+    subject "the <noun>" naming an organisation on record is the next "it"."""
+    for tok in doc:
+        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            noun = tok.lemma_.lower()
+            known = [*reversed(resolver.recent_orgs), *reversed(list(resolver.known.values()))]
+            for actor in known:
+                if actor.kind != "person" and noun in actor.name.casefold().split():
+                    return actor
     return None

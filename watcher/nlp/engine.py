@@ -32,15 +32,22 @@ from watcher.nlp.claims import (
 )
 from watcher.nlp.clues import (
     acts_as_it,
+    broad_denial,
+    first_person,
+    fitting_conjunct,
+    held_back,
     judges_false,
     judges_true,
     name_keys,
     operated_noun,
     pronoun_antecedent,
+    restates_failure,
     says_of_itself,
     says_of_self,
     self_verified,
     source_verified,
+    subject_org,
+    which_relative,
     without_credit,
 )
 from watcher.nlp.cues import (
@@ -145,8 +152,11 @@ class _Run:
                       e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
             self._note_operators(n)
             for ent in doc.ents:
+                if ent.label_ in ("ORG", "FAC"):
+                    self.resolver.named_orgs.append(ent.text.removeprefix("the ").removeprefix(
+                        "The ").removesuffix("'s").removesuffix("\u2019s"))
                 if ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass", "poss"):
-                    self.resolver.note_org(ent.text.removeprefix("the ").removeprefix("The "))
+                    self.resolver.note_org(self.resolver.named_orgs[-1])
             for tok in doc:  # a named subject the tagger missed ("The Consumer ... Office")
                 if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and \
                         not tok.ent_type_:
@@ -158,7 +168,8 @@ class _Run:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
                 mention = describe(pronoun_antecedent(ev.speaker))
                 if mention.kind == "person" and mention.person and not mention.role and (
-                        " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)):
+                        " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)
+                        or which_relative(ev.speaker)):
                     mention = replace(mention, org=mention.person, person=None, kind="org")
                 if mention.kind != "person" and mention.org and " " not in mention.org and \
                         ev.speaker.ent_type_ != "GPE" and says_of_self(ev):
@@ -175,6 +186,7 @@ class _Run:
                 actors[id(ev)] = actor
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
+            self.resolver.last_org = subject_org(doc, self.resolver) or self.resolver.last_org
         for ev in events:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
@@ -292,6 +304,11 @@ class _Run:
             s, key, prop, clause = max(matched, key=lambda x: x[0])
             assert key is not None
             polarity = clause_polarity(clause[0], set(clause[1]))
+            if polarity == "denied":  # "is not by Vellert and is a forgery": the half that fits
+                best = fitting_conjunct(clause, self.claims[key].data, exclude)
+                polarity = clause_polarity(best[0], set(best[1]))
+            if polarity == "denied" and restates_failure(clause, self.claims[key].data):
+                polarity = "asserted"  # "had not deployed" restates "failed to deploy"
             if ev.status == SAY and polarity == "denied" and not judged_false(
                     clause[0].doc[i] for i in clause[1]) and not restates(
                     prop, self.claims[key].data):
@@ -307,6 +324,8 @@ class _Run:
                 source_verified(ev.speaker)
             if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
                 status = "confirmed"  # "we have traced it to a drain": verified independently
+            if status == "asserted" and first_person(clause) and held_back(self.state, key, actor):
+                status = "confirmed"  # "I have resigned", after declining to comment: owns it
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
                     restates(prop, self.claims[key].data) or compatible(
                         prop, self.claims[key].data)):
@@ -324,9 +343,10 @@ class _Run:
         false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
         true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
             judges_true(c) for _, _, _, c in scored)
-        if ev.anaphoric or false_judged or true_judged:
+        broad = broad_denial(ev)  # "denied any malfunction": the class covers the claim
+        if ev.anaphoric or false_judged or true_judged or broad:
             key = self._salient()
-            if self.baseline and ev.report_ref and self.title_key is not None:
+            if self.baseline and (ev.report_ref or broad) and self.title_key is not None:
                 key = self.title_key  # "unable to confirm the findings": the story's claim
             verdict = "confirmed" if true_judged else "denied"
             if key is not None and (ev.status != SAY or false_judged or true_judged):
@@ -341,10 +361,12 @@ class _Run:
             return
         main = self.title_key or self._salient()
         if self.baseline and main is not None and actor is not None and (
-                ev.status == "uncertain" or ev.status == SAY and any(
+                ev.status == "uncertain" or ev.status == "no_comment" and not ev.clauses or
+                ev.status == SAY and any(
                     clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored)):
             # the baseline's hedges ("too early to say whether there is a fault", "could not
-            # verify whether the samples were accurate") are about the story's open question
+            # verify whether the samples were accurate") and bare refusals ("would not comment
+            # until the board had met") are about the story's open question
             self._add(ev, actor, main, "uncertain", evidence)
             return
         if ev.status == SAY or ev.status in _CLAIM_STATUSES:

@@ -104,6 +104,8 @@ def cue_status(verb: Token) -> str | None:
     unable = any(t.lemma_.lower() in ("unable", "able") for t in chain[1:]) and (
         negated or any(t.lemma_.lower() == "unable" for t in chain))
     prt = particle(verb)
+    if lemma in COMMENT_VERBS and not_in_position(verb.head):
+        return "uncertain"  # "not in a position to say whether ..."
     if RULE_OUT_PARTICLE.get(lemma) == prt and prt:
         refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
         return "uncertain" if negated or refused else "denied"
@@ -218,6 +220,8 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
         return "uncertain"  # a conditional asserts neither way
     for t in toks:
         lemma = t.lemma_.lower()
+        if not_in_position(t) or inquiring(t):
+            return "uncertain"
         if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
                 and is_negated(t) and (lemma in KNOW_VERBS - {"tell", "say"}
                                        or modals(t) & {"can", "ca", "could"}):
@@ -241,6 +245,37 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     if negated:
         return "denied"
     return "asserted"
+
+
+def not_in_position(t: Token) -> bool:
+    """ "not in a position to say/confirm": ``t`` is the noun "position" under a negated "in"
+    phrase, with an infinitive of saying or confirming (the spec's ``uncertain``)."""
+    if t.lemma_.lower() != "position" or t.head.lower_ != "in" or not is_negated(t.head.head):
+        return False
+    return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in COMMENT_VERBS | KNOW_VERBS
+               for c in t.children)
+
+
+#: What an inquiry "into" is about when it is the story itself ("looking into the matter").
+_INQUIRY_OBJECTS = frozenset({"matter", "issue", "it", "them", "this", "that", "case",
+                              "concern", "complaint"}) | REPORT_NOUNS
+
+
+def inquiring(t: Token) -> bool:
+    """ "was looking into the matter", "is investigating the reports": the speaker is checking
+    the story (``uncertain``), not "looking into new bus routes"."""
+    lemma = t.lemma_.lower()
+    if t.pos_ != "VERB" or is_negated(t):
+        return False
+    if lemma == "look":
+        objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "into"
+                for g in c.children if g.dep_ == "pobj"]
+    elif lemma in ("investigate", "examine"):
+        objs = [c for c in t.children if c.dep_ == "dobj"]
+    else:
+        return False
+    return any(o.lemma_.lower() in _INQUIRY_OBJECTS or o.lower_ in _INQUIRY_OBJECTS
+               for o in objs)
 
 
 def judged_false(toks: Iterable[Token]) -> bool:

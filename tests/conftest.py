@@ -54,3 +54,15 @@ def migrated(db_url: str) -> Iterator[object]:
         yield db.session_factory(engine)
     finally:
         engine.dispose()
+
+
+@pytest.fixture()
+def server() -> Iterator[object]:
+    """A fake Telegram Bot API on 127.0.0.1 (tests/support/fake_telegram.py)."""
+    from tests.support.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

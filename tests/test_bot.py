@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +64,6 @@ class MemoryBackend:
 
 
 # --------------------------------------------------------------------------- harness
-
-
-@pytest.fixture()
-def server() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 Scenario = Callable[[FakeTelegram, ChatBot], Awaitable[None]]

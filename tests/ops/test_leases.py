@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,24 +85,30 @@ def test_keeper_starts_and_hands_over_the_role(migrated: Any) -> None:
     assert events == ["a+", "a-", "b+", "a+"]
 
 
-def test_feed_leases_are_disjoint_and_expire(migrated: Any) -> None:
-    with transaction(migrated) as s:
-        for n in range(40):
-            repo.upsert_feed(s, f"https://e.org/{n}", 60, NOW)
+def _claim_at_once(migrated: Any, claim: Callable[[Any, str], list[int]]) -> list[int]:
+    """Three owners claim at the same moment, each in its own transaction and thread."""
     got: dict[str, list[int]] = {}
     barrier = threading.Barrier(3)
 
-    def claim(owner: str) -> None:
+    def run(owner: str) -> None:
         barrier.wait()
         with transaction(migrated) as s:
-            got[owner] = [f.id for f in repo.claim_due_feeds(s, NOW, owner, 300, 25)]
+            got[owner] = claim(s, owner)
 
-    threads = [threading.Thread(target=claim, args=(o,)) for o in ("a", "b", "c")]
+    threads = [threading.Thread(target=run, args=(o,)) for o in ("a", "b", "c")]
     for th in threads:
         th.start()
     for th in threads:
         th.join(30)
-    ids = [i for v in got.values() for i in v]
+    return [i for v in got.values() for i in v]
+
+
+def test_feed_leases_are_disjoint_and_expire(migrated: Any) -> None:
+    with transaction(migrated) as s:
+        for n in range(40):
+            repo.upsert_feed(s, f"https://e.org/{n}", 60, NOW)
+    ids = _claim_at_once(migrated, lambda s, owner: [
+        f.id for f in repo.claim_due_feeds(s, NOW, owner, 300, 25)])
     assert len(ids) == len(set(ids)) == 40  # every feed once, none twice
     # Nobody polls a leased feed again before the lease runs out (the instance may be alive)...
     with transaction(migrated) as s:
@@ -131,18 +138,6 @@ def test_outbox_claims_are_disjoint(migrated: Any) -> None:
     with transaction(migrated) as s:
         for n in range(30):
             repo.enqueue(s, f"k{n}", 0, "keyword", {"n": n}, NOW)
-    got: dict[str, list[int]] = {}
-    barrier = threading.Barrier(3)
-
-    def claim(owner: str) -> None:
-        barrier.wait()
-        with transaction(migrated) as s:
-            got[owner] = [r.id for r in repo.claim_pending(s, NOW, owner, 120, 20)]
-
-    threads = [threading.Thread(target=claim, args=(o,)) for o in ("a", "b", "c")]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(30)
-    ids = [i for v in got.values() for i in v]
+    ids = _claim_at_once(migrated, lambda s, owner: [
+        r.id for r in repo.claim_pending(s, NOW, owner, 120, 20)])
     assert len(ids) == len(set(ids)) == 30

@@ -33,15 +33,6 @@ FAST = FloodLimits(per_chat_interval=0.025, group_interval=0.075, global_interva
 
 
 @pytest.fixture()
-def server() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
-@pytest.fixture()
 def sqlite_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """A migrated SQLite database (the delivery tests also run on PostgreSQL via `migrated`)."""
     from watcher.store import db

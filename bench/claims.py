@@ -114,8 +114,8 @@ def bench_fnc(stance: Any, step: int) -> dict[str, Any] | None:
 
 def bench_analyze(reps: int) -> dict[str, Any]:
     """Articles per second of ClaimEngine.analyze() on the fixture (model already loaded)."""
-    from watcher.article import read_article_file
-    from watcher.pipeline import shared_engine
+    from watcher.ingest.article import read_article_file
+    from watcher.tracking.story import shared_engine
 
     engine = shared_engine()
     article = read_article_file(FIXTURE)
@@ -154,7 +154,7 @@ def main() -> int:
               file=sys.stderr)
     else:
         out["stories"] = None if args.skip_stories else bench_stories()
-        from watcher.nlp.headline import ArticleStance
+        from watcher.research.headline import ArticleStance
 
         stance = ArticleStance()
         out["emergent"] = bench_emergent(stance)

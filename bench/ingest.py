@@ -4,8 +4,8 @@ Starts a feed server in a process of its own, listening on 40 loopback addresses
 (127.0.0.10-49, as 40 hosts) with 2,000 feeds of 50 items (~25 KB each, gzip when asked), then
 runs each client in a fresh subprocess so that CPU time and peak RSS are its own:
 
-* ours: :class:`watcher.feeds.fetch.Fetcher` (conditional GET with the stored ETag, per-host and
-  global limits) + :func:`watcher.feeds.parse.parse_feed` on the worker's parse pool;
+* ours: :class:`watcher.ingest.fetch.Fetcher` (conditional GET with the stored ETag, per-host and
+  global limits) + :func:`watcher.ingest.parse.parse_feed` on the worker's parse pool;
 * naive: ``feedparser.parse(url)`` in a thread pool of the same size (no validators sent, as
   feed bots commonly do), on a sample of the feeds (it is slow; feeds/s is what is compared).
 
@@ -179,8 +179,8 @@ def run_ours(port: int, scenario: str, n: int, concurrency: int, pool_kind: str)
     import functools
 
     from watcher.errors import FetchError, ParseError
-    from watcher.feeds.fetch import Fetcher
-    from watcher.feeds.parse import parse_feed
+    from watcher.ingest.fetch import Fetcher
+    from watcher.ingest.parse import parse_feed
     from watcher.ingest.parsepool import make_parse_pool
 
     urls = _urls(port, scenario, n)
@@ -281,7 +281,7 @@ def _run_child(port: int, client: str, scenario: str, n: int, concurrency: int,
 
 def parse_cost_ms(rounds: int = 40) -> tuple[float, float]:
     """CPU ms per bench feed for parse_feed's fast path and for its feedparser engine."""
-    from watcher.feeds.parse import parse_feed
+    from watcher.ingest.parse import parse_feed
 
     bodies = [_feed_body(n) for n in range(rounds)]
     out = []

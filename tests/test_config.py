@@ -76,11 +76,11 @@ def test_unreadable_and_invalid_toml(tmp_path: Path) -> None:
 def test_check_config_cli_exit_status(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[database]\nurl = "oracle://"\n[x]\n')
-    run = subprocess.run([sys.executable, "-m", "watcher.cli", "check-config", "--config",
+    run = subprocess.run([sys.executable, "-m", "watcher", "check-config", "--config",
                           str(bad)], capture_output=True, text=True)
     assert run.returncode == 2
     assert "database.url" in run.stderr and "x: unknown key" in run.stderr
-    ok = subprocess.run([sys.executable, "-m", "watcher.cli", "check-config", "--config",
+    ok = subprocess.run([sys.executable, "-m", "watcher", "check-config", "--config",
                          str(ROOT / "config.example.toml")], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "OK" in ok.stdout

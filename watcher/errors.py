@@ -9,7 +9,7 @@
                          ``chat_gone``: the chat blocked or removed the bot, or does not exist)
 
 Library exceptions are classified into this tree only in the shell module that calls the
-library (httpx in feeds/fetch.py, telegram in alerts/telegram.py, ...).
+library (httpx in ingest/fetch.py, telegram in delivery/telegram.py, ...).
 """
 
 from __future__ import annotations

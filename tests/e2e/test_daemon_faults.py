@@ -25,7 +25,7 @@ def test_bad_config_is_refused_with_every_problem(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text('[daemon]\nlog_level = "LOUD"\n[[feeds]]\nurl = "gopher://x"\n'
                    '[telegram]\ntoken = "123:secret"\n')
-    run = subprocess.run([sys.executable, "-m", "watcher.cli", "run", "--config", str(cfg)],
+    run = subprocess.run([sys.executable, "-m", "watcher", "run", "--config", str(cfg)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     for needle in ("daemon.log_level", "feeds[0].url", "telegram.token: unknown key"):

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.support.feed_server import FeedServer
-from watcher.feeds.fetch import Fetcher
+from watcher.ingest.fetch import Fetcher
+from watcher.ingest.poller import Worker
 from watcher.models import ArticleText
 from watcher.ops.metrics import REGISTRY
 from watcher.store import feeds_repo, repo
 from watcher.store import schema as t
 from watcher.store.db import transaction
-from watcher.worker import Worker
 
 CHAT = 4242
 STORY = "Harlow Street bridge"
@@ -51,7 +51,7 @@ EDIT = "\n\nUpdate: the city said on Friday that lorries will be diverted until 
 
 @pytest.fixture(scope="module")
 def engine() -> Any:
-    from watcher.pipeline import shared_engine
+    from watcher.tracking.story import shared_engine
 
     return shared_engine()
 
@@ -62,7 +62,7 @@ def _analysed() -> float:
 
 def _setup(factory: Any, engine: Any, server: FeedServer, paths: list[str], *,
            story: bool = True, watchlist: bool = False) -> None:
-    from watcher.pipeline import baseline_state
+    from watcher.tracking.story import baseline_state
 
     now = datetime.now(UTC)
     state = baseline_state(engine, BASELINE) if story else None

@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 
 from tests.ingest import corpus
 from tests.support.feed_server import FeedServer
-from watcher.feeds.fetch import Fetcher
+from watcher.ingest.fetch import Fetcher
+from watcher.ingest.poller import Worker
 from watcher.store import feeds_repo
 from watcher.store import schema as t
 from watcher.store.db import transaction
-from watcher.worker import Worker
 
 GOOD = [f"/good{i}.xml" for i in range(3)]
 

@@ -14,7 +14,7 @@ def test_three_concurrent_upgrades_on_a_fresh_database(pg_cluster: Any, tmp_path
     url = pg_cluster.new_database()
     cfg = tmp_path / "w.toml"
     cfg.write_text(f'[database]\nurl = "{url}"\n[demo]\nenabled = false\n')
-    procs = [subprocess.Popen([sys.executable, "-m", "watcher.cli", "db", "upgrade",
+    procs = [subprocess.Popen([sys.executable, "-m", "watcher", "db", "upgrade",
                                "--config", str(cfg)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outs = [p.communicate(timeout=120) for p in procs]

@@ -53,7 +53,7 @@ def test_upgrade_twice_keeps_the_data(db_url: str) -> None:
 def test_run_refuses_unmigrated_database(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "w.db"}"\n[demo]\nenabled = false\n')
-    run = subprocess.run([sys.executable, "-m", "watcher.cli", "run", "--config", str(cfg)],
+    run = subprocess.run([sys.executable, "-m", "watcher", "run", "--config", str(cfg)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "watcher db upgrade" in run.stderr

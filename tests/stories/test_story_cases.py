@@ -79,7 +79,7 @@ def _score(case: Mapping[str, Any], printed: list[dict[str, Any]]) -> tuple[int,
 @pytest.fixture(scope="module")
 def replayed() -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Every case replayed once (one model load for the module)."""
-    from watcher.replay import load_case, replay
+    from watcher.cli.replay import load_case, replay
 
     out = {}
     for path in CASES:
@@ -89,7 +89,7 @@ def replayed() -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
 
 
 def test_cases_are_valid_and_varied() -> None:
-    from watcher.replay import load_case
+    from watcher.cli.replay import load_case
 
     assert len(CASES) >= 6
     for path in CASES:

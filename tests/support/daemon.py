@@ -45,7 +45,7 @@ class DaemonProcess:
         self.stop_seconds: float | None = None  # SIGTERM to exit, measured by stop()
 
     def start(self) -> DaemonProcess:
-        cmd = [sys.executable, "-m", "watcher.cli", "run", "--config", str(self.config)]
+        cmd = [sys.executable, "-m", "watcher", "run", "--config", str(self.config)]
         if self.migrate:
             cmd.append("--migrate")
         self._log = self.log_path.open("ab")

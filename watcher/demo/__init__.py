@@ -1,1 +1,1 @@
-"""The bundled demo story and the tiny local feed server that releases it over the first minutes."""
+"""The bundled demo story and its local feed server; imports models and cli.replay (time parser)."""

@@ -15,8 +15,8 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
+from watcher.cli.replay import _parse_time
 from watcher.models import ArticleText
-from watcher.replay import _parse_time
 
 
 def load_demo_case() -> dict[str, Any]:

@@ -1,1 +1,1 @@
-"""Ingestion policy and helpers around the feed stages: schedule, dedupe, full text, OPML."""
+"""Fetch, netguard, parse, schedule, dedupe, article text, the poller; imports tracking, store."""

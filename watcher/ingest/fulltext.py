@@ -1,7 +1,7 @@
 """Full text for teaser items: decide when an entry is only a teaser, fetch and extract the page.
 
 The page is fetched with the feed fetcher (same politeness, limits and address guard) and its
-main text extracted with trafilatura (:func:`watcher.article.extract_article`) on a thread.
+main text extracted with trafilatura (:func:`watcher.ingest.article.extract_article`) on a thread.
 Any failure leaves the teaser as it was: full text improves an analysis, it never blocks one.
 """
 
@@ -30,7 +30,7 @@ def is_teaser(summary: str, content: str) -> bool:
 async def fetch_fulltext(fetcher: Any, url: str, teaser: str) -> str | None:
     """The article text at ``url``, or None when it cannot be had or is no longer than the teaser.
     """
-    from watcher.article import extract_article
+    from watcher.ingest.article import extract_article
 
     try:
         result = await fetcher.fetch_page(url)

@@ -1,1 +1,1 @@
-"""Operations: metrics, health endpoint, leases between instances, retention."""
+"""Health, metrics, systemd, leases, retention, recovery; imports store only."""

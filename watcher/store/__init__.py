@@ -1,1 +1,1 @@
-"""Storage: SQLAlchemy schema, engine set-up and repository functions."""
+"""SQLAlchemy schema and repositories; imports models (and, until issue 10 ends, four stages)."""

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from watcher.alerts.policy import ChatPrefs, MuteKey
+from watcher.delivery.policy import ChatPrefs, MuteKey
 from watcher.store import schema as t
 
 __all__ = [

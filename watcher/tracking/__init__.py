@@ -1,1 +1,1 @@
-"""Story tracking: keyword matching, story state and the status-change decision (pure)."""
+"""Keyword match, story state, decide, story.py; pure (imports analysis lazily for its engine)."""

@@ -1,0 +1,57 @@
+"""Actor merging: name variants, pronouns after a named person, near-miss names kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analysis.actors import same_name
+
+
+@pytest.mark.parametrize(("a", "b", "person", "expected"), [
+    ("Putin", "Vladimir Putin", True, True),
+    ("President Vladimir Putin", "Vladimir Putin", True, True),
+    ("Kim Jong Un", "Kim Jong Gyu", True, False),
+    ("Halvard", "Halvard Foods", False, True),
+    ("Ministry of Health", "Ministry of Agriculture", False, False),
+    ("Dr Ada Hale", "Hale", True, True),
+    ("Ada Hale", "Ada Hall", True, False),
+    ("Zelenskiy", "Zelensky", True, True),
+])
+def test_same_name(a: str, b: str, person: bool, expected: bool) -> None:
+    assert same_name(a, b, person) is expected
+
+
+def test_pronoun_after_named_person(engine) -> None:
+    from tests.analysis.helpers import status_of, statuses
+
+    text = ("Pinecrest Air's founder, Ivo Brandl, spoke to reporters on Friday. "
+            "He denied that Marlowe Airways was in talks to buy the airline.")
+    assert status_of(statuses(engine, text), "Ivo Brandl") == "denied"
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    # a state's ministries speak for the state
+    ("Serland's government denied that Marlowe Airways was in talks to buy Pinecrest Air. "
+     "Serland's Transport Ministry later confirmed the talks between Marlowe Airways and "
+     "Pinecrest Air.", "Serland"),
+])
+def test_actor_identity(engine, text: str, actor: str) -> None:
+    from tests.analysis.helpers import status_of, statuses
+
+    result = statuses(engine, text)
+    assert status_of(result, actor) is not None
+    assert len({name for name in result if actor.casefold() in name.casefold()}) == 1
+
+
+def test_kim_jong_gyu_is_not_kim_jong_un(engine) -> None:
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+    from watcher.tracking.state import StoryState
+
+    base = ("Kim Jong Un said that Northland troops were in Southmark, state media reported.")
+    state = StoryState()
+    apply_analysis(state, engine.analyze(ArticleText("", base), None), baseline=True)
+    item = "Kim Jong Gyu denied that Northland troops were in Southmark."
+    analysis = engine.analyze(ArticleText("", item), state)
+    names = {p.actor.name for p in analysis.positions}
+    assert names and all("Gyu" in n for n in names)

@@ -1,0 +1,68 @@
+"""Attribution: who speaks, in quotes (curly/straight, before/after/inside), indirect speech,
+"according to", passive agents, headlines and institutions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.analysis.helpers import status_of, statuses
+
+
+@pytest.mark.parametrize(("text", "actor", "expected"), [
+    ("\u201cWe are in talks to buy Pinecrest Air,\u201d said Helen Ross of Marlowe Airways.",
+     "Helen Ross", "asserted"),
+    ('"We are in talks to buy Pinecrest Air," Pinecrest Air said on Tuesday.',
+     "Pinecrest", "asserted"),
+    ('Pinecrest Air said: "There are no talks with Marlowe Airways to buy us."',
+     "Pinecrest", "denied"),
+    ("Pinecrest Air said that it was not in talks with Marlowe Airways about a sale.",
+     "Pinecrest", "denied"),
+    ("Pinecrest Air confirmed that Marlowe Airways was in talks to buy it.",
+     "Pinecrest", "confirmed"),
+    ("The talks were confirmed by Pinecrest Air on Tuesday.", "Pinecrest", "confirmed"),
+    ("Pinecrest Air confirms talks with Marlowe Airways over a sale", "Pinecrest", "confirmed"),
+    ("The Transport Ministry said Marlowe Airways was in talks to buy Pinecrest Air.",
+     "Transport Ministry", "asserted"),
+    ("Marlowe Airways is in talks to buy Pinecrest Air, according to the Daily Courier.",
+     "Daily Courier", "asserted"),
+    # a cue inside a partial quotation belongs to the speaker outside it
+    ('The filings "confirm that Marlowe Airways is in talks to buy Pinecrest Air", the '
+     'Transport Ministry said.', "Transport Ministry", "confirmed"),
+    # "X reported that ..., citing ...": the participle does not swallow the report
+    ("The Daily Courier reported that Marlowe Airways was in talks to buy Pinecrest Air, "
+     "citing two bankers.", "Daily Courier", "asserted"),
+    # a spokesperson without a name speaks for the organisation in view
+    ("Pinecrest Air was asked about the report. \"We are not in talks with Marlowe Airways,\" "
+     "a spokeswoman said.", "Pinecrest", "denied"),
+    # "the company said" is the company last heard speaking
+    ("Pinecrest Air denied the report on Monday. The company said it was not in talks with "
+     "Marlowe Airways.", "Pinecrest", "denied"),
+    # a definite event noun under a decisive cue refers back to the claim
+    ("Pinecrest Air confirmed the negotiations on Tuesday.", "Pinecrest", "confirmed"),
+])
+def test_speaker_and_status(engine, text: str, actor: str, expected: str) -> None:
+    assert status_of(statuses(engine, text), actor) == expected
+
+
+@pytest.mark.parametrize("text", [
+    'Pinecrest Air said it had hired a new finance chief. "We are growing," it said.',
+    "Pinecrest Air confirmed plans to open a new route to Lisbon next spring.",
+])
+def test_statements_about_something_else_are_not_positions(engine, text: str) -> None:
+    assert status_of(statuses(engine, text), "Pinecrest") is None
+
+
+@pytest.mark.parametrize("text", [
+    "A person close to the board denied that Marlowe Airways was in talks to buy Pinecrest Air.",
+    "A regional airline said Marlowe Airways was not in talks to buy Pinecrest Air.",
+])
+def test_anonymous_sources_are_not_actors(engine, text: str) -> None:
+    assert statuses(engine, text) == {}
+
+
+def test_spokesperson_speaks_for_the_company(engine) -> None:
+    text = ('Pinecrest Air\'s chief executive, Tom Varga, said the airline had confirmed the '
+            'talks. "We are talking to Marlowe Airways about a sale," Varga said.')
+    result = statuses(engine, text)
+    assert status_of(result, "Pinecrest") in ("confirmed", "asserted")
+    assert status_of(result, "Tom Varga") is None

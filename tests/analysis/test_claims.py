@@ -1,0 +1,59 @@
+"""Claim matching with roles: the same words in swapped roles are a different claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analysis.claims import best_claim, demonym_key, new_claim, proposition, score
+
+
+@pytest.mark.parametrize(("word", "country"), [
+    ("russian", "russia"), ("serevian", "serevia"), ("chinese", "china"),
+    ("ukrainian", "ukraine"),
+])
+def test_demonyms_share_a_key(word: str, country: str) -> None:
+    assert demonym_key(word) == demonym_key(country)
+
+
+@pytest.mark.parametrize(("claim", "other", "matches"), [
+    ("North Korean troops are in Russia.", "North Korean soldiers were sent to Russia.", True),
+    ("North Korean troops are in Russia.", "Russian troops are in North Korea.", False),
+    ("Serevia's coast guard seized the Ostrand trawler.",
+     "The Ostrand trawler was seized by Serevia's coast guard.", True),
+    pytest.param("Serevia's coast guard seized the Ostrand trawler.",
+                 "Ostrand's coast guard seized the Serevian trawler.", False,
+                 marks=pytest.mark.xfail(strict=True, reason="known weakness: possessor and "
+                                         "modifier swaps are not yet role-checked")),
+    ("Marlowe Airways is in talks to buy Pinecrest Air.",
+     "Marlowe Airways opened a new lounge in Lisbon.", False),
+])
+def test_role_aware_matching(nlp, claim: str, other: str, matches: bool) -> None:
+    c = new_claim(proposition(list(nlp(claim))))
+    key, _ = best_claim(proposition(list(nlp(other))), {c.key: c})
+    assert (key == c.key) is matches
+
+
+@pytest.mark.parametrize(("text", "pred"), [
+    ("We are not in talks with Pinecrest Air.", "talk"),
+    ("No vessel was detained by the coast guard.", "seize"),
+    ("The outbreak did not come from this hotel.", "link"),
+    ("The airline was the source of the leak.", "link"),
+    ("Dunmore relieved Callery of his duties.", "sack"),
+])
+def test_predicate_keys(nlp, text: str, pred: str) -> None:
+    assert pred in proposition(list(nlp(text))).preds
+
+
+@pytest.mark.parametrize("text", ["Nobody has told me anything.", "Nobody wants to own it."])
+def test_light_predicates_have_no_keys(nlp, text: str) -> None:
+    assert proposition(list(nlp(text))).preds == set()
+
+
+def test_claim_data_is_json_and_keys_are_stable(nlp) -> None:
+    import json
+
+    a = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
+    b = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
+    assert a.key == b.key
+    json.dumps(a.data)
+    assert score(proposition(list(nlp("Russian troops are in North Korea."))), a.data) == 0.0

@@ -1,0 +1,109 @@
+"""Stance traps: negation, double negation, refusals, hedges, recaps, conditionals, and cue
+verbs that belong to another actor or another claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.analysis.helpers import status_of, statuses
+from watcher.analysis.stance import SAY, cue_status
+
+
+def _cue(nlp, sentence: str, lemma: str) -> str | None:
+    doc = nlp(sentence)
+    tok = next(t for t in doc if t.lemma_.lower() == lemma)
+    return cue_status(tok)
+
+
+@pytest.mark.parametrize(("sentence", "lemma", "expected"), [
+    ("The company confirmed the report.", "confirm", "confirmed"),
+    ("The company did not confirm the report.", "confirm", "no_comment"),
+    ("The ministry could not verify the report.", "verify", "uncertain"),
+    ("The ministry cannot confirm the report.", "confirm", "uncertain"),
+    ("The company denied the report.", "deny", "denied"),
+    ("The company did not deny the report.", "deny", None),
+    ("The company has never denied the report.", "deny", None),
+    ("The company no longer denies the report.", "deny", "no_comment"),
+    ("The company declined to comment.", "comment", "no_comment"),
+    ("The company refused to confirm or deny the report.", "confirm", "no_comment"),
+    ("The company would not say whether the report was true.", "say", "no_comment"),
+    ("The company refused to rule out a sale.", "rule", "uncertain"),
+    ("The company did not rule out a sale.", "rule", "uncertain"),
+    ("The company ruled out a sale.", "rule", "denied"),
+    ("The newspaper retracted its report.", "retract", "retracted"),
+    ("The newspaper walked back its report.", "walk", "retracted"),
+    ("The company said the report was accurate.", "say", SAY),
+    ("The company no longer says the report is accurate.", "say", "no_comment"),
+    ("The company stood by its report.", "stand", SAY),
+    ("The company stood at the back of the room.", "stand", None),
+])
+def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
+    assert _cue(nlp, sentence, lemma) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pinecrest Air denied that it was in talks with Marlowe Airways.", "denied"),
+    ("Pinecrest Air did not deny that it was in talks with Marlowe Airways.", None),
+    ('"It is possible that Marlowe Airways will buy us one day," Pinecrest Air said.',
+     "uncertain"),
+    ('"We don\'t know yet whether Marlowe Airways wants to buy us," Pinecrest Air said.',
+     "uncertain"),
+    ("Pinecrest Air declined to comment on whether Marlowe Airways was in talks to buy it.",
+     "no_comment"),
+    # a negation that does not restate the claim's predicate denies nothing
+    ('"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.', None),
+    ('"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air said.',
+     None),
+    ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", None),
+    # a negated restatement of the predicate, or a verdict of falsity, is a denial
+    ("Pinecrest Air said it was not in talks with Marlowe Airways.", "denied"),
+    ("Pinecrest Air said there was no truth to reports that Marlowe Airways was in talks to "
+     "buy it.", "denied"),
+    ("Pinecrest Air said the report of talks with Marlowe Airways was not true.", "denied"),
+    # saying nothing, or no longer saying, is declining to take a position
+    ("Pinecrest Air said it would say nothing further about talks with Marlowe Airways.",
+     "no_comment"),
+    ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
+    # a conditional asserts neither way
+    ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
+     "uncertain"),
+    pytest.param("Pinecrest Air declined to comment on its new uniforms.", None,
+                 marks=pytest.mark.xfail(
+                     strict=True, reason="known weakness: a short definite NP reads as anaphoric")),
+])
+def test_negation_and_hedges_in_context(engine, text: str, expected: str | None) -> None:
+    assert status_of(statuses(engine, text), "Pinecrest") == expected
+
+
+def test_past_position_is_a_recap(engine) -> None:
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+
+    state = story(engine)
+    text = ("Pinecrest Air had previously declined to comment on talks with Marlowe Airways "
+            "about a sale.")
+    analysis = engine.analyze(ArticleText("", text), state)
+    mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
+    assert mine and all(p.retrospective for p in mine)
+
+
+@pytest.mark.parametrize(("text", "retro"), [
+    ("Hours earlier, Pinecrest Air confirmed the talks with Marlowe Airways.", False),
+    ("Pinecrest Air had earlier confirmed the talks with Marlowe Airways.", True),
+    ("Pinecrest Air confirmed last week that it was in talks with Marlowe Airways.", True),
+])
+def test_recap_or_news(engine, text: str, retro: bool) -> None:
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+
+    analysis = engine.analyze(ArticleText("", text), story(engine))
+    mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
+    assert mine and all(p.retrospective is retro for p in mine)
+
+
+def test_reported_denial_belongs_to_the_denier(engine) -> None:
+    text = ("The Daily Courier said Pinecrest Air denied that Marlowe Airways was in talks "
+            "to buy it.")
+    result = statuses(engine, text)
+    assert status_of(result, "Pinecrest") == "denied"
+    assert status_of(result, "Daily Courier") is None

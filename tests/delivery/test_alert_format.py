@@ -1,0 +1,169 @@
+"""Rendering of alerts: labels, escaping (feed entities included), links, size."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.fake_telegram import parse_telegram_html
+from watcher.delivery.format import (
+    TELEGRAM_LIMIT,
+    html_to_text,
+    render_alert,
+    render_console,
+    render_keyword_alert,
+    status_label,
+    text_content,
+    utf16_len,
+)
+from watcher.models import STATUSES, AlertMessage
+
+
+def alert(**changes: object) -> AlertMessage:
+    base: dict[str, object] = dict(
+        story="North Korean troops in Russia",
+        claim="North Korean troops are fighting in Kursk",
+        actor="Vladimir Putin",
+        old="no_comment",
+        new="confirmed",
+        evidence="Putin said the troops were there under the treaty.",
+        link="https://news.example.com/world/1?a=1&b=2",
+        title="Putin confirms troops",
+    )
+    base.update(changes)
+    return AlertMessage(**base)  # type: ignore[arg-type]
+
+
+def test_alert_layout() -> None:
+    html = render_alert(alert())
+    assert html.splitlines() == [
+        "<b>Vladimir Putin: NO COMMENT → CONFIRMED</b>",
+        "Story: North Korean troops in Russia",
+        "Claim: North Korean troops are fighting in Kursk",
+        "<blockquote>Putin said the troops were there under the treaty.</blockquote>",
+        '<a href="https://news.example.com/world/1?a=1&amp;b=2">Putin confirms troops</a>',
+    ]
+    parse_telegram_html(html)  # Telegram would accept it
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "head"),
+    [
+        ("no_comment", "confirmed", "Vladimir Putin: NO COMMENT → CONFIRMED"),
+        (None, "denied", "Vladimir Putin: not on record → DENIED"),
+        ("asserted", "retracted", "Vladimir Putin: ASSERTED → RETRACTED"),
+        ("uncertain", "asserted", "Vladimir Putin: UNCERTAIN → ASSERTED"),
+    ],
+)
+def test_status_labels(old: str | None, new: str, head: str) -> None:
+    first = render_alert(alert(old=old, new=new)).splitlines()[0]
+    assert first == f"<b>{head}</b>"
+
+
+def test_every_status_has_a_label() -> None:
+    for status in STATUSES:
+        assert status_label(status) == status_label(status).upper() != ""
+    assert status_label(None) == "not on record"
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("Tom & Jerry", "Tom &amp; Jerry"),
+        ("Tom &amp; Jerry", "Tom &amp; Jerry"),  # feeds escape once ...
+        ("Tom &amp;amp; Jerry", "Tom &amp; Jerry"),  # ... or twice
+        ("a <b> tag", "a &lt;b&gt; tag"),
+        ("&lt;script&gt;", "&lt;script&gt;"),
+        ("quote &quot;x&quot; it&#39;s", 'quote "x" it\'s'),
+        ("spaces\n and\ttabs ", "spaces and tabs"),
+    ],
+)
+def test_text_is_made_plain_then_escaped_once(raw: str, escaped: str) -> None:
+    html = render_alert(alert(story=raw, actor=raw, claim=raw, evidence=raw, title=raw))
+    lines = html.splitlines()
+    assert lines[0].startswith(f"<b>{escaped}: ")
+    assert lines[1] == f"Story: {escaped}"
+    assert lines[2] == f"Claim: {escaped}"
+    assert lines[3] == f"<blockquote>{escaped}</blockquote>"
+    assert lines[4].endswith(f">{escaped}</a>")
+    parse_telegram_html(html)
+
+
+@pytest.mark.parametrize(
+    ("link", "anchor"),
+    [
+        ("https://x.org/a?b=1&c=2", '<a href="https://x.org/a?b=1&amp;c=2">T</a>'),
+        ('https://x.org/"onmouseover="x', '<a href="https://x.org/&quot;onmouseover=&quot;x">T</a>'),
+        ("https://x.org/a?b=1&amp;c=2", '<a href="https://x.org/a?b=1&amp;c=2">T</a>'),
+        ("http://x.org/it's", '<a href="http://x.org/it&#x27;s">T</a>'),
+        ("javascript:alert(1)", "T"),
+        ("ftp://x.org/file", "T"),
+        ("", "T"),
+        ("https://", "T"),
+    ],
+)
+def test_links_are_escaped_and_only_http(link: str, anchor: str) -> None:
+    html = render_alert(alert(link=link, title="T"))
+    assert html.splitlines()[-1] == anchor
+    parse_telegram_html(html)
+
+
+def test_link_text_falls_back_to_the_source_host() -> None:
+    html = render_alert(alert(title="", link="https://www.reuters.com/world/x"))
+    assert html.splitlines()[-1] == '<a href="https://www.reuters.com/world/x">reuters.com</a>'
+
+
+def test_no_evidence_no_blockquote() -> None:
+    assert "<blockquote>" not in render_alert(alert(evidence="  "))
+
+
+def test_long_evidence_is_trimmed_at_a_word() -> None:
+    evidence = "word " * 2000
+    html = render_alert(alert(evidence=evidence))
+    quote = html.splitlines()[3]
+    assert quote.startswith("<blockquote>word word")
+    assert quote.endswith("word…</blockquote>")
+    assert utf16_len(html) <= TELEGRAM_LIMIT
+
+
+def test_any_alert_fits_one_message() -> None:
+    huge = "&<>\"' 𝔘nicode " * 3000
+    msg = alert(story=huge, claim=huge, actor=huge, evidence=huge, title=huge,
+                link="https://x.org/" + "a&b" * 700)
+    html = render_alert(msg)
+    assert utf16_len(html) <= TELEGRAM_LIMIT
+    parse_telegram_html(html)
+
+
+def test_keyword_alert() -> None:
+    html = render_keyword_alert("NK &amp; Russia", "Troops &amp;amp; tanks <live>",
+                                "Summary with <b>markup</b> & more", "https://x.org/?a=1&b=2")
+    assert html.splitlines() == [
+        "<b>Watchlist: NK &amp; Russia</b>",
+        '<a href="https://x.org/?a=1&amp;b=2">Troops &amp; tanks &lt;live&gt;</a>',
+        "Summary with &lt;b&gt;markup&lt;/b&gt; &amp; more",
+    ]
+    parse_telegram_html(html)
+
+
+def test_keyword_alert_without_usable_link_or_summary() -> None:
+    html = render_keyword_alert("w", "Title", "", "javascript:void(0)")
+    assert html == "<b>Watchlist: w</b>\nTitle"
+
+
+def test_console_line() -> None:
+    line = render_console(alert(story="Korea &amp; Russia", link="https://x.org/a?b=1&amp;c=2"))
+    assert line == (
+        "[Korea & Russia] Vladimir Putin: NO COMMENT -> CONFIRMED | "
+        "North Korean troops are fighting in Kursk | "
+        "“Putin said the troops were there under the treaty.” | https://x.org/a?b=1&c=2"
+    )
+    assert "\n" not in render_console(alert(evidence="two\nlines", old=None))
+
+
+def test_html_to_text_keeps_link_addresses() -> None:
+    html = render_alert(alert())
+    text = html_to_text(html)
+    assert text.splitlines()[-1] == (
+        "Putin confirms troops (https://news.example.com/world/1?a=1&b=2)"
+    )
+    assert "<" not in text_content(html.replace("&lt;", ""))

@@ -1,0 +1,503 @@
+"""The claim engine: reads one article and returns its entities, claims, actors and positions.
+
+Flow: split (pysbd) -> parse (one ``nlp.pipe`` pass) -> speech events (attribution) ->
+speakers resolved to actors -> each event's content matched to claims by roles and terms ->
+a status per (event, claim) from the cue and the content's own polarity (stance).
+Without tracked claims (the baseline) the claims are built from the events' contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from watcher.analysis.actors import Resolver, describe, same_name
+from watcher.analysis.attribution import Clause, Event, QuoteKey, clause_units, sentence_events
+from watcher.analysis.claims import (
+    MIN_SCORE,
+    Proposition,
+    best_claim,
+    compatible,
+    merge_data,
+    new_claim,
+    predicates_meet,
+    proposition,
+    restates,
+    score,
+    term_key,
+)
+from watcher.analysis.clues import (
+    acts_as_it,
+    broad_denial,
+    first_person,
+    fitting_conjunct,
+    held_back,
+    judges_false,
+    judges_true,
+    name_keys,
+    operated_noun,
+    pronoun_antecedent,
+    restates_failure,
+    says_of_itself,
+    says_of_self,
+    self_verified,
+    source_verified,
+    subject_org,
+    which_relative,
+    without_credit,
+)
+from watcher.analysis.cues import (
+    CLAIM_VERBS,
+    FINDING_VERBS,
+)
+from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
+from watcher.analysis.stance import SAY, clause_polarity, judged_false
+from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
+from watcher.tracking.state import StoryState
+
+_CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
+
+
+class ClaimEngine:
+    """Finds actors' positions on a story's claims (pure once the model is loaded)."""
+
+    def __init__(self, nlp: Any = None,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+        if nlp is None:
+            from watcher.analysis.model import load_model
+
+            nlp = load_model()
+        self.nlp = nlp
+        self.aliases: Mapping[str, Sequence[str]] = dict(aliases or {})
+
+    def analyze(self, article: ArticleText, state: StoryState | None,
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis:
+        """Positions in ``article`` on the claims of ``state`` (None: a baseline).
+
+        ``aliases`` maps a canonical name to variants that stand for the same actor in this
+        story ({"Vladimir Putin": ["the Kremlin leader"]}), on top of the engine's own.
+        """
+        sents = split_article(article.title, article.text)
+        docs = list(self.nlp.pipe([s.text for s in sents]))
+        run = _Run(sents, docs, state, {**self.aliases, **(aliases or {})})
+        return run.analysis()
+
+
+class _Run:
+    """The analysis of one article (keeps the per-article memory of actors and claims)."""
+
+    def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryState | None,
+                 aliases: Mapping[str, Sequence[str]]) -> None:
+        self.sents, self.docs = sents, docs
+        self.state = state
+        self.baseline = state is None or not state.claims
+        self.claims: dict[str, Claim] = {} if self.baseline or state is None else dict(
+            state.claims)
+        self.tracked = set(self.claims)
+        known = dict(state.actors) if state is not None else {}
+        self.resolver = Resolver(known=known, extra_aliases=aliases)
+        self.last_claim: str | None = None
+        self.title_key: str | None = None
+        self.quote_clauses: dict[QuoteKey, list[Clause]] = {}
+        self.quote_actor: dict[QuoteKey, Actor] = {}
+        self.label_quotes: dict[QuoteKey, int] = {}  # a transcript answer -> its sentence
+        self.positions: list[Position] = []
+        self.speakers: dict[str, Actor] = {}
+
+    # -- the steps -------------------------------------------------------------------------
+    def analysis(self) -> Analysis:
+        events: list[Event] = []
+        for n, (sent, doc) in enumerate(zip(self.sents, self.docs, strict=True)):
+            if sent.label is None or sent.label.casefold() not in QUESTION_LABELS:
+                events.extend(sentence_events(doc, sent, n))  # a question takes no position
+            for q0, q1 in sent.quotes:
+                ids = {t.i for t in doc if q0 <= sent.start + t.idx < q1}
+                self.quote_clauses.setdefault((sent.para, q0, q1), []).extend(
+                    clause_units(doc, ids))
+        actors = self._resolve(events)
+        if self.baseline:
+            self._seed_title(events)
+        events = events + self._labelled_answers(actors) + self._unattributed_quotes(
+            events, actors)
+        for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
+            actor = actors.get(id(ev))
+            self._positions(ev, actor)
+        new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
+        return Analysis(entities=self._entities(), claims=tuple(new_claims),
+                        actors=tuple(self.speakers.values()), positions=tuple(self.positions))
+
+    def _resolve(self, events: list[Event]) -> dict[int, Actor]:
+        actors: dict[int, Actor] = {}
+        by_sent: dict[int, list[Event]] = {}
+        for ev in events:
+            by_sent.setdefault(ev.sent, []).append(ev)
+        people: list[Token] = []  # people named as subjects in the previous sentence
+        for n, doc in enumerate(self.docs):
+            self.resolver.fresh_person = None
+            for root in people:
+                self._note_subject(root)
+            sent = self.sents[n]
+            if sent.label is not None and sent.quotes and (
+                    n == 0 or self.sents[n - 1].para != sent.para):
+                speaker = self._label_actor(sent.label, n)
+                if speaker is not None:
+                    self.quote_actor[(sent.para, *sent.quotes[0])] = speaker
+                    self.label_quotes[(sent.para, *sent.quotes[0])] = n
+            people = [e.root for e in doc.ents if e.label_ == "PERSON" and not
+                      self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
+                      e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
+            self._note_operators(n)
+            for ent in doc.ents:
+                if ent.label_ in ("ORG", "FAC"):
+                    self.resolver.named_orgs.append(ent.text.removeprefix("the ").removeprefix(
+                        "The ").removesuffix("'s").removesuffix("\u2019s"))
+                if ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass", "poss"):
+                    self.resolver.note_org(self.resolver.named_orgs[-1])
+            for tok in doc:  # a named subject the tagger missed ("The Consumer ... Office")
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and \
+                        not tok.ent_type_:
+                    names = [t for t in doc[tok.left_edge.i: tok.i] if t.pos_ == "PROPN"]
+                    if len(names) >= 2 and all(t.dep_ == "compound" for t in names):
+                        self.resolver.note_org(" ".join(t.text for t in [*names, tok]))
+            for ev in by_sent.get(n, []):
+                if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
+                    continue  # a quotation's "we confirm" takes the quotation's speaker
+                mention = describe(pronoun_antecedent(ev.speaker))
+                if mention.kind == "person" and mention.person and not mention.role and (
+                        " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)
+                        or which_relative(ev.speaker)):
+                    mention = replace(mention, org=mention.person, person=None, kind="org")
+                if mention.kind != "person" and mention.org and " " not in mention.org and \
+                        ev.speaker.ent_type_ != "GPE" and says_of_self(ev):
+                    mention = replace(mention, person=mention.org, org=None, kind="person")
+                if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
+                    name = mention.person or mention.org or mention.text
+                    found = self.resolver.find(name, mention.kind == "person") if name else None
+                    if found is not None:
+                        actors[id(ev)] = found
+                    continue
+                actor = self.resolver.resolve(mention)
+                if actor is None:
+                    continue
+                actors[id(ev)] = actor
+                if ev.quote is not None:
+                    self.quote_actor.setdefault(ev.quote, actor)
+            self.resolver.last_org = subject_org(doc, self.resolver) or self.resolver.last_org
+        for ev in events:
+            if ev.in_quote and ev.quote in self.quote_actor:
+                actors[id(ev)] = self.quote_actor[ev.quote]
+        return actors
+
+    def _note_operators(self, n: int) -> None:
+        """"The NHS Trust, which runs the hospital, said ...": the hospital named earlier
+        (St Aldhelm's Hospital) is the trust's own body and speaks as the trust."""
+        for ent in self.docs[n].ents:
+            if ent.label_ not in ("ORG", "FAC"):
+                continue
+            for rel in ent.root.children:
+                run = operated_noun(rel)
+                if run is None:
+                    continue
+                body = self._named_before(n, run)
+                if body is not None:
+                    actor = self.resolver.find(ent.text.removeprefix("the ").removeprefix(
+                        "The "), False) or self.resolver.resolve(describe(ent.root))
+                    if actor is not None and actor.kind != "person":
+                        actor = self.resolver.add_alias(actor, body)
+                        self.speakers[actor.key] = actor  # kept on record with the alias
+
+    def _named_before(self, n: int, noun: str) -> str | None:
+        """The last name up to sentence ``n`` whose head word is ``noun`` ("... Hospital")."""
+        for s in range(n, -1, -1):
+            for ent in reversed(self.docs[s].ents):
+                if ent.label_ in ("ORG", "FAC") and ent.root.lemma_.lower() == noun:
+                    return ent.text.removeprefix("the ").removeprefix("The ")
+        return None
+
+    def _note_subject(self, root: Token) -> None:
+        """A person named as a subject is the likeliest antecedent of the next sentence's
+        "he"/"she"; named in role ("the agency's director, Ines Baptista") they speak for the
+        organisation."""
+        head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
+        if head is not root:
+            mention = describe(head)
+            if mention.role and not mention.separate and (mention.org or mention.org_noun):
+                self.resolver.fresh_person = self.resolver.resolve(mention)
+                return
+        ent = next((e for e in root.doc.ents if e.root.i == root.i), None)
+        self.resolver.note_person(ent.text if ent is not None else root.text)
+
+    def _label_actor(self, label: str, n: int) -> Actor | None:
+        """Who a transcript label stands for: "Quint" the person named earlier ("Skyvale's
+        chief executive, Marta Quint", in role), "A" the last person named before the
+        questions began."""
+        answer = label.casefold() in ANSWER_LABELS
+        before = [s for s in range(n) if not self.sents[s].is_title and (
+            not answer or self.sents[s].label is None)]
+        for s in reversed(before):
+            ents = [e for e in self.docs[s].ents if e.label_ == "PERSON" and (
+                answer or same_name(label, e.text, True))]
+            if ents:
+                root = ents[-1].root
+                head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
+                return self.resolver.resolve(describe(head))
+        return None if answer else self.resolver.find(label, True)
+
+    def _labelled_answers(self, actors: dict[int, Actor]) -> list[Event]:
+        """A labelled answer's words are its speaker's: one reading of the whole answer."""
+        out: list[Event] = []
+        for key, n in self.label_quotes.items():
+            clauses = self.quote_clauses.get(key)
+            if clauses:
+                ev = Event(n, clauses[0][0], SAY, None, quote=key)
+                actors[id(ev)] = self.quote_actor[key]
+                out.append(ev)
+        return out
+
+    def _unattributed_quotes(self, events: list[Event],
+                             actors: dict[int, Actor]) -> list[Event]:
+        """A quotation with no attribution of its own belongs to the paragraph's speaker."""
+        out: list[Event] = []
+        last_by_para: dict[int, tuple[int, Actor]] = {}
+        ordered = sorted((e for e in events if id(e) in actors), key=lambda e: e.sent)
+        for key, clauses in self.quote_clauses.items():
+            if key in self.quote_actor or not clauses:
+                continue
+            para = key[0]
+            first = next(n for n, s in enumerate(self.sents)
+                         if s.para == para and any(q == key[1:] for q in s.quotes))
+            before = [e for e in ordered if self.sents[e.sent].para == para and e.sent <= first]
+            after = [e for e in ordered if self.sents[e.sent].para == para and e.sent > first]
+            source = before[-1] if before else (after[0] if after else None)
+            if source is None:
+                continue
+            ev = Event(first, clauses[0][0], SAY, None, quote=key)
+            actors[id(ev)] = actors[id(source)]
+            self.quote_actor[key] = actors[id(source)]
+            out.append(ev)
+            last_by_para[para] = (first, actors[id(source)])
+        return out
+
+    # -- positions ---------------------------------------------------------------------------
+    def _positions(self, ev: Event, actor: Actor | None) -> None:
+        exclude = name_keys(actor)
+        clauses = list(ev.clauses)
+        if ev.quote is not None and not ev.in_quote:
+            clauses += self.quote_clauses.get(ev.quote, [])
+        scored: list[tuple[float, str | None, Proposition, Clause]] = []
+        if len(ev.clauses) > 1:  # "confirmed that it had received X and that they were in Y"
+            clauses.append((ev.clauses[0][0], frozenset().union(*(c[1] for c in ev.clauses))))
+        for clause in clauses:
+            prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
+            scored.append((*self._match(prop, decisive=ev.status != SAY), prop, clause))
+        if ev.in_quote and not any(k for _, k, _, _ in scored):
+            for clause in self.quote_clauses.get(ev.quote, []) if ev.quote else []:
+                prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
+                scored.append((*self._match(prop), prop, clause))
+        matched = [x for x in scored if x[1] is not None]
+        evidence = self.sents[ev.sent].text
+        if matched:
+            s, key, prop, clause = max(matched, key=lambda x: x[0])
+            assert key is not None
+            polarity = clause_polarity(clause[0], set(clause[1]))
+            if polarity == "denied":  # "is not by Vellert and is a forgery": the half that fits
+                best = fitting_conjunct(clause, self.claims[key].data, exclude)
+                polarity = clause_polarity(best[0], set(best[1]))
+            if polarity == "denied" and restates_failure(clause, self.claims[key].data):
+                polarity = "asserted"  # "had not deployed" restates "failed to deploy"
+            if ev.status == SAY and polarity == "denied" and not judged_false(
+                    clause[0].doc[i] for i in clause[1]) and not restates(
+                    prop, self.claims[key].data):
+                return  # a negation that does not restate the claim's predicate denies nothing
+            if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
+                                        for _, _, _, c in scored):
+                polarity = "uncertain"  # a hedged statement takes no decisive position
+            status = self._status(ev, polarity)
+            if status is None:
+                return
+            verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
+                (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
+                source_verified(ev.speaker)
+            if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
+                status = "confirmed"  # "we have traced it to a drain": verified independently
+            if status == "asserted" and first_person(clause) and held_back(self.state, key, actor):
+                status = "confirmed"  # "I have resigned", after declining to comment: owns it
+            if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
+                    restates(prop, self.claims[key].data) or compatible(
+                        prop, self.claims[key].data)):
+                # a statement about the claim's own subject teaches it new words; one matched
+                # only by shared arguments ("Parents are advised to check the buckle") does not
+                self._merge(key, prop)
+            self._add(ev, actor, key, status, evidence)
+            return
+        if ev.weak is not None and not ev.anaphoric:
+            key = self._salient()
+            wkey = term_key(ev.weak)
+            data = self.claims[key].data if key is not None else {}
+            ev.anaphoric = wkey is not None and (
+                wkey in data.get("preds", ()) or wkey in data.get("terms", {}))
+        false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
+        true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
+            judges_true(c) for _, _, _, c in scored)
+        broad = broad_denial(ev)  # "denied any malfunction": the class covers the claim
+        if ev.anaphoric or false_judged or true_judged or broad:
+            key = self._salient()
+            if self.baseline and (ev.report_ref or broad) and self.title_key is not None:
+                key = self.title_key  # "unable to confirm the findings": the story's claim
+            verdict = "confirmed" if true_judged else "denied"
+            if key is not None and (ev.status != SAY or false_judged or true_judged):
+                self._add(ev, actor, key, verdict if ev.status == SAY else ev.status, evidence)
+            return
+        if ev.status == SAY and scored and all(
+                len(p.terms) <= 1 for _, _, p, _ in scored) and any(
+                clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored):
+            key = self._salient()  # "We don't know yet": about the story's open question
+            if key is not None:
+                self._add(ev, actor, key, "uncertain", evidence)
+            return
+        main = self.title_key or self._salient()
+        if self.baseline and main is not None and actor is not None and (
+                ev.status == "uncertain" or ev.status == "no_comment" and not ev.clauses or
+                ev.status == SAY and any(
+                    clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored)):
+            # the baseline's hedges ("too early to say whether there is a fault", "could not
+            # verify whether the samples were accurate") and bare refusals ("would not comment
+            # until the board had met") are about the story's open question
+            self._add(ev, actor, main, "uncertain", evidence)
+            return
+        if ev.status == SAY or ev.status in _CLAIM_STATUSES:
+            self._new_claim(ev, actor, scored, evidence)
+
+    def _new_claim(self, ev: Event, actor: Actor | None,
+                   scored: list[tuple[float, str | None, Proposition, Clause]],
+                   evidence: str) -> None:
+        """Put a new claim on record: in the baseline only a positive statement on the
+        headline's topic or one introduced as a claim ("reported that"); later only a decisive
+        one."""
+        for _, _, prop, clause in sorted(scored, key=lambda x: -len(x[2].terms)):
+            polarity = clause_polarity(clause[0], set(clause[1]))
+            status = self._status(ev, polarity)
+            if status not in _CLAIM_STATUSES or len(prop.terms) < 3:
+                continue
+            if not self.baseline and status == "asserted":
+                break
+            if self.baseline and (polarity != "asserted" or not (
+                    ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
+                continue
+            claim = new_claim(prop)
+            self.claims.setdefault(claim.key, claim)
+            self._add(ev, actor, claim.key, status, evidence)
+            break
+
+    def _on_record(self, key: str, actor: Actor | None, status: str) -> bool:
+        """Whether the actor already holds ``status`` on the claim (the claim's own source
+        re-checking its work is not an independent verification)."""
+        if actor is None or self.state is None:
+            return False
+        pos = self.state.positions.get((key, actor.key))
+        return pos is not None and pos.status == status
+
+    def _topical(self, prop: Proposition) -> bool:
+        """Shares a word other than a name with the headline's claim."""
+        if self.title_key is None:
+            return True
+        data = self.claims[self.title_key].data
+        terms = data.get("terms", {})
+        shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
+        return len(shared) >= 2 or bool(shared) and restates(prop, data)
+
+    def _merge(self, key: str, prop: Proposition) -> None:
+        self.claims[key] = replace(self.claims[key], data={
+            **merge_data(self.claims[key].data, prop),
+            "mentions": int(self.claims[key].data.get("mentions", 1)) + 1})
+
+    def _match(self, prop: Proposition, decisive: bool = False) -> tuple[float, str | None]:
+        """The best claim for a proposition: a tracked claim when one fits, else any. Under a
+        cue verb ("denied that its product was over the limit") restating the claim's own
+        predicate is enough."""
+        s, key = self._match_terms(prop)
+        if key is not None and decisive and not self.baseline and key in self.tracked and \
+                not predicates_meet(prop, self.claims[key].data):
+            # "Mbeki confirmed that the bank had spent £120 million on its app": a cue verb
+            # on a clause that shares the claim's nouns but not its predicate is about
+            # another question, unless another tracked claim fits it
+            others = [(score(prop, c.data), k) for k, c in self.claims.items()
+                      if k in self.tracked and k != key and predicates_meet(prop, c.data)]
+            others = [o for o in others if o[0] >= MIN_SCORE]
+            if others:
+                return max(others)
+            key = None
+        if key is None and decisive:
+            fits = [(score(prop, c.data), k) for k, c in self.claims.items()
+                    if restates(prop, c.data)]
+            fits = [f for f in fits if f[0] >= 1.0]
+            if fits:
+                return max(fits)
+        return s, key
+
+    def _match_terms(self, prop: Proposition) -> tuple[float, str | None]:
+        if not self.baseline:
+            tracked = {k: c for k, c in self.claims.items() if k in self.tracked}
+            key, s = best_claim(prop, tracked)
+            if key is not None:
+                return s, key
+        key, s = best_claim(prop, self.claims, strict=self.baseline)
+        if key is None and self.baseline and prop.head is not None and not any(
+                prop.head in c.data.get("terms", {}) for c in self.claims.values()):
+            key, s = best_claim(prop, self.claims)  # "his animals": a subject no claim names
+        return s, key
+
+    @staticmethod
+    def _status(ev: Event, polarity: str) -> str | None:
+        if ev.status == SAY:
+            return polarity
+        if ev.status == "confirmed" and polarity == "denied":
+            return "denied"
+        return ev.status
+
+    def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str) -> None:
+        self.last_claim = key
+        if actor is None:
+            return
+        self.speakers[actor.key] = actor
+        self.positions.append(Position(claim_key=key, actor=actor, status=status,  # type: ignore[arg-type]
+                                       evidence=evidence, retrospective=ev.retrospective))
+
+    def _salient(self) -> str | None:
+        if self.last_claim is not None:
+            return self.last_claim
+        if not self.claims:
+            return None
+        pool = [k for k in self.claims if k in self.tracked] or list(self.claims)
+        return max(pool, key=lambda k: int(self.claims[k].data.get("mentions", 1)))
+
+    def _seed_title(self, events: list[Event]) -> None:
+        """The headline states the story's main claim: the content of its speech verb
+        ("Vet says X", "X, sources say"), or the whole headline."""
+        if not self.sents or not self.sents[0].is_title:
+            return
+        doc = self.docs[0]
+        ids: set[int] = set()
+        for ev in events:
+            if ev.sent == 0:
+                for _, cids in ev.clauses:
+                    ids |= cids
+        toks = [doc[i] for i in sorted(ids)] if ids else without_credit(doc)
+        prop = proposition(toks)
+        if len(prop.terms) < 2:
+            return
+        claim = new_claim(prop)
+        self.claims[claim.key] = replace(claim, data={**claim.data, "mentions": 2})
+        self.title_key = claim.key
+
+    def _entities(self) -> tuple[Entity, ...]:
+        seen: dict[tuple[str, str], Entity] = {}
+        for doc in self.docs:
+            for ent in doc.ents:
+                if ent.label_ in _ENTITY_LABELS:
+                    seen.setdefault((ent.text, ent.label_), Entity(ent.text, ent.label_))
+        return tuple(seen.values())

@@ -1,0 +1,319 @@
+"""Stance: a cue verb's status under negation and modality, and a clause's own polarity.
+
+``cue_status`` reads the cue lexicon (confirm, deny, decline to comment, rule out, retract...)
+with the negation and modals on the cue and the verbs that govern it. ``clause_polarity``
+reads the content itself: negated ("did not come from"), judged false ("this story is false"),
+hedged ("may", "we don't know yet whether") or plainly asserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from watcher.analysis.cues import (
+    ANSWER_VERBS,
+    COMMENT_VERBS,
+    CONFIRM_CLAUSE_VERBS,
+    CONFIRM_VERBS,
+    DENY_PHRASAL,
+    DENY_VERBS,
+    FALSE_WORDS,
+    HEDGE_MODALS,
+    HEDGE_WORDS,
+    KNOW_VERBS,
+    LABEL_VERBS,
+    NEGATIONS,
+    NEGATIVE_SUBJECTS,
+    REAFFIRM_PHRASAL,
+    REFUSE_VERBS,
+    REPORT_NOUNS,
+    RETRACT_PHRASAL,
+    RETRACT_VERBS,
+    RETRO_ADVERBS,
+    RULE_OUT_PARTICLE,
+    SAY_VERBS,
+    TRUTH_WORDS,
+    VERIFY_VERBS,
+)
+
+SAY = "say"  # pseudo-status: take the status from the content
+#: Retraction verbs that take any object ("withdraw the book", "rescind an offer"): a
+#: retraction only when what is withdrawn is something said.
+_OBJECT_RETRACT = frozenset({"withdraw", "rescind"})
+_SAID_NOUNS = frozenset({"remark", "comment", "paper", "study", "piece", "tweet", "post",
+                         "headline", "version", "words"})
+_SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
+_NOTHING = frozenset({"nothing", "little"})
+
+
+def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
+    wanted = set(deps)
+    return [c for c in tok.children if c.dep_ in wanted]
+
+
+def is_negated(tok: Token) -> bool:
+    """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor")."""
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "longer")):
+            return True
+        if c.dep_ == "preconj" and c.lower_ == "neither":
+            return True
+        if c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children):
+            return True
+    return False
+
+
+def no_longer(tok: Token) -> bool:
+    return any(c.lower_ == "longer" for c in tok.subtree if c.head.i == tok.i or
+               c.head.head.i == tok.i)
+
+
+def modals(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"} | \
+        {c.lemma_.lower() for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
+
+
+def governors(tok: Token) -> list[Token]:
+    """The verb and the verbs it is an open complement of ("would not be able to confirm")."""
+    chain = [tok]
+    cur = tok
+    while cur.dep_ in ("xcomp", "acomp") and cur.head.i != cur.i and len(chain) < 4:
+        cur = cur.head
+        chain.append(cur)
+    return chain
+
+
+def particle(tok: Token) -> str:
+    for c in tok.children:
+        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("back", "out")):
+            return c.lower_
+    for c in tok.children:
+        if c.dep_ == "prep" and REAFFIRM_PHRASAL.get(tok.lemma_.lower()) == c.lower_:
+            return c.lower_
+    return ""
+
+
+def cue_status(verb: Token) -> str | None:
+    """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
+    lemma = verb.lemma_.lower()
+    chain = governors(verb)
+    negated = any(is_negated(t) for t in chain)
+    mods = set().union(*(modals(t) for t in chain))
+    unable = any(t.lemma_.lower() in ("unable", "able") for t in chain[1:]) and (
+        negated or any(t.lemma_.lower() == "unable" for t in chain))
+    prt = particle(verb)
+    if lemma in COMMENT_VERBS and not_in_position(verb.head):
+        return "uncertain"  # "not in a position to say whether ..."
+    if RULE_OUT_PARTICLE.get(lemma) == prt and prt:
+        refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
+        return "uncertain" if negated or refused else "denied"
+    if lemma in REFUSE_VERBS:
+        return None  # the status is read on its complement
+    if lemma in ANSWER_VERBS:
+        return None  # "did not respond to emails": silence is not a position
+    if DENY_PHRASAL.get(lemma) == prt and prt and any(
+            c.dep_ == "prep" and c.lower_ in ("on", "at", "against") for c in verb.children):
+        return None if negated else "denied"  # "pushed back on the report"
+    if lemma in LABEL_VERBS and _labels_false(verb):
+        return None if negated else "denied"  # "branded the findings untrue"
+    if lemma in CONFIRM_CLAUSE_VERBS and any(
+            c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for c in verb.children):
+        lemma = "acknowledge"  # "accepted that the count had been wrong"
+    refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
+    if refused and lemma in COMMENT_VERBS | CONFIRM_VERBS | DENY_VERBS:
+        return "no_comment"
+    if RETRACT_PHRASAL.get(lemma) == prt and prt:
+        return None if negated else "retracted"
+    if lemma in RETRACT_VERBS:
+        if lemma in _OBJECT_RETRACT and not _withdraws_words(verb):
+            return None  # "withdrew the book from sale", "withdrew from the talks"
+        return None if negated else "retracted"
+    if lemma in CONFIRM_VERBS:
+        if unable or (negated and mods & {"can", "could", "ca"}):
+            return "uncertain"
+        if negated:
+            return "no_comment"
+        if mods & HEDGE_MODALS - {"could"}:
+            return "uncertain"
+        return "confirmed"
+    if lemma in DENY_VERBS:
+        if negated:
+            return "no_comment" if no_longer(verb) else None
+        return "denied"
+    if lemma in COMMENT_VERBS and any(c.dep_ == "dobj" and c.lower_ in _NOTHING
+                                      for c in verb.children):
+        return "no_comment"  # "would say nothing further"
+    if lemma in COMMENT_VERBS and negated:
+        if mods & {"can", "could", "ca"} or unable:
+            return "uncertain"
+        return "no_comment"
+    if REAFFIRM_PHRASAL.get(lemma) == prt and prt:
+        return None if negated else SAY  # "stood by its statement that ..."
+    if lemma in SAY_VERBS:
+        if negated:
+            return "no_comment" if no_longer(verb) else None  # "no longer says that ..."
+        return SAY
+    return None
+
+
+def _withdraws_words(verb: Token) -> bool:
+    """ "withdrew its report", "withdrew the remark", "withdrew it": the object is something
+    said (a report noun or a pronoun standing for one), not a thing or an offer."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(o.pos_ == "PRON" or o.lemma_.lower() in REPORT_NOUNS | _SAID_NOUNS for o in objs)
+
+
+def _labels_false(verb: Token) -> bool:
+    """ "branded as untrue the finding", "called the report fake": a false-word complement."""
+    for c in verb.children:
+        if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and c.lemma_.lower() in FALSE_WORDS:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "as" and any(
+                g.lemma_.lower() in FALSE_WORDS and g.dep_ in ("pobj", "amod", "acomp")
+                for g in c.subtree):
+            return True
+        if c.dep_ in ("dobj", "oprd") and any(
+                g.dep_ in ("amod", "acomp", "oprd") and g.lemma_.lower() in FALSE_WORDS
+                for g in c.children):
+            return True
+    return False
+
+
+def is_retrospective(verb: Token, backshifted: bool = False) -> bool:
+    """A recap of an earlier position: past perfect, "has never", "previously", "last week".
+    ``backshifted``: the verb is reported ("said its laboratory had confirmed"), where the past
+    perfect is the reporting verb's tense, not a recap."""
+    for t in governors(verb):
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ == "had" and not backshifted:
+                return True
+            if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS and not any(
+                    g.lemma_.lower() in _SHORT_SPANS for g in c.children):
+                return True  # "hours earlier" is the news itself, "earlier" a recap
+            if c.dep_ == "advmod" and c.lower_ == "never" and any(
+                    a.lemma_ == "have" and a.dep_ == "aux" for a in t.children):
+                return True
+            if c.dep_ == "npadvmod" and any(g.lower_ in ("last", "previous") for g in c.children):
+                return True
+            if c.dep_ == "advmod" and c.lower_ == "ago":
+                return True  # "two weeks ago the chairman described the report as ..."
+            if c.dep_ == "prep" and c.lower_ == "since":
+                return True
+    return False
+
+
+def clause_polarity(head: Token, tokens: set[int]) -> str:
+    """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
+    doc = head.doc
+    toks = [doc[i] for i in sorted(tokens)]
+    for t in toks:
+        if t.lemma_.lower() == "comment" and any(c.lower_ == "no" for c in t.children):
+            return "no_comment"
+        if t.lemma_.lower() in COMMENT_VERBS and t.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lower_ in _NOTHING for c in t.children):
+            return "no_comment"  # "would say nothing further"
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                     for m in c.children) for c in head.children):
+        return "uncertain"  # a conditional asserts neither way
+    for t in toks:
+        lemma = t.lemma_.lower()
+        if not_in_position(t) or inquiring(t):
+            return "uncertain"
+        if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
+                and is_negated(t) and (lemma in KNOW_VERBS - {"tell", "say"}
+                                       or modals(t) & {"can", "ca", "could"}):
+            return "uncertain"
+        if t.tag_ == "MD" and t.lower_ in HEDGE_MODALS and t.head.i in tokens:
+            return "uncertain"
+        if lemma in HEDGE_WORDS:
+            if lemma in ("certain", "sure", "certainty"):
+                if any(x.lower_ in ("far", "no", "not", "n't") for x in toks):
+                    return "uncertain"
+                continue
+            if lemma == "early" and not any(x.lower_ == "too" for x in toks):
+                continue
+            return "uncertain"
+    negated = _negated_clause(head, tokens)
+    if any(t.lemma_.lower() in TRUTH_WORDS and _truth_denied(t) for t in toks):
+        return "denied"
+    false_judgement = judged_false(toks)
+    if false_judgement:
+        return "asserted" if negated else "denied"
+    if negated:
+        return "denied"
+    return "asserted"
+
+
+def not_in_position(t: Token) -> bool:
+    """ "not in a position to say/confirm": ``t`` is the noun "position" under a negated "in"
+    phrase, with an infinitive of saying or confirming (the spec's ``uncertain``)."""
+    if t.lemma_.lower() != "position" or t.head.lower_ != "in" or not is_negated(t.head.head):
+        return False
+    return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in COMMENT_VERBS | KNOW_VERBS
+               for c in t.children)
+
+
+#: What an inquiry "into" is about when it is the story itself ("looking into the matter").
+_INQUIRY_OBJECTS = frozenset({"matter", "issue", "it", "them", "this", "that", "case",
+                              "concern", "complaint"}) | REPORT_NOUNS
+
+
+def inquiring(t: Token) -> bool:
+    """ "was looking into the matter", "is investigating the reports": the speaker is checking
+    the story (``uncertain``), not "looking into new bus routes"."""
+    lemma = t.lemma_.lower()
+    if t.pos_ != "VERB" or is_negated(t):
+        return False
+    if lemma == "look":
+        objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "into"
+                for g in c.children if g.dep_ == "pobj"]
+    elif lemma in ("investigate", "examine"):
+        objs = [c for c in t.children if c.dep_ == "dobj"]
+    else:
+        return False
+    return any(o.lemma_.lower() in _INQUIRY_OBJECTS or o.lower_ in _INQUIRY_OBJECTS
+               for o in objs)
+
+
+def judged_false(toks: Iterable[Token]) -> bool:
+    """A verdict of falsity: "false", "a fabrication", "no truth to", "not true"."""
+    for t in toks:
+        lemma = t.lemma_.lower()
+        if is_false_word(t):
+            return True
+        if lemma in TRUTH_WORDS and _truth_denied(t):
+            return True
+    return False
+
+
+def is_false_word(t: Token) -> bool:
+    """A word of falsity used as a verdict: "this is false", not "it would be wrong to
+    prejudge" (a judgement on an action: the word governs an infinitive)."""
+    if t.lemma_.lower() not in FALSE_WORDS or t.pos_ == "VERB":
+        return False
+    return not any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX") and any(
+        a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in t.children)
+
+
+def _truth_denied(t: Token) -> bool:
+    return any(c.lower_ in NEGATIVE_SUBJECTS for c in t.children) or (
+        t.dep_ in ("attr", "acomp") and is_negated(t.head))
+
+
+def _negated_clause(head: Token, tokens: set[int]) -> bool:
+    if is_negated(head):
+        return True
+    for c in head.children:
+        if c.i not in tokens:
+            continue
+        if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
+                c.lower_ in NEGATIVE_SUBJECTS or
+                any(d.dep_ == "det" and d.lower_ in NEGATIVE_SUBJECTS for d in c.children)):
+            return True
+        if c.dep_ in ("ccomp", "conj") and c.lemma_ == "be" and _negated_clause(c, tokens):
+            return True
+    return any(t.lower_ in NEGATIONS and t.dep_ == "neg" and t.head.i == head.i
+               for t in head.doc)

@@ -1,0 +1,1 @@
+"""The PTB chat bot: commands, texts, backend; imports delivery, tracking, ingest, store."""

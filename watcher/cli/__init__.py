@@ -1,0 +1,47 @@
+"""The `watcher` command line: one module per command group; it may import every other room.
+
+`main` parses the command, sets up logging and runs the group's ``cmd_*`` function; each group
+adds its subcommands through its ``add_parser``. Nothing imports this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from watcher.cli.run import _setup_logging
+from watcher.errors import WatcherError
+
+__all__ = ["build_parser", "main"]
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a stray model-hub call must fail fast, not hang
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="watcher",
+        description="Story Watcher: alerts a chat when a claim in a developing story changes "
+                    "status.")
+    parser.add_argument("--log-level", default=None,
+                        help="DEBUG, INFO, WARNING (default: the config's, else INFO)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    from watcher.cli import analyze, feeds, replay, run, stance, stats
+
+    for group in (run, replay, analyze, stance, feeds, stats):
+        group.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.log_level or "INFO")
+    try:
+        return int(args.func(args) or 0)
+    except WatcherError as exc:
+        print(f"watcher: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,304 @@
+"""Delivers queued alerts from the outbox: decide, render, send, mark — each alert once.
+
+An alert row is marked sent right after the destination accepts it; the only window in which a
+crash can cause a resend is between Telegram's answer and that commit.
+
+Each :meth:`OutboxSender.flush` claims the due alerts and gives every chat a *lane*: the chat's
+alerts in order, sent one after the other within the flood limits (the notifier paces them),
+while the lanes of other chats run beside it. A lane stops at the first failure of its chat —
+a 429 or a network error holds that chat only, and its later alerts wait behind the failed one
+(the outbox query keeps them back); a chat that blocked or removed the bot is marked inactive
+and keeps its alerts. A lane also stops when its next slot lies beyond the flush's time budget,
+and gives its remaining alerts back for the next flush, so a long burst never blocks others.
+
+Per chat, before sending: muted alerts are closed as ``muted``; during quiet hours non-decisive
+alerts are held until they end; with the digest on, keyword alerts are batched into one message
+per interval. Claim alerts carry buttons (evidence, mute claim, wrong alert) and reply to the
+first alert about the same claim in that chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from watcher.delivery.policy import ChatPrefs, decide
+from watcher.errors import NotifyError
+from watcher.models import AlertMessage
+from watcher.ops.metrics import ALERTS_FAILED, ALERTS_SENT
+from watcher.store import chats_repo, outbox_repo, repo
+from watcher.store.db import transaction
+
+logger = logging.getLogger(__name__)
+MARK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # ~60 s, under the claim lease
+
+_MESSAGE_FIELDS = frozenset(AlertMessage.__dataclass_fields__)
+
+
+class Notifier(Protocol):
+    def delay(self, chat_id: int) -> float: ...
+
+    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
+                   thread_id: int | None = None,
+                   buttons: Sequence[Sequence[tuple[str, str]]] | None = None) -> int: ...
+
+
+def alert_message(payload: dict[str, Any]) -> AlertMessage:
+    """The :class:`AlertMessage` of a claim alert's payload (extra keys are metadata)."""
+    return AlertMessage(**{k: v for k, v in payload.items() if k in _MESSAGE_FIELDS})
+
+
+def render(row: repo.OutboxRow, console: bool) -> str:
+    from watcher.delivery import format as fmt
+
+    if row.kind == "claim":
+        msg = alert_message(row.payload)
+        return fmt.render_console(msg) if console else fmt.render_alert(msg)
+    p = row.payload
+    if console:
+        return f"[{p['watchlist']}] {p['title']} | {p['link']}"
+    return fmt.render_keyword_alert(p["watchlist"], p["title"], p.get("summary", ""), p["link"])
+
+
+def alert_buttons(alert_id: int) -> list[list[tuple[str, str]]]:
+    """The inline buttons under a claim alert (callback data ``ev:``/``mc:``/``wr:`` + id)."""
+    return [[("Evidence", f"ev:{alert_id}"), ("Mute claim", f"mc:{alert_id}"),
+             ("Wrong alert", f"wr:{alert_id}")]]
+
+
+@dataclass
+class _Delivery:
+    """One message to send: one alert, or a digest of several."""
+
+    ids: list[int]
+    text: str
+    kind: str
+    thread_key: str | None = None
+    thread_id: int | None = None
+    reply_to: int | None = None
+    buttons: list[list[tuple[str, str]]] | None = None
+    attempts: int = 0
+
+
+@dataclass
+class _Plan:
+    deliveries: list[_Delivery] = field(default_factory=list)
+    muted: list[int] = field(default_factory=list)
+    held: dict[datetime, list[int]] = field(default_factory=lambda: defaultdict(list))
+    settings: dict[str, Any] | None = None  # new digest settings to store for the chat
+
+
+class OutboxSender:
+    """Sends due outbox rows through the console (chat 0) or Telegram (any other chat).
+
+    ``flush_budget`` bounds how long one flush keeps a lane going (seconds); the daemon flushes
+    every second, so a burst to one chat is sent over many flushes at the chat's own pace.
+    """
+
+    def __init__(self, factory: sessionmaker[Session], *, console: Any,
+                 telegram: Any | None, owner: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 batch: int = 200, lease_s: float = 120, flush_budget: float = 2.0) -> None:
+        self.factory = factory
+        self.console = console
+        self.telegram = telegram
+        self.owner = owner
+        self.clock = clock
+        self.batch = batch
+        self.lease_s = lease_s
+        self.flush_budget = flush_budget
+        self._lock = asyncio.Lock()
+
+    def _notifier(self, chat_id: int) -> tuple[Any, bool]:
+        to_console = chat_id == repo.CONSOLE_CHAT or self.telegram is None
+        return (self.console if to_console else self.telegram), to_console
+
+    async def flush(self) -> int:
+        """Send the due alerts (within ``flush_budget`` per chat); returns how many went out."""
+        if self._lock.locked():
+            return 0
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.flush_budget
+            rows, prefs = await asyncio.to_thread(self._claim)
+            if not rows:
+                return 0
+            lanes: dict[int, list[repo.OutboxRow]] = defaultdict(list)
+            for row in rows:
+                lanes[row.chat_id].append(row)
+            plans = {}
+            for chat_id, chat_rows in lanes.items():
+                plans[chat_id] = self._plan(chat_id, chat_rows, prefs.get(chat_id, ChatPrefs()))
+            await asyncio.to_thread(self._apply_plans, plans)
+            counts = await asyncio.gather(*(self._lane(chat_id, plan.deliveries, deadline)
+                                            for chat_id, plan in plans.items()))
+            return sum(counts)
+
+    # ----------------------------------------------------------------- claiming and planning
+
+    def _claim(self) -> tuple[list[repo.OutboxRow], dict[int, ChatPrefs]]:
+        now = self.clock()
+        with transaction(self.factory) as s:
+            rows = outbox_repo.claim_pending(s, now, self.owner, lease_s=self.lease_s,
+                                             limit=self.batch)
+            prefs = chats_repo.prefs_for(s, {r.chat_id for r in rows})
+        return rows, prefs
+
+    def _plan(self, chat_id: int, rows: list[repo.OutboxRow], prefs: ChatPrefs) -> _Plan:
+        """Decide for each row of one chat: send, mute, hold, or batch into the digest."""
+        now = self.clock()
+        plan = _Plan()
+        _, to_console = self._notifier(chat_id)
+        digest_rows: list[repo.OutboxRow] = []
+        for row in rows:
+            d = decide(row.kind, row.payload, row.story_id, prefs, now)
+            if d.action == "mute":
+                plan.muted.append(row.id)
+            elif d.action == "hold" and d.until is not None:
+                plan.held[d.until].append(row.id)
+            elif d.action == "digest" and not to_console:
+                digest_rows.append(row)
+            else:
+                plan.deliveries.append(self._delivery(row, to_console))
+        if digest_rows:
+            due = prefs.digest_next
+            if due is None or due > now:
+                if due is None:
+                    due = now + timedelta(minutes=prefs.digest_minutes)
+                    plan.settings = {"digest_next": due.isoformat()}
+                plan.held[due].extend(r.id for r in digest_rows)
+            else:
+                from watcher.delivery.format import render_digest
+
+                items = [(r.payload.get("watchlist", ""), r.payload.get("title", ""),
+                          r.payload.get("link", "")) for r in digest_rows]
+                plan.deliveries.append(_Delivery([r.id for r in digest_rows],
+                                                 render_digest(items), "digest"))
+                plan.settings = {"digest_next": None}
+        return plan
+
+    @staticmethod
+    def _delivery(row: repo.OutboxRow, to_console: bool) -> _Delivery:
+        buttons = None if to_console or row.kind != "claim" else alert_buttons(row.id)
+        return _Delivery([row.id], render(row, to_console), row.kind, row.thread_key,
+                         row.thread_id, row.reply_to, buttons, row.attempts)
+
+    def _apply_plans(self, plans: dict[int, _Plan]) -> None:
+        if not any(p.muted or p.held or p.settings is not None for p in plans.values()):
+            return
+        with transaction(self.factory) as s:
+            for chat_id, plan in plans.items():
+                outbox_repo.mark_status(s, plan.muted, "muted")
+                for until, ids in plan.held.items():
+                    outbox_repo.postpone(s, ids, until)
+                if plan.settings is not None:
+                    chats_repo.update_settings(s, chat_id, plan.settings, self.clock())
+                if plan.muted:
+                    logger.info("%d muted alert(s) not sent chat_id=%s", len(plan.muted),
+                                chat_id)
+
+    # ----------------------------------------------------------------- sending
+
+    async def _lane(self, chat_id: int, deliveries: list[_Delivery], deadline: float) -> int:
+        """Send one chat's deliveries in order; stop at a failure or past the deadline."""
+        notifier, to_console = self._notifier(chat_id)
+        loop = asyncio.get_running_loop()
+        roots: dict[str, int] = {}  # thread key -> first message id, for this lane's sends
+        sent = 0
+        for i, d in enumerate(deliveries):
+            if i and loop.time() + notifier.delay(chat_id) > deadline:
+                await asyncio.to_thread(self._release, deliveries[i:])
+                break
+            reply_to = d.reply_to or (roots.get(d.thread_key) if d.thread_key else None)
+            try:
+                message_id = await notifier.send(chat_id, d.text, reply_to=reply_to,
+                                                 thread_id=d.thread_id, buttons=d.buttons)
+            except NotifyError as exc:
+                stop = await asyncio.to_thread(self._failed, chat_id, d, exc)
+                if stop:
+                    await asyncio.to_thread(self._release, deliveries[i + 1:])
+                    break
+                continue
+            except Exception as exc:  # a bug in sending must not kill the sender loop
+                logger.exception("alert %s could not be sent chat_id=%s", d.ids[0], chat_id)
+                await asyncio.to_thread(self._failed, chat_id, d, NotifyError(f"internal: {exc}"))
+                await asyncio.to_thread(self._release, deliveries[i + 1:])
+                break
+            if d.thread_key and d.thread_key not in roots:
+                roots[d.thread_key] = reply_to or message_id
+            if not await self._mark_done(d, message_id):
+                await asyncio.to_thread(self._release, deliveries[i + 1:])
+                break
+            ALERTS_SENT.labels(destination="console" if to_console else "telegram").inc(
+                len(d.ids))
+            sent += len(d.ids)
+        return sent
+
+    async def _mark_done(self, d: _Delivery, message_id: int) -> bool:
+        """Mark a delivered alert sent, retrying while the database is unreachable.
+
+        Telegram has accepted the message: giving up here would let the alert be sent again
+        once its claim expires, so the mark is retried (about a minute) before that happens.
+        """
+        for delay in MARK_RETRY_DELAYS:
+            try:
+                await asyncio.to_thread(self._done, d, message_id)
+                return True
+            except SQLAlchemyError as exc:
+                logger.warning("alert %s delivered but not yet marked sent (%s); retrying in "
+                               "%.1f s", d.ids[0], exc.__class__.__name__, delay)
+                await asyncio.sleep(delay)
+        try:
+            await asyncio.to_thread(self._done, d, message_id)
+            return True
+        except SQLAlchemyError:
+            logger.error("alert %s was delivered but could not be marked sent: it may be sent "
+                         "again when its claim expires", d.ids[0])
+            return False
+
+    def _done(self, d: _Delivery, message_id: int) -> None:
+        with transaction(self.factory) as s:
+            now = self.clock()
+            for alert_id in d.ids:
+                outbox_repo.mark_sent(s, alert_id, now, message_id)
+
+    def _release(self, deliveries: list[_Delivery]) -> None:
+        ids = [i for d in deliveries for i in d.ids]
+        if ids:
+            with transaction(self.factory) as s:
+                outbox_repo.release(s, ids)
+
+    def _failed(self, chat_id: int, d: _Delivery, exc: NotifyError) -> bool:
+        """Record a failed send; True when the chat's lane must stop."""
+        now = self.clock()
+        with transaction(self.factory) as s:
+            if exc.chat_gone and chat_id != repo.CONSOLE_CHAT:
+                # The chat blocked or removed the bot: keep its alerts, stop sending to it.
+                logger.warning("chat_id=%s is unreachable, marked inactive: %s", chat_id, exc)
+                outbox_repo.release(s, d.ids)
+                repo.set_chat_active(s, chat_id, False, str(exc), now)
+                ALERTS_FAILED.labels(outcome="chat_gone").inc()
+                return True
+            if exc.permanent:
+                logger.warning("alert %s to chat_id=%s failed permanently: %s", d.ids[0],
+                               chat_id, exc)
+                for alert_id in d.ids:
+                    outbox_repo.mark_failed(s, alert_id, now, str(exc), retry_at=None)
+                ALERTS_FAILED.labels(outcome="permanent").inc()
+                return False
+            delay = exc.retry_after or min(5 * 2 ** d.attempts, 3600)
+            logger.warning("alert %s to chat_id=%s failed, retry in %.0f s: %s", d.ids[0],
+                           chat_id, delay, exc)
+            for alert_id in d.ids:
+                outbox_repo.mark_failed(s, alert_id, now, str(exc),
+                                        retry_at=now + timedelta(seconds=delay))
+            ALERTS_FAILED.labels(outcome="retry").inc()
+            return True

@@ -1,0 +1,325 @@
+"""Deliver rendered HTML alerts to Telegram chats and classify Telegram's errors as NotifyError.
+
+The only module of the alert path that imports python-telegram-bot. The bot token never appears
+in a log line or exception message built here, and :func:`redact_token_in_logs` rewrites records
+of the loggers that do print it (httpx's INFO request lines, PTB's DEBUG "Set Bot API URL"), in
+case the CLI did not silence them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Sequence
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from watcher.delivery.format import TELEGRAM_LIMIT, html_to_text, split_message, text_content
+from watcher.delivery.pacing import FloodLimits, Pacer
+from watcher.errors import NotifyError
+
+#: Inline buttons: rows of (label, callback data); callback data is at most 64 bytes.
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+__all__ = [
+    "Buttons",
+    "TelegramNotifier",
+    "classify_telegram_error",
+    "opt_in_timedelta_periods",
+    "redact",
+    "redact_token_in_logs",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Loggers whose records may contain the token (a filter applies to its own logger only).
+_TOKEN_LOGGERS = (
+    "httpx", "httpcore.connection", "httpcore.http11",
+    "telegram", "telegram.Bot", "telegram.request.BaseRequest", "telegram.request.HTTPXRequest",
+    "telegram.ext", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater",
+)
+
+
+def opt_in_timedelta_periods() -> None:
+    """Opt in to PTB's ``datetime.timedelta`` time periods (PTB >= 22.2).
+
+    Without it, PTB's own ``RetryAfter.__init__`` emits a PTBDeprecationWarning for every 429
+    (a UserWarning, so shown in production and an error under ``filterwarnings = error``).
+    An explicit ``PTB_TIMEDELTA`` in the environment is respected.
+    """
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def _seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class _TokenRedactingFilter(logging.Filter):
+    """Replace known bot tokens by ``<token>`` in the records of the loggers it is attached to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken record is not ours to fix; leave it alone
+            return True
+        hits = [t for t in self.tokens if t in text]
+        if hits:
+            for token in hits:
+                text = text.replace(token, "<token>")
+            record.msg, record.args = text, None
+        return True
+
+
+_REDACTOR = _TokenRedactingFilter()
+
+
+def redact_token_in_logs(token: str) -> None:
+    """From now on, hide ``token`` in records of httpx, httpcore and PTB loggers (idempotent).
+
+    Must run before the PTB Bot is built: its constructor logs the API URL at DEBUG.
+    """
+    if not token:
+        return
+    _REDACTOR.tokens.add(token)
+    for name in _TOKEN_LOGGERS:
+        log = logging.getLogger(name)
+        if _REDACTOR not in log.filters:
+            log.addFilter(_REDACTOR)
+
+
+class TelegramNotifier:
+    """Send HTML messages through the Bot API; every failure surfaces as :class:`NotifyError`.
+
+    ``retry_after`` is set for flood control, ``permanent`` when retrying cannot help (the user
+    blocked the bot, the chat does not exist, the token is invalid, the text is still rejected
+    as plain text), ``chat_gone`` when the chat cannot be reached at all. A message longer than
+    one Telegram message is sent in parts; if a later part fails, earlier parts were delivered
+    (alerts from ``render_alert`` always fit one part). Sends are paced by ``limits``
+    (:class:`FloodLimits`); a 429 holds only the chat it came for.
+    """
+
+    def __init__(self, token: str, api_base_url: str = "https://api.telegram.org/bot", *,
+                 connect_timeout: float = 5.0, read_timeout: float = 15.0,
+                 write_timeout: float = 15.0, pool_timeout: float = 5.0,
+                 limits: FloodLimits | None = None) -> None:
+        opt_in_timedelta_periods()
+        redact_token_in_logs(token)
+        self._token = token
+        self._pacer = Pacer(limits)
+        request = HTTPXRequest(
+            connection_pool_size=8, connect_timeout=connect_timeout, read_timeout=read_timeout,
+            write_timeout=write_timeout, pool_timeout=pool_timeout,
+        )
+        # No PTB AIORateLimiter: with max_retries=0 it logs every 429 at ERROR with a traceback,
+        # otherwise it pauses *all* requests for retry_after. Pacer spaces sends instead and a
+        # 429 reaches the caller as NotifyError(retry_after=...), for the outbox to reschedule.
+        self._bot = Bot(token, base_url=api_base_url, request=request)
+        self._started = False
+
+    def __repr__(self) -> str:  # PTB's Bot repr contains the token; ours must not
+        return f"<TelegramNotifier started={self._started}>"
+
+    async def start(self) -> None:
+        """Open the HTTP client and check the token with getMe."""
+        if self._started:
+            return
+        try:
+            await self._bot.initialize()
+        except TelegramError as exc:
+            await self._bot.shutdown()  # close the HTTP client opened before getMe failed
+            raise self._classify(exc, chat_id=None) from _chainable(exc, self._token)
+        self._started = True
+        logger.info("telegram notifier started as @%s", self._bot.username)
+
+    async def stop(self) -> None:
+        """Close the HTTP client."""
+        if not self._started:
+            return
+        self._started = False
+        await self._bot.shutdown()
+
+    async def __aenter__(self) -> TelegramNotifier:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def delay(self, chat_id: int) -> float:
+        """Seconds before a message to ``chat_id`` may go out (flood limits, 429 holds)."""
+        return self._pacer.delay(chat_id)
+
+    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
+                   thread_id: int | None = None, buttons: Buttons | None = None) -> int:
+        """Send ``html`` (Telegram HTML) to the chat, split if needed; returns the first message id.
+
+        ``reply_to`` makes the first part a reply, ``thread_id`` posts into a forum topic,
+        ``buttons`` go under the last part.
+
+        Raises:
+            NotifyError: see the class docstring for ``permanent`` and ``retry_after``.
+        """
+        if not self._started:
+            await self.start()
+        parts = [p for p in split_message(html, TELEGRAM_LIMIT) if text_content(p).strip()]
+        if not parts:
+            raise NotifyError(f"nothing to send to chat {chat_id}: empty message", permanent=True)
+        markup = _markup(buttons)
+        first: int | None = None
+        for n, part in enumerate(parts, start=1):
+            reply = reply_to if first is None else None
+            keys = markup if n == len(parts) else None
+            try:
+                message_id = await self._send_part(chat_id, part, ParseMode.HTML, reply,
+                                                   thread_id, keys)
+            except BadRequest as exc:
+                if _is_chat_not_found(exc):
+                    raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+                logger.warning(
+                    "telegram rejected HTML, sending plain text instead chat_id=%s error=%s",
+                    chat_id, self._redact(exc.message),
+                )
+                message_id = await self._send_plain(chat_id, part, reply, thread_id, keys)
+            except TelegramError as exc:
+                raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+            if first is None:
+                first = message_id
+        assert first is not None
+        return first
+
+    async def _send_plain(self, chat_id: int, part: str, reply_to: int | None,
+                          thread_id: int | None, markup: InlineKeyboardMarkup | None) -> int:
+        """The one fallback: the same part as plain text; any failure is final."""
+        first: int | None = None
+        pieces = [p for p in split_message(html_to_text(part), TELEGRAM_LIMIT, as_html=False)
+                  if p.strip()]
+        for n, piece in enumerate(pieces, start=1):
+            try:
+                message_id = await self._send_part(
+                    chat_id, piece, None, reply_to if first is None else None, thread_id,
+                    markup if n == len(pieces) else None,
+                )
+            except BadRequest as exc:
+                raise NotifyError(
+                    f"telegram rejected the message to chat {chat_id} even as plain text: "
+                    f"{self._redact(exc.message)}",
+                    permanent=True,
+                ) from _chainable(exc, self._token)
+            except TelegramError as exc:
+                raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+            if first is None:
+                first = message_id
+        if first is None:
+            raise NotifyError(f"nothing to send to chat {chat_id}: empty message", permanent=True)
+        return first
+
+    async def _send_part(self, chat_id: int, text: str, parse_mode: str | None,
+                         reply_to: int | None, thread_id: int | None = None,
+                         markup: InlineKeyboardMarkup | None = None) -> int:
+        reply = (
+            ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to is not None else None
+        )
+        await self._pacer.wait(chat_id)
+        try:
+            message = await self._bot.send_message(
+                chat_id=chat_id, text=text, parse_mode=parse_mode,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
+            )
+        except RetryAfter as exc:
+            self._pacer.hold(chat_id, _retry_seconds(exc))  # only this chat waits
+            raise
+        return message.message_id
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._token)
+
+    def _classify(self, exc: TelegramError, chat_id: int | None) -> NotifyError:
+        return classify_telegram_error(
+            exc, f"chat {chat_id}" if chat_id is not None else "telegram", self._token
+        )
+
+
+def redact(text: str, token: str) -> str:
+    """``text`` with the token replaced by ``<token>``."""
+    return text.replace(token, "<token>") if token else text
+
+
+def _chainable(exc: BaseException, token: str) -> BaseException | None:
+    """``exc`` if it may be chained to our error; ``None`` when its message holds the token
+    (PTB's InvalidToken does), so a logged traceback cannot show it."""
+    return None if token and token in str(exc) else exc
+
+
+def _markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in buttons
+    ])
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    # The private attribute avoids the deprecated int-or-timedelta property; fall back to the
+    # property if PTB renames it.
+    raw = getattr(exc, "_retry_after", None) or exc.retry_after
+    return _seconds(raw)
+
+
+def classify_telegram_error(exc: TelegramError, where: str, token: str = "") -> NotifyError:
+    """Map a telegram.error exception to NotifyError (no URL, no token in the message).
+
+    ``where`` names the target in the message, e.g. ``"chat 42"``. Forbidden (blocked, kicked),
+    "chat not found" and a chat upgraded to a supergroup set ``chat_gone``; other rejections are
+    permanent for that message only.
+    """
+    detail = redact(exc.message, token)
+    if isinstance(exc, RetryAfter):
+        seconds = _retry_seconds(exc)
+        return NotifyError(f"flood control for {where}: retry in {seconds:g} s",
+                           retry_after=seconds)
+    if isinstance(exc, Forbidden):
+        return NotifyError(f"bot cannot write to {where}: {detail}", chat_gone=True)
+    if isinstance(exc, ChatMigrated):
+        return NotifyError(f"{where} was upgraded to supergroup {exc.new_chat_id}",
+                           chat_gone=True)
+    if isinstance(exc, InvalidToken):
+        return NotifyError("telegram rejected the bot token", permanent=True)
+    if isinstance(exc, BadRequest):
+        gone = _is_chat_not_found(exc)
+        return NotifyError(f"telegram rejected the request for {where}: {detail}",
+                           permanent=True, chat_gone=gone)
+    if isinstance(exc, TimedOut):
+        return NotifyError(f"telegram timed out for {where}")
+    if isinstance(exc, NetworkError):
+        return NotifyError(f"network error talking to telegram for {where}: {detail}")
+    return NotifyError(f"telegram error for {where}: {detail}")
+
+
+def _is_chat_not_found(exc: BadRequest) -> bool:
+    return "chat not found" in exc.message.lower()

@@ -1,0 +1,495 @@
+"""Fetches feeds and pages over HTTP with limits: conditional GET, redirects, size, time, SSRF.
+
+The only module that imports httpx. Every failure leaves as :class:`FetchError` with a ``kind``
+the scheduler can act on:
+
+    kind              transient  meaning
+    timeout           yes        connect/read timeout, or the total deadline passed
+    connect           yes        DNS failure, refused or reset connection
+    network           yes        the connection broke mid-response / protocol error
+    too_large         yes        body (decoded) larger than ``max_bytes``
+    decoding          yes        broken gzip/deflate stream or unsupported Content-Encoding
+    not_a_feed        yes        204, or a media type that cannot be a feed or page
+    http_404/http_410 no         gone: stop polling (after confirming, caller's policy)
+    http_429          yes        ``retry_after`` from Retry-After
+    http_5xx          yes        ``retry_after`` from Retry-After when given (503)
+    http_<code>       yes        any other unexpected status
+    redirect_loop     yes        a redirect chain revisits a URL
+    too_many_redirects yes       more than ``max_redirects`` hops
+    bad_redirect      yes        a redirect without a usable Location
+    bad_url           no         not an http(s) URL
+    private_address   no         the host resolves to an address the policy refuses
+
+Size: bodies are read raw and decompressed here with a bounded ``zlib`` decompressor, because
+httpx's decoders inflate a whole network chunk at once (a 64 KiB chunk of a gzip bomb is
+~64 MB); here at most 64 KiB of output exists per step and the read stops past ``max_bytes``.
+Time: ``asyncio.timeout`` wraps the whole fetch (DNS, redirects, body), so a server trickling a
+byte a second is cut at ``total`` seconds even though no single read times out.
+Politeness: each request (each redirect hop) holds a slot of its host (``per_host``) and then one
+of the global slots (``max_connections``), in that order, so requests waiting for a busy host
+never hold a global slot that another host could use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import time
+import zlib
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpcore
+import httpx
+
+from watcher.errors import FetchError
+from watcher.ingest.netguard import AddressNotAllowed, AddressPolicy, GuardedBackend
+
+__all__ = ["FetchResult", "Fetcher", "HTTPStatusError", "HostLimiter", "parse_max_age",
+           "parse_retry_after", "redact_url"]
+
+logger = logging.getLogger(__name__)
+
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_NOT_TEXT = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_DECODE_STEP = 64 * 1024
+_MAX_RETRY_AFTER = 7 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A successful fetch. ``status`` is 200 (body read) or 304 (not modified, empty body).
+
+    ``etag``/``last_modified`` are the validators to send next time (the ones sent are kept
+    when a 304 carries none). ``permanent_redirect_url`` is set when the chain began with
+    301/308 hops: it is where the last consecutive permanent hop pointed, for the caller to
+    store instead of the old URL. ``max_age`` (seconds) comes from Cache-Control or Expires.
+    """
+
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    final_url: str
+    permanent_redirect_url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    max_age: int | None = None
+
+
+class HTTPStatusError(FetchError):
+    """A fetch that ended in an unexpected HTTP status; ``status`` is the code."""
+
+    def __init__(self, message: str, *, status: int, transient: bool = True, kind: str,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, transient=transient, kind=kind, retry_after=retry_after)
+        self.status = status
+
+
+class HostLimiter:
+    """At most ``per_host`` requests in flight per host name; semaphores freed when idle."""
+
+    def __init__(self, per_host: int) -> None:
+        if per_host < 1:
+            raise ValueError("per_host must be >= 1")
+        self.per_host = per_host
+        self._slots: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        entry = self._slots.get(host)
+        if entry is None:
+            entry = self._slots[host] = (asyncio.Semaphore(self.per_host), [0])
+        sem, users = entry
+        users[0] += 1
+        try:
+            async with sem:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._slots[host]
+
+    def busy_hosts(self) -> int:
+        return len(self._slots)
+
+
+def redact_url(url: str) -> str:
+    """The URL without query, fragment or credentials, for logs."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    except ValueError:
+        return "<unparseable url>"
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped at a week."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" means UTC per RFC 5322
+        return None
+    return min(max(0.0, when.timestamp() - now), _MAX_RETRY_AFTER)
+
+
+def parse_max_age(headers: Mapping[str, str], *, now: float) -> int | None:
+    """Freshness lifetime in seconds from Cache-Control (max-age, no-cache) or Expires."""
+    cache_control = headers.get("cache-control", "")
+    for directive in cache_control.split(","):
+        name, _, arg = directive.strip().partition("=")
+        name = name.strip().lower()
+        if name in ("no-cache", "no-store"):
+            return 0
+        if name == "max-age":
+            arg = arg.strip().strip('"')
+            if arg.isdigit():
+                return int(arg)
+            return None
+    expires = headers.get("expires")
+    if expires:
+        try:
+            when = email.utils.parsedate_to_datetime(expires)
+        except (TypeError, ValueError, IndexError):
+            return 0  # RFC 9111: an invalid Expires means "already expired"
+        base = now
+        date = headers.get("date")
+        if date:
+            try:
+                base = email.utils.parsedate_to_datetime(date).timestamp()
+            except (TypeError, ValueError, IndexError):
+                base = now
+        if when.tzinfo is None:
+            return 0
+        return max(0, int(when.timestamp() - base))
+    return None
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool whose sockets go through :class:`GuardedBackend`.
+
+    httpx 0.28 has no parameter for an httpcore network backend, so the pool it builds is
+    replaced by an equivalent one; the rest (exception mapping, streaming) is httpx's own.
+    """
+
+    def __init__(self, policy: AddressPolicy, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(policy),
+        )
+
+
+class _BoundedDecoder:
+    """Content-Encoding decoder that never produces more than ``_DECODE_STEP`` bytes at once."""
+
+    def __init__(self, encoding: str) -> None:
+        self._deflate_fallback = False
+        self._br: Any = None
+        self._z: zlib._Decompress | None = None
+        if encoding == "br":
+            import brotli
+
+            self._br = brotli.Decompressor()
+        elif encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            # "deflate" should be zlib-wrapped; some servers send raw deflate (as httpx handles).
+            self._z = zlib.decompressobj()
+            self._deflate_fallback = True
+        elif encoding not in ("", "identity"):
+            raise FetchError(f"unsupported Content-Encoding {encoding!r}", kind="decoding")
+        self._started = False
+
+    def decode(self, data: bytes) -> Iterable[bytes]:
+        if self._br is not None:
+            yield from self._decode_br(data)
+            return
+        if self._z is None:
+            if data:
+                yield data
+            return
+        while True:
+            try:
+                out = self._z.decompress(data, _DECODE_STEP)
+            except zlib.error as exc:
+                if self._deflate_fallback and not self._started:
+                    self._deflate_fallback = False
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise FetchError(f"corrupt compressed body: {exc}", kind="decoding") from exc
+            self._started = True
+            data = self._z.unconsumed_tail
+            if out:
+                yield out
+            # A full step may leave output pending inside zlib: ask again until it runs dry.
+            if self._z.eof or (not data and len(out) < _DECODE_STEP):
+                return
+
+    def _decode_br(self, data: bytes) -> Iterable[bytes]:
+        import brotli
+
+        try:
+            out = self._br.process(data, output_buffer_limit=_DECODE_STEP)
+            while True:
+                if out:
+                    yield out
+                if self._br.can_accept_more_data():
+                    return
+                out = self._br.process(b"", output_buffer_limit=_DECODE_STEP)
+        except brotli.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}", kind="decoding") from exc
+
+    def flush(self) -> bytes:
+        if self._z is None:
+            return b""
+        try:
+            return self._z.flush(_DECODE_STEP)
+        except zlib.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}", kind="decoding") from exc
+
+
+class Fetcher:
+    """One shared httpx client with the fetch policy. Use ``async with`` or call ``aclose()``.
+
+    ``connect_timeout``/``read_timeout`` bound each network step, ``total_timeout`` the whole
+    fetch. ``max_bytes`` caps the decoded body. Private, loopback, link-local and reserved
+    addresses are refused unless ``allow_private`` or listed in ``allowed_hosts`` (names or IP
+    literals) / ``allowed_networks`` (CIDR strings).
+    """
+
+    def __init__(self, *, user_agent: str, connect_timeout: float = 10.0,
+                 read_timeout: float = 20.0, total_timeout: float = 60.0,
+                 max_bytes: int = 5 * 1024 * 1024, max_redirects: int = 5,
+                 allow_private: bool = False, allowed_hosts: Iterable[str] = (),
+                 allowed_networks: Iterable[str] = (), max_connections: int = 20,
+                 per_host: int = 2) -> None:
+        if max_bytes <= 0 or total_timeout <= 0 or max_redirects < 0:
+            raise ValueError("max_bytes and total_timeout must be > 0, max_redirects >= 0")
+        self._hosts = HostLimiter(per_host)
+        self._global = asyncio.Semaphore(max_connections)
+        self._total_timeout = total_timeout
+        self._max_bytes = max_bytes
+        self._max_redirects = max_redirects
+        policy = AddressPolicy.build(allow_private=allow_private, allowed_hosts=allowed_hosts,
+                                     allowed_networks=allowed_networks)
+        limits = httpx.Limits(max_connections=max_connections,
+                              max_keepalive_connections=max_connections, keepalive_expiry=30.0)
+        self._client = httpx.AsyncClient(
+            transport=_GuardedTransport(policy, limits),
+            timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout,
+                                  write=read_timeout, pool=connect_timeout),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate, br"},
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, url: str, *, etag: str | None = None,
+                    last_modified: str | None = None) -> FetchResult:
+        """GET a feed, conditionally when validators are given; raise FetchError on failure."""
+        headers = {"Accept": FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        result = await self._get(url, headers)
+        if result.status == 304:
+            return FetchResult(
+                status=304, body=b"", etag=result.etag or etag,
+                last_modified=result.last_modified or last_modified, final_url=result.final_url,
+                permanent_redirect_url=result.permanent_redirect_url, headers=result.headers,
+                max_age=result.max_age)
+        return result
+
+    async def fetch_page(self, url: str) -> FetchResult:
+        """GET an article page (unconditional), with the same limits as feeds."""
+        return await self._get(url, {"Accept": PAGE_ACCEPT})
+
+    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+        feed_url = redact_url(url)
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(self._total_timeout):
+                result = await self._follow(url, headers)
+        except TimeoutError as exc:
+            raise self._fail(feed_url, f"no complete response within {self._total_timeout:g} s",
+                             "timeout") from exc
+        except AddressNotAllowed as exc:
+            raise self._fail(feed_url, str(exc), "private_address", transient=False) from exc
+        except httpx.TimeoutException as exc:
+            raise self._fail(feed_url, f"timed out: {_describe(exc)}", "timeout") from exc
+        except httpx.ConnectError as exc:
+            raise self._fail(feed_url, f"cannot connect: {_describe(exc)}", "connect") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise self._fail(feed_url, f"not an http(s) URL: {_describe(exc)}", "bad_url",
+                             transient=False) from exc
+        except httpx.DecodingError as exc:
+            raise self._fail(feed_url, f"undecodable body: {_describe(exc)}", "decoding") from exc
+        except (httpx.TransportError, httpx.StreamError) as exc:
+            raise self._fail(feed_url, f"network error: {_describe(exc)}", "network") from exc
+        except httpx.InvalidURL as exc:
+            raise self._fail(feed_url, f"invalid URL: {exc}", "bad_url", transient=False) from exc
+        except FetchError as exc:
+            status = exc.status if isinstance(exc, HTTPStatusError) else None
+            error = self._fail(feed_url, str(exc), exc.kind, transient=exc.transient,
+                               status=status)
+            error.retry_after = exc.retry_after
+            raise error from exc
+        logger.debug("fetched feed_url=%s status=%d bytes=%d in %.2fs", feed_url, result.status,
+                     len(result.body), time.monotonic() - started)
+        return result
+
+    @staticmethod
+    def _fail(feed_url: str, message: str, kind: str, *, transient: bool = True,
+              status: int | None = None) -> FetchError:
+        logger.debug("fetch failed feed_url=%s kind=%s: %s", feed_url, kind, message)
+        if status is not None:
+            return HTTPStatusError(f"{feed_url}: {message}", status=status, transient=transient,
+                                   kind=kind)
+        return FetchError(f"{feed_url}: {message}", transient=transient, kind=kind)
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        current = _check_url(url)
+        seen = {current}
+        permanent: str | None = None
+        all_permanent = True
+        for _hop in range(self._max_redirects + 1):
+            async with self._hosts.hold(urlsplit(current).hostname or ""), self._global:
+                request = self._client.build_request("GET", current, headers=headers)
+                response = await self._client.send(request, stream=True)
+                try:
+                    if response.status_code not in _REDIRECTS:
+                        return await self._complete(response, current, permanent)
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise FetchError(f"{response.status_code} redirect without Location",
+                                         kind="bad_redirect")
+                    try:
+                        target = _check_url(urljoin(current, location))
+                    except FetchError as exc:
+                        raise FetchError(f"redirect to unusable URL: {exc}",
+                                         kind="bad_redirect") from exc
+                    if all_permanent and response.status_code in _PERMANENT:
+                        permanent = target
+                    else:
+                        all_permanent = False
+                    logger.debug("redirect feed_url=%s status=%d to=%s", redact_url(current),
+                                 response.status_code, redact_url(target))
+                finally:
+                    await response.aclose()
+            if target in seen:
+                raise FetchError(f"redirect loop back to {redact_url(target)}",
+                                 kind="redirect_loop")
+            seen.add(target)
+            current = target
+        raise FetchError(f"more than {self._max_redirects} redirects", kind="too_many_redirects")
+
+    async def _complete(self, response: httpx.Response, url: str,
+                        permanent: str | None) -> FetchResult:
+        status = response.status_code
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        now = time.time()
+        if status == 304:
+            return FetchResult(status=304, body=b"", etag=headers.get("etag"),
+                               last_modified=headers.get("last-modified"), final_url=url,
+                               permanent_redirect_url=permanent, headers=headers,
+                               max_age=parse_max_age(headers, now=now))
+        if not 200 <= status < 300:
+            raise _status_error(status, headers, now)
+        if status == 204:
+            raise FetchError("204 No Content", kind="not_a_feed")
+        content_type = headers.get("content-type", "").lower()
+        if content_type.startswith(_NOT_TEXT):
+            raise FetchError(f"Content-Type {content_type} is not a feed or page",
+                             kind="not_a_feed")
+        body = await self._read_body(response, headers)
+        return FetchResult(status=200, body=body, etag=headers.get("etag"),
+                           last_modified=headers.get("last-modified"), final_url=url,
+                           permanent_redirect_url=permanent, headers=headers,
+                           max_age=parse_max_age(headers, now=now))
+
+    async def _read_body(self, response: httpx.Response, headers: Mapping[str, str]) -> bytes:
+        length = headers.get("content-length", "").strip()
+        # A compressed length above the cap means a decoded body above it too.
+        if length.isdigit() and int(length) > self._max_bytes:
+            raise FetchError(f"Content-Length {length} exceeds {self._max_bytes} bytes",
+                             kind="too_large")
+        encodings = [e.strip().lower() for e in headers.get("content-encoding", "").split(",")
+                     if e.strip() and e.strip().lower() != "identity"]
+        if len(encodings) > 1:
+            raise FetchError(f"stacked Content-Encoding {encodings}", kind="decoding")
+        decoder = _BoundedDecoder(encodings[0] if encodings else "")
+        chunks: list[bytes] = []
+        size = 0
+
+        def take(piece: bytes) -> None:
+            nonlocal size
+            size += len(piece)
+            if size > self._max_bytes:
+                raise FetchError(f"body exceeds {self._max_bytes} bytes (decoded)",
+                                 kind="too_large")
+            chunks.append(piece)
+
+        async for raw in response.aiter_raw():
+            for piece in decoder.decode(raw):
+                take(piece)
+        take(decoder.flush())
+        return b"".join(chunks)
+
+
+def _check_url(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise FetchError(f"invalid URL: {exc}", kind="bad_url", transient=False) from exc
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"not an http(s) URL: {redact_url(url)}", kind="bad_url",
+                         transient=False)
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def _status_error(status: int, headers: Mapping[str, str], now: float) -> HTTPStatusError:
+    retry_after = parse_retry_after(headers.get("retry-after"), now=now)
+    if status in (404, 410):
+        return HTTPStatusError(f"HTTP {status}", status=status, kind=f"http_{status}",
+                               transient=False)
+    if status == 429:
+        return HTTPStatusError("HTTP 429 Too Many Requests", status=status, kind="http_429",
+                               retry_after=retry_after)
+    if 500 <= status < 600:
+        return HTTPStatusError(f"HTTP {status}", status=status, kind="http_5xx",
+                               retry_after=retry_after)
+    return HTTPStatusError(f"HTTP {status}", status=status, kind=f"http_{status}",
+                           retry_after=retry_after)
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__

@@ -1,1 +1,0 @@
-"""Claim engine: entities, attribution, stance, claims and their matching (pure, given a model)."""

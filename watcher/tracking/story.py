@@ -1,0 +1,83 @@
+"""One story's pipeline: match an item, analyse it against the story state, decide changes.
+
+The daemon and `watcher replay` run the same code (watcher.ingest.poller.analyse_story_item): the
+state is loaded from the store, :meth:`StoryPipeline.process` changes it, and the changes are
+saved with their alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from watcher.models import ArticleText, Change
+from watcher.tracking.decide import apply_analysis
+from watcher.tracking.match import matches
+from watcher.tracking.state import StoryState
+
+logger = logging.getLogger(__name__)
+
+_ENGINE: SerialEngine | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+class SerialEngine:
+    """The claim engine behind a lock: the worker and the bot's /story may call it from
+    different threads, and one spaCy pipeline is not meant to run in two at once."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+
+    def analyze(self, article: ArticleText, state: StoryState | None,
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
+        with self._lock:
+            return self._engine.analyze(article, state, aliases=aliases)
+
+
+def shared_engine() -> SerialEngine:
+    """The process-wide claim engine (the language model is loaded once)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            from watcher.analysis.engine import ClaimEngine
+
+            _ENGINE = SerialEngine(ClaimEngine())
+        return _ENGINE
+
+
+class StoryPipeline:
+    """Matches, analyses and decides for one story."""
+
+    def __init__(self, name: str, keywords: Sequence[str], exclude: Sequence[str] = (),
+                 state: StoryState | None = None, engine=None,  # type: ignore[no-untyped-def]
+                 alert_new_claims: bool = False,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.name = name
+        self.aliases = dict(aliases or {})
+        self.keywords = list(keywords)
+        self.exclude = list(exclude)
+        self.state = state if state is not None else StoryState()
+        self.engine = engine if engine is not None else shared_engine()
+        self.alert_new_claims = alert_new_claims
+
+    def relevant(self, search_text: str) -> bool:
+        return matches(self.keywords, search_text, self.exclude)
+
+    def process(self, item_id: str, search_text: str, article: ArticleText) -> list[Change]:
+        """Changes this item makes to the story (empty when it does not match)."""
+        if not self.relevant(search_text):
+            logger.debug("item %s does not match story %s", item_id, self.name)
+            return []
+        analysis = self.engine.analyze(article, self.state, aliases=self.aliases)
+        return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)
+
+
+def baseline_state(engine, article: ArticleText,  # type: ignore[no-untyped-def]
+                   aliases: Mapping[str, Sequence[str]] | None = None) -> StoryState:
+    """The state a story starts from: the claims and positions of its baseline article."""
+    state = StoryState()
+    apply_analysis(state, engine.analyze(article, None, aliases=aliases), baseline=True)
+    return state

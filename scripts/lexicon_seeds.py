@@ -195,6 +195,8 @@ MANUAL_FLAGS: dict[tuple[str, str], str] = {
     ("verb", "ignore"): "ignoring a claim is not saying it is false",
     ("verb", "disregard"): "disregarding a claim is not saying it is false",
     ("verb", "squeal"): "first sense is an animal's cry (filed under verb.communication)",
+    ("verb", "impeach"): "in news mostly the formal procedure against an office holder",
+    ("adj", "bastard"): "mostly 'born out of wedlock' or an insult, not a verdict on a claim",
     ("noun", "disregard"): "disregarding a claim is not saying it is false",
     ("adj", "literal"): "a literal reading is no verdict on the truth of a claim",
     ("verb", "tell"): "mostly 'tell someone something': reports speech rather than asserting",

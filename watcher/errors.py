@@ -5,8 +5,9 @@
     ├── FetchError       a feed or page could not be fetched (``transient`` says whether to retry)
     ├── ParseError       a body is not a usable feed or article
     ├── StoreError       the database is unusable (e.g. not migrated)
-    └── NotifyError      an alert could not be delivered (``permanent``: retrying cannot help;
-                         ``chat_gone``: the chat blocked or removed the bot, or does not exist)
+    ├── NotifyError      an alert could not be delivered (``permanent``: retrying cannot help;
+    │                    ``chat_gone``: the chat blocked or removed the bot, or does not exist)
+    └── ModelUnavailable a model package or data file the analysis needs is not installed
 
 Library exceptions are classified into this tree only in the shell module that calls the
 library (httpx in ingest/fetch.py, telegram in delivery/telegram.py, ...).
@@ -57,3 +58,8 @@ class NotifyError(WatcherError):
         self.permanent = permanent or chat_gone
         self.retry_after = retry_after
         self.chat_gone = chat_gone
+
+
+class ModelUnavailable(WatcherError):
+    """A model the analysis needs (its package, weights or tokenizer) is missing or unreadable;
+    the message says what is missing and how to install it."""

@@ -97,7 +97,8 @@ BODY_LEAK = (
 BODY_HOAX = (
     "Pictures of a fuel slick near Kestrel Point are fake, the port said. The images were "
     "doctored and the story is a hoax, officials said. Inspectors found the Marlow Trader "
-    "intact and denied that any fuel had leaked. The claim was false, they added.")
+    "intact and denied that any fuel had leaked. The claim was false, they added, and a "
+    "marine biologist called the slick pictures bogus.")
 BODY_HEDGED = (
     "Fishermen claim the Marlow Trader may be leaking fuel near Kestrel Point. The port has not "
     "confirmed the reports. It is possible the sheen came from another vessel, an official "

@@ -2,8 +2,9 @@
 
 The IDF is computed over the bodies given at run time (no labels). A related body's stance is
 read from its sentences most similar to the headline with the headline reader of
-:mod:`watcher.research.headline`, plus body-wide counts of refuting and hedging words. Thresholds
-are hand-set (measured on the public dev pairs, see ``bench/claims.py``).
+:mod:`watcher.research.headline`, plus body-wide counts of refuting and hedging words. The
+thresholds (:class:`FncSettings`) were grid-searched on half A of the public dev pairs
+(``bench/tune_stance.py``); ``bench/claims.py`` reports half B, held out.
 """
 
 from __future__ import annotations
@@ -73,9 +74,40 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
+@dataclass(frozen=True)
+class FncSettings:
+    """The numeric settings of the FNC-1 path.
+
+    The defaults were chosen by ``bench/tune_stance.py`` (grid search) on half A of the
+    public dev pairs only (the halves are defined in ``bench/claims.py``); half B is held out.
+    Hand-set values before the search: 0.08, 3, 2, 4, 0.05.
+    """
+
+    related_threshold: float = 0.05  # TF-IDF cosine of headline and body for "related"
+    top_sentences: int = 3  # body sentences closest to the headline that are read
+    refutes_agreeing: int = 1  # refuting words in a body that agrees with a refuting headline
+    refutes_disagreeing: int = 5  # refuting words in a body that disagrees with the headline
+    hedges_assertive: float = 0.2  # hedge words per sentence below which a body is assertive
+
+
+@dataclass(frozen=True)
+class _BodyCues:
+    refutes: int
+    hedges_per_sentence: float
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """What the FNC-1 decision reads of one pair; the cues only for pairs judged related."""
+
+    similarity: float
+    head_refutes: bool = False
+    body: _BodyCues | None = None
+    readings: tuple[Reading, ...] = ()  # the closest body sentences first
+
+
 def label_pairs(nlp: Any, pairs: Sequence[tuple[str, Any]], bodies: Mapping[Any, str], *,
-                related_threshold: float = 0.08, top_sentences: int = 3,
-                batch_size: int = 256) -> list[str]:
+                settings: FncSettings | None = None, batch_size: int = 256) -> list[str]:
     """FNC-1 labels for (headline, body_id) pairs; IDF is computed over ``bodies`` at run time.
 
     Related when the TF-IDF cosine of headline and body reaches ``related_threshold``.
@@ -85,19 +117,42 @@ def label_pairs(nlp: Any, pairs: Sequence[tuple[str, Any]], bodies: Mapping[Any,
     *disagrees* when it refutes repeatedly and the headline does not;
     otherwise it *discusses* (the most common case, and the cheapest mistake).
     """
+    s = settings or FncSettings()
+    feats = pair_features(nlp, pairs, bodies, min_similarity=s.related_threshold,
+                          top_sentences=s.top_sentences, batch_size=batch_size)
+    return [decide(f, s) for f in feats]
+
+
+def decide(f: PairFeatures, s: FncSettings) -> str:
+    """The FNC-1 label of one pair under settings ``s``."""
+    if f.similarity < s.related_threshold or f.body is None:
+        return UNRELATED
+    if f.head_refutes and f.body.refutes >= s.refutes_agreeing:
+        return AGREE
+    if not f.head_refutes and f.body.refutes >= s.refutes_disagreeing:
+        return DISAGREE
+    quiet = not any(r.hedge or r.refute for r in f.readings[:s.top_sentences])
+    if quiet and f.body.refutes == 0 and f.body.hedges_per_sentence < s.hedges_assertive:
+        return AGREE
+    return DISCUSS
+
+
+def pair_features(nlp: Any, pairs: Sequence[tuple[str, Any]], bodies: Mapping[Any, str], *,
+                  min_similarity: float, top_sentences: int,
+                  batch_size: int = 256) -> list[PairFeatures]:
+    """Similarity of every pair; for those reaching ``min_similarity``, the stance cues."""
     body_toks = {k: tokens(v) for k, v in bodies.items()}
     idf = Idf(body_toks.values())
     body_vec = {k: idf.vector(t) for k, t in body_toks.items()}
-    labels: list[str] = []
+    feats: list[PairFeatures] = []
     todo: list[tuple[int, str, Any, list[str]]] = []
     sents_of: dict[Any, list[str]] = {}
     sent_vecs: dict[Any, list[dict[str, float]]] = {}
     for n, (headline, bid) in enumerate(pairs):
         hv = idf.vector(tokens(headline))
-        if cosine(hv, body_vec[bid]) < related_threshold:
-            labels.append(UNRELATED)
+        feats.append(PairFeatures(cosine(hv, body_vec[bid])))
+        if feats[-1].similarity < min_similarity:
             continue
-        labels.append(DISCUSS)
         if bid not in sents_of:
             sents_of[bid] = _sentences(bodies[bid])
             sent_vecs[bid] = [idf.vector(tokens(x)) for x in sents_of[bid]]
@@ -106,7 +161,7 @@ def label_pairs(nlp: Any, pairs: Sequence[tuple[str, Any]], bodies: Mapping[Any,
         order = sorted(range(len(vecs)), key=sims.__getitem__, reverse=True)
         todo.append((n, headline, bid, [sents_of[bid][i] for i in order[:top_sentences]]))
     if not todo:
-        return labels
+        return feats
     heads = sorted({h for _, h, _, _ in todo})
     head_docs = dict(zip(heads, nlp.pipe(heads, batch_size=batch_size), strict=True))
     wanted = sorted({x for *_, ss in todo for x in ss})
@@ -116,9 +171,9 @@ def label_pairs(nlp: Any, pairs: Sequence[tuple[str, Any]], bodies: Mapping[Any,
     for n, h, bid, ss in todo:
         hdoc = head_docs[h]
         claim = content_lemmas(hdoc)
-        readings = [read_headline(sent_docs[x], claim) for x in ss]
-        labels[n] = _fnc_decision(_self_refuting(hdoc), body_cues[bid], readings)
-    return labels
+        feats[n] = PairFeatures(feats[n].similarity, _self_refuting(hdoc), body_cues[bid],
+                                tuple(read_headline(sent_docs[x], claim) for x in ss))
+    return feats
 
 
 #: Body-wide refutation and hedge markers (counted, for the FNC-1 decision).
@@ -129,18 +184,6 @@ _BODY_HEDGE = re.compile(
     r"\b(reportedly|allegedly|alleged|purported\w*|apparently|rumou?r\w*|claim\w*|"
     r"according to|unconfirmed|unverified|could|might|may|report(s|ed)?|possibl\w*|"
     r"if true|said to)\b")
-#: Hand-set FNC-1 thresholds (measured on the public dev pairs, see bench/claims.py).
-BODY_REFUTES_AGREEING = 2  # refuting words in a body that agrees with a refuting headline
-BODY_REFUTES_DISAGREEING = 4  # refuting words in a body that disagrees with the headline
-BODY_HEDGES_ASSERTIVE = 0.05  # hedge words per sentence below which a body is assertive
-
-
-@dataclass(frozen=True)
-class _BodyCues:
-    refutes: int
-    hedges_per_sentence: float
-
-
 def _body_cues(body: str, n_sentences: int) -> _BodyCues:
     low = body.lower().replace("\u2019", "'")
     return _BodyCues(len(_BODY_REFUTE.findall(low)),
@@ -151,17 +194,6 @@ def _self_refuting(doc: Doc) -> bool:
     """The headline itself calls something false ("... is a hoax"), outside a question."""
     r = read_headline(doc, set())
     return bool(r.refute or r.negated and any(w in doc.text.lower() for w in ("hoax", "fake")))
-
-
-def _fnc_decision(head_refutes: bool, body: _BodyCues, readings: Sequence[Reading]) -> str:
-    if head_refutes and body.refutes >= BODY_REFUTES_AGREEING:
-        return AGREE
-    if not head_refutes and body.refutes >= BODY_REFUTES_DISAGREEING:
-        return DISAGREE
-    quiet = not any(r.hedge or r.refute for r in readings)
-    if quiet and body.refutes == 0 and body.hedges_per_sentence < BODY_HEDGES_ASSERTIVE:
-        return AGREE
-    return DISCUSS
 
 
 def _sentences(text: str) -> list[str]:

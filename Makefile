@@ -26,6 +26,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
+	$(BIN)/python bench/first_sight.py
 	$(BIN)/python bench/claims.py
 	@[ "$$WATCHER_TEST_SKIP_PG" = 1 ] || bash scripts/ensure-postgres.sh
 	$(BIN)/python bench/cluster.py

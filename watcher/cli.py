@@ -10,44 +10,25 @@ import sys
 from pathlib import Path
 
 from watcher.errors import WatcherError
+from watcher.ops.logs import setup_logging
 
 logger = logging.getLogger("watcher")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a stray model-hub call must fail fast, not hang
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the exception, if any)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out = {"time": self.formatTime(record), "level": record.levelname,
-               "logger": record.name, "message": record.getMessage()}
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False)
-
-
-def _setup_logging(level: str = "INFO", json_logs: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # httpx logs full URLs at INFO, and Telegram's URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from watcher.alerts.telegram import redact_token_in_logs
     from watcher.config import load_settings
     from watcher.daemon import Daemon
 
     settings = load_settings(args.config)
-    _setup_logging(args.log_level or settings.daemon.log_level, settings.daemon.json_logs)
-    daemon = Daemon(settings, token=settings.telegram_token(), migrate=args.migrate)
+    token = settings.telegram_token()
+    redact_token_in_logs(token or "")  # before anything can log it
+    setup_logging(args.log_level or settings.daemon.log_level, settings.daemon.json_logs)
+    daemon = Daemon(settings, token=token, migrate=args.migrate)
     return asyncio.run(daemon.run())
 
 
@@ -165,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.log_level or "INFO")
+    setup_logging(args.log_level or "INFO")
     try:
         return int(args.func(args) or 0)
     except WatcherError as exc:

@@ -1,1 +1,1 @@
-"""Operations: metrics, health endpoint, leases between instances, retention."""
+"""Operations: log output, metrics, health endpoint, leases between instances, retention."""

@@ -50,6 +50,55 @@ def test_bad_values(doc: dict, needle: str) -> None:
         parse_settings(doc)
 
 
+# (api_base_url, accepted): http only to loopback, where the token in clear stays on the machine.
+API_BASE_URLS = [
+    ("https://api.telegram.org/bot", True),
+    ("https://botapi.internal.example:8443/bot", True),
+    ("https://10.0.0.5/bot", True),  # TLS protects the token whatever the host
+    ("http://127.0.0.1:8081/bot", True),
+    ("http://127.10.20.30/bot", True),  # all of 127.0.0.0/8
+    ("http://[::1]:8081/bot", True),
+    ("http://localhost:8081/bot", True),
+    ("http://LOCALHOST./bot", True),
+    ("http://api.telegram.org/bot", False),
+    ("http://10.0.0.5:8081/bot", False),
+    ("http://192.168.1.10/bot", False),
+    ("http://[::ffff:127.0.0.1]/bot", False),  # only ::1 for IPv6
+    ("http://localhost.evil.example/bot", False),
+    ("http://127.0.0.1.evil.example/bot", False),
+    ("http://2130706433/bot", False),  # 127.0.0.1 for some resolvers; not a literal we accept
+    ("http://user@127.0.0.1/bot", False),  # user info: parsers disagree on such hosts
+    ("http://evil.example\\@127.0.0.1/bot", False),
+    ("http://127.0.0.1:99999/bot", False),
+    ("ftp://127.0.0.1/bot", False),
+    ("https:///bot", False),
+]
+
+
+@pytest.mark.parametrize(("url", "accepted"), API_BASE_URLS)
+def test_api_base_url_allows_http_only_to_loopback(url: str, accepted: bool) -> None:
+    doc = {"telegram": {"api_base_url": url}}
+    if accepted:
+        assert parse_settings(doc).telegram.api_base_url == url
+    else:
+        with pytest.raises(ConfigError, match=r"telegram\.api_base_url: "):
+            parse_settings(doc)
+
+
+def test_check_config_refuses_a_clear_text_telegram_api(tmp_path: Path) -> None:
+    cfg = tmp_path / "w.toml"
+    cfg.write_text('[telegram]\napi_base_url = "http://tg-proxy.example:8081/bot"\n')
+    run = subprocess.run([sys.executable, "-m", "watcher.cli", "check-config", "--config",
+                          str(cfg)], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert ("telegram.api_base_url: http:// would send the bot token in clear to "
+            "tg-proxy.example: use https://") in run.stderr
+    cfg.write_text('[telegram]\napi_base_url = "http://127.0.0.1:8081/bot"\n')
+    run = subprocess.run([sys.executable, "-m", "watcher.cli", "check-config", "--config",
+                          str(cfg)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
 def test_token_comes_from_the_environment_only() -> None:
     s = parse_settings({"telegram": {"token_env": "MY_BOT_TOKEN"}})
     assert s.telegram_token({}) is None

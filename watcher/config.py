@@ -6,17 +6,33 @@ are rejected so that a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from watcher.errors import ConfigError
 
 DEFAULT_USER_AGENT = "StoryWatcher/0.1 (news story monitor; +https://pypi.org/project/story-watcher/)"
+
+
+_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def _is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP literals (not for names that resolve there)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in _LOOPBACK)
 
 
 class _Section(BaseModel):
@@ -72,8 +88,20 @@ class TelegramSettings(_Section):
     @field_validator("api_base_url")
     @classmethod
     def _base(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
+        try:
+            parts = urlsplit(v)
+            host = parts.hostname or ""
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            parts, host = urlsplit(""), ""
+        # User info and backslashes are where URL parsers disagree about the host.
+        if (parts.scheme not in ("http", "https") or not host or "@" in parts.netloc
+                or "\\" in v or not v.isprintable() or " " in v):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        if parts.scheme == "http" and not _is_loopback(host):
+            # Every request URL carries the bot token: in clear only on this machine.
+            raise ValueError(f"http:// would send the bot token in clear to {host}: use https://"
+                             " (http is allowed only for 127.0.0.0/8, ::1 and localhost)")
         return v
 
 

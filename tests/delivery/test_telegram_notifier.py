@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from watcher.delivery.format import render_alert, utf16_len
 from watcher.delivery.telegram import TelegramNotifier
 from watcher.errors import NotifyError
 from watcher.models import AlertMessage
+from watcher.ops.logs import setup_logging
 
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
@@ -155,14 +157,34 @@ def test_wrong_token_is_permanent(telegram_server: FakeTelegram, run: Run) -> No
     assert "wrong-token" not in str(err)
 
 
-def test_token_never_logged(
-    telegram_server: FakeTelegram, run: Run, caplog: pytest.LogCaptureFixture
-) -> None:
-    for name in ("httpx", "httpcore", "telegram", "watcher"):
+@pytest.fixture(params=["text", "json"])
+def root_log(request: pytest.FixtureRequest) -> Iterator[tuple[str, io.StringIO]]:
+    """The CLI's root handler (the one the daemon runs with) writing into a buffer, at DEBUG."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    out = io.StringIO()
+    setup_logging("DEBUG", json_logs=request.param == "json", stream=out)
+    for name in ("httpx", "httpcore", "telegram"):
         logging.getLogger(name).setLevel(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)
+    try:
+        yield request.param, out
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+        for name in ("httpx", "httpcore", "telegram", "apscheduler"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def _leak_in_a_traceback(url: str) -> None:
+    raise RuntimeError(f"POST {url}/sendMessage failed")
+
+
+def test_token_never_logged(telegram_server: FakeTelegram, run: Run,
+                            root_log: tuple[str, io.StringIO]) -> None:
+    fmt, out = root_log
     telegram_server.flood(42, retry_after=3)
     telegram_server.block(43)
+    url = f"{telegram_server.base_url}{telegram_server.token}"
 
     async def scenario() -> None:
         async with TelegramNotifier(telegram_server.token, telegram_server.base_url) as n:
@@ -174,18 +196,30 @@ def test_token_never_logged(
                 assert telegram_server.token not in str(info.value)
                 assert telegram_server.token not in repr(n)
 
+    run(scenario())
+    # A logger on no list: a traceback whose exception message holds the token, and a stack.
+    stray = logging.getLogger("some.library.nobody.listed")
     try:
-        run(scenario())
-    finally:
-        for name in ("httpx", "httpcore", "telegram", "watcher"):
-            logging.getLogger(name).setLevel(logging.NOTSET)
-    # httpx and PTB did log the URLs, with the token redacted
-    assert any(r.name == "httpx" and "/bot<token>/" in r.getMessage() for r in caplog.records)
-    assert any(r.name == "telegram.Bot" and "<token>" in r.getMessage() for r in caplog.records)
+        _leak_in_a_traceback(url)
+    except RuntimeError:
+        stray.exception("request failed")
+    stray.handle(stray.makeRecord(stray.name, logging.ERROR, __file__, 1, "stack follows", (),
+                                  None, sinfo=f'Stack:\n  File "x.py", line 1\n    get("{url}")'))
+    text = out.getvalue()
+    # httpx and PTB did log the URLs, the traceback and the stack are there: all redacted.
+    assert "/bot<token>/getMe" in text
+    assert "Set Bot API URL" in text
+    assert "_leak_in_a_traceback" in text and "RuntimeError: POST" in text
+    assert "stack follows" in text and "x.py" in text
     secret = telegram_server.token.split(":", 1)[1]
-    for record in caplog.records:
-        assert secret not in record.getMessage(), record.name
-    assert secret not in caplog.text
+    leaked = [ln for ln in text.splitlines() if secret in ln]
+    assert not leaked, leaked[:3]
+    if fmt == "json":
+        records = [json.loads(ln) for ln in text.splitlines()]
+        failed = next(r for r in records if r["message"] == "request failed")
+        assert "/bot<token>/sendMessage failed" in failed["exception"]
+        stacked = next(r for r in records if r["message"] == "stack follows")
+        assert "/bot<token>\")" in stacked["stack"]
 
 
 def test_console_notifier(run: Run) -> None:

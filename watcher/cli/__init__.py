@@ -10,8 +10,8 @@ import argparse
 import os
 import sys
 
-from watcher.cli.run import _setup_logging
 from watcher.errors import WatcherError
+from watcher.ops.logs import setup_logging
 
 __all__ = ["build_parser", "main"]
 
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.log_level or "INFO")
+    setup_logging(args.log_level or "INFO")
     try:
         return int(args.func(args) or 0)
     except WatcherError as exc:

@@ -84,6 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         outlines = read_opml(Path(args.file).read_bytes())
     except OSError as exc:
         raise ParseError(f"{args.file}: cannot read: {exc.strerror or exc}") from exc
+    except ParseError as exc:
+        raise ParseError(f"{args.file}: {exc}") from exc
     added = 0
     now = datetime.now(UTC)
     bar = _progress(len(outlines), "importing", sys.stderr)

@@ -1,37 +1,14 @@
-"""`watcher run`, `check-config` and `db`: the daemon's commands, and the CLI's logging set-up."""
+"""`watcher run`, `check-config` and `db`: the daemon's commands."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import sys
 from typing import Any
 
+from watcher.ops.logs import setup_logging
+
 logger = logging.getLogger("watcher")
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the exception, if any)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out = {"time": self.formatTime(record), "level": record.levelname,
-               "logger": record.name, "message": record.getMessage()}
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False)
-
-
-def _setup_logging(level: str = "INFO", json_logs: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # httpx logs full URLs at INFO, and Telegram's URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -39,10 +16,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from watcher.app.daemon import Daemon
     from watcher.config import load_settings
+    from watcher.delivery.telegram import redact_token_in_logs
 
     settings = load_settings(args.config)
-    _setup_logging(args.log_level or settings.daemon.log_level, settings.daemon.json_logs)
-    daemon = Daemon(settings, token=settings.telegram_token(), migrate=args.migrate)
+    token = settings.telegram_token()
+    redact_token_in_logs(token or "")  # before anything can log it
+    setup_logging(args.log_level or settings.daemon.log_level, settings.daemon.json_logs)
+    daemon = Daemon(settings, token=token, migrate=args.migrate)
     return asyncio.run(daemon.run())
 
 

@@ -1,9 +1,10 @@
 """Deliver rendered HTML alerts to Telegram chats and classify Telegram's errors as NotifyError.
 
 The only module of the alert path that imports python-telegram-bot. The bot token never appears
-in a log line or exception message built here, and :func:`redact_token_in_logs` rewrites records
-of the loggers that do print it (httpx's INFO request lines, PTB's DEBUG "Set Bot API URL"), in
-case the CLI did not silence them.
+in a log line or exception message built here, and :func:`redact_token_in_logs` registers it
+with the root log handler's formatter (:mod:`watcher.ops.logs`), which hides it in every line
+(httpx's INFO request lines, PTB's DEBUG "Set Bot API URL", tracebacks), in case the CLI did not
+silence those loggers.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from telegram.request import HTTPXRequest
 from watcher.delivery.format import TELEGRAM_LIMIT, html_to_text, split_message, text_content
 from watcher.delivery.pacing import FloodLimits, Pacer
 from watcher.errors import NotifyError
+from watcher.ops.logs import add_secret
 
 #: Inline buttons: rows of (label, callback data); callback data is at most 64 bytes.
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -51,14 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Loggers whose records may contain the token (a filter applies to its own logger only).
-_TOKEN_LOGGERS = (
-    "httpx", "httpcore.connection", "httpcore.http11",
-    "telegram", "telegram.Bot", "telegram.request.BaseRequest", "telegram.request.HTTPXRequest",
-    "telegram.ext", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater",
-)
-
-
 def opt_in_timedelta_periods() -> None:
     """Opt in to PTB's ``datetime.timedelta`` time periods (PTB >= 22.2).
 
@@ -73,41 +67,17 @@ def _seconds(value: int | float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-class _TokenRedactingFilter(logging.Filter):
-    """Replace known bot tokens by ``<token>`` in the records of the loggers it is attached to."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = record.getMessage()
-        except Exception:  # a broken record is not ours to fix; leave it alone
-            return True
-        hits = [t for t in self.tokens if t in text]
-        if hits:
-            for token in hits:
-                text = text.replace(token, "<token>")
-            record.msg, record.args = text, None
-        return True
-
-
-_REDACTOR = _TokenRedactingFilter()
-
-
 def redact_token_in_logs(token: str) -> None:
-    """From now on, hide ``token`` in records of httpx, httpcore and PTB loggers (idempotent).
+    """From now on, show ``token`` (and its secret half) as ``<token>`` in every log line.
 
     Must run before the PTB Bot is built: its constructor logs the API URL at DEBUG.
     """
     if not token:
         return
-    _REDACTOR.tokens.add(token)
-    for name in _TOKEN_LOGGERS:
-        log = logging.getLogger(name)
-        if _REDACTOR not in log.filters:
-            log.addFilter(_REDACTOR)
+    add_secret(token, "<token>")
+    _bot_id, _, secret = token.partition(":")
+    if len(secret) >= 8:  # a URL-encoded colon must not reveal the secret part
+        add_secret(secret, "<token>")
 
 
 class TelegramNotifier:

@@ -1,7 +1,7 @@
 """Fetches feeds and pages over HTTP with limits: conditional GET, redirects, size, time, SSRF.
 
-The only module that imports httpx. Every failure leaves as :class:`FetchError` with a ``kind``
-the scheduler can act on:
+With :mod:`watcher.ingest.netguard` (its transport), the only module that imports httpx. Every
+failure leaves as :class:`FetchError` with a ``kind`` the scheduler can act on:
 
     kind              transient  meaning
     timeout           yes        connect/read timeout, or the total deadline passed
@@ -40,14 +40,16 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import httpcore
 import httpx
 
 from watcher.errors import FetchError
-from watcher.ingest.netguard import AddressNotAllowed, AddressPolicy, GuardedBackend
+from watcher.ingest.netguard import AddressNotAllowed, AddressPolicy, GuardedTransport, Resolver
+
+if TYPE_CHECKING:
+    import httpcore
 
 __all__ = ["FetchResult", "Fetcher", "HTTPStatusError", "HostLimiter", "parse_max_age",
            "parse_retry_after", "redact_url"]
@@ -181,24 +183,6 @@ def parse_max_age(headers: Mapping[str, str], *, now: float) -> int | None:
     return None
 
 
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over a connection pool whose sockets go through :class:`GuardedBackend`.
-
-    httpx 0.28 has no parameter for an httpcore network backend, so the pool it builds is
-    replaced by an equivalent one; the rest (exception mapping, streaming) is httpx's own.
-    """
-
-    def __init__(self, policy: AddressPolicy, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(policy),
-        )
-
-
 class _BoundedDecoder:
     """Content-Encoding decoder that never produces more than ``_DECODE_STEP`` bytes at once."""
 
@@ -274,7 +258,8 @@ class Fetcher:
     ``connect_timeout``/``read_timeout`` bound each network step, ``total_timeout`` the whole
     fetch. ``max_bytes`` caps the decoded body. Private, loopback, link-local and reserved
     addresses are refused unless ``allow_private`` or listed in ``allowed_hosts`` (names or IP
-    literals) / ``allowed_networks`` (CIDR strings).
+    literals) / ``allowed_networks`` (CIDR strings). ``resolver`` (host, port -> addresses) and
+    ``network_backend`` (opens the checked sockets) replace the system's DNS and sockets.
     """
 
     def __init__(self, *, user_agent: str, connect_timeout: float = 10.0,
@@ -282,7 +267,8 @@ class Fetcher:
                  max_bytes: int = 5 * 1024 * 1024, max_redirects: int = 5,
                  allow_private: bool = False, allowed_hosts: Iterable[str] = (),
                  allowed_networks: Iterable[str] = (), max_connections: int = 20,
-                 per_host: int = 2) -> None:
+                 per_host: int = 2, resolver: Resolver | None = None,
+                 network_backend: httpcore.AsyncNetworkBackend | None = None) -> None:
         if max_bytes <= 0 or total_timeout <= 0 or max_redirects < 0:
             raise ValueError("max_bytes and total_timeout must be > 0, max_redirects >= 0")
         self._hosts = HostLimiter(per_host)
@@ -295,7 +281,8 @@ class Fetcher:
         limits = httpx.Limits(max_connections=max_connections,
                               max_keepalive_connections=max_connections, keepalive_expiry=30.0)
         self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(policy, limits),
+            transport=GuardedTransport(policy, limits, resolver=resolver,
+                                       network_backend=network_backend),
             timeout=httpx.Timeout(connect=connect_timeout, read=read_timeout,
                                   write=read_timeout, pool=connect_timeout),
             follow_redirects=False,

@@ -1,1 +1,4 @@
-"""Health, metrics, systemd, leases, retention, recovery; imports store only."""
+"""Operations: log output, health, metrics, systemd, leases, retention, recovery.
+
+Imports store only.
+"""

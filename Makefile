@@ -28,6 +28,7 @@ test: install
 bench: install
 	$(BIN)/python bench/first_sight.py
 	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/embed.py
 	@[ "$$WATCHER_TEST_SKIP_PG" = 1 ] || bash scripts/ensure-postgres.sh
 	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/ingest.py

@@ -11,12 +11,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from watcher.analysis.embed import (
+    BATCH_SIZE,
+    BATCH_TOKENS,
     DIMENSIONS,
     INSTALL_HINT,
+    MAX_TOKENS,
     TOKENIZER_PATH,
     Embedder,
+    plan_batches,
     shared_embedder,
 )
 from watcher.errors import ModelUnavailable, WatcherError
@@ -120,6 +126,27 @@ def test_text_past_256_word_pieces_is_cut(embedder: Embedder) -> None:
     np.testing.assert_allclose(a, b, atol=1e-6)
     short_a, short_b = embedder.encode(["The ending is happy.", "A war broke out."])
     assert float(short_a @ short_b) < 0.9
+
+
+@given(st.lists(st.integers(min_value=2, max_value=MAX_TOKENS), max_size=300))
+def test_batches_cover_every_sentence_once_within_both_limits(lengths: list[int]) -> None:
+    batches = plan_batches(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert 1 <= len(b) <= BATCH_SIZE
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= BATCH_TOKENS
+
+
+@pytest.mark.parametrize(("lengths", "sizes"), [
+    ([8] * 130, [64, 64, 2]),
+    ([9] * 64, [56, 8]),
+    ([25] * 45, [20, 20, 5]),
+    ([256] * 5, [2, 2, 1]),
+    ([256] * 2 + [5] * 3, [3, 2]),
+])
+def test_batches_are_64_very_short_sentences_or_fewer_longer_ones(lengths: list[int],
+                                                            sizes: list[int]) -> None:
+    assert [len(b) for b in plan_batches(lengths)] == sizes
 
 
 def test_empty_input_gives_no_rows_and_loads_nothing() -> None:

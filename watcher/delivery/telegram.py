@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import (
     Bot,
@@ -41,15 +42,25 @@ from watcher.errors import NotifyError
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
 __all__ = [
+    "POLL_READ_TIMEOUT",
+    "SEND_READ_TIMEOUT",
     "Buttons",
     "TelegramNotifier",
     "classify_telegram_error",
     "opt_in_timedelta_periods",
+    "paced",
     "redact",
     "redact_token_in_logs",
 ]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Read timeouts (s). A send that times out may still have been delivered, and is sent again
+#: (the Bot API has no idempotency key), so sends wait far longer for Telegram's answer than
+#: a long poll waits beyond its own ``timeout`` (PTB adds the poll timeout to POLL_READ_TIMEOUT).
+SEND_READ_TIMEOUT = 60.0
+POLL_READ_TIMEOUT = 10.0
 
 #: Loggers whose records may contain the token (a filter applies to its own logger only).
 _TOKEN_LOGGERS = (
@@ -122,7 +133,7 @@ class TelegramNotifier:
     """
 
     def __init__(self, token: str, api_base_url: str = "https://api.telegram.org/bot", *,
-                 connect_timeout: float = 5.0, read_timeout: float = 15.0,
+                 connect_timeout: float = 5.0, read_timeout: float = SEND_READ_TIMEOUT,
                  write_timeout: float = 15.0, pool_timeout: float = 5.0,
                  limits: FloodLimits | None = None) -> None:
         opt_in_timedelta_periods()
@@ -167,6 +178,11 @@ class TelegramNotifier:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @property
+    def pacer(self) -> Pacer:
+        """The flood-limit pacer; the chat bot's replies share it (one budget per chat)."""
+        return self._pacer
 
     def delay(self, chat_id: int) -> float:
         """Seconds before a message to ``chat_id`` may go out (flood limits, 429 holds)."""
@@ -243,16 +259,11 @@ class TelegramNotifier:
             ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
             if reply_to is not None else None
         )
-        await self._pacer.wait(chat_id)
-        try:
-            message = await self._bot.send_message(
-                chat_id=chat_id, text=text, parse_mode=parse_mode,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
-            )
-        except RetryAfter as exc:
-            self._pacer.hold(chat_id, _retry_seconds(exc))  # only this chat waits
-            raise
+        message = await paced(self._pacer, chat_id, lambda: self._bot.send_message(
+            chat_id=chat_id, text=text, parse_mode=parse_mode,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
+        ))
         return message.message_id
 
     def _redact(self, text: str) -> str:
@@ -262,6 +273,19 @@ class TelegramNotifier:
         return classify_telegram_error(
             exc, f"chat {chat_id}" if chat_id is not None else "telegram", self._token
         )
+
+
+async def paced(pacer: Pacer, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+    """Make one Bot API send to ``chat_id`` in its pacer slot; a 429 holds only that chat.
+
+    Alerts and the chat bot's replies both go through here, on one :class:`Pacer`.
+    """
+    await pacer.wait(chat_id)
+    try:
+        return await call()
+    except RetryAfter as exc:
+        pacer.hold(chat_id, _retry_seconds(exc))
+        raise
 
 
 def redact(text: str, token: str) -> str:

@@ -193,6 +193,7 @@ class ChatBot:
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback))
         app.add_handler(CallbackQueryHandler(self._story.on_button))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         # Unknown commands get a hint in private chats only: in groups they may be another bot's.
         app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, self._unknown))
         app.add_error_handler(self._on_error)
@@ -288,6 +289,17 @@ class ChatBot:
             lines.append("Stories:")
             lines += [f"{n}. {s}" for n, s in enumerate(stories, start=1)]
         await self._reply(message, "\n".join(lines))
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The service message of a group upgraded to a supergroup: move its data at once."""
+        message = update.effective_message
+        if message is None or not message.migrate_to_chat_id:
+            return  # the supergroup's own "migrated from" message: nothing to do
+        moved = await asyncio.to_thread(self._backend.migrate_chat, message.chat_id,
+                                        message.migrate_to_chat_id)
+        logger.warning("chat_id=%s was upgraded to supergroup %s: moved %s there", message.chat_id,
+                       message.migrate_to_chat_id,
+                       ", ".join(f"{n} {k}" for k, n in moved.items()))
 
     async def _unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message:

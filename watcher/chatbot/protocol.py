@@ -29,6 +29,10 @@ class BotBackend(Protocol):
         """Whether the chat is configured (may use the bot even when strangers may not)."""
         ...
 
+    def migrate_chat(self, old: int, new: int) -> dict[str, int]:
+        """The group ``old`` became the supergroup ``new``: move its data; what moved."""
+        ...
+
     def touch_chat(self, chat_id: int, kind: str, title: str) -> bool:
         """Record the chat (kind, title); reactivate it; True if it had been inactive."""
         ...

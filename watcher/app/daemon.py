@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from watcher.config import Settings
-from watcher.errors import FetchError, NotifyError, ParseError, WatcherError
+from watcher.errors import FetchError, NotifyError, ParseError
 from watcher.models import ArticleText
 from watcher.ops.systemd import sd_notify, watchdog_interval
 from watcher.store import db, repo
@@ -358,60 +358,7 @@ class Daemon:
 
     def _bot_keeper(self, factory: Any) -> Any:
         """Exactly one instance polls Telegram for chat commands: the holder of a lease."""
-        from watcher.ops.leases import TELEGRAM_UPDATES, LeaseKeeper
+        from watcher.app.chatbot import bot_keeper
 
-        bot: list[Any] = []
-
-        async def start() -> None:
-            if bot:
-                return
-            started = await self._start_bot(factory)
-            if started is not None:
-                bot.append(started)
-
-        async def stop() -> None:
-            while bot:
-                await self._stop_bot(bot.pop())
-
-        return LeaseKeeper(factory, TELEGRAM_UPDATES, self.owner,
-                           ttl_s=self.settings.daemon.telegram_lease_seconds,
-                           on_acquired=start, on_lost=stop, on_renewed=start)
-
-    async def _start_bot(self, factory: Any) -> Any:
-        from watcher.chatbot.backend import StoreBotBackend
-        from watcher.chatbot.bot import start_bot
-
-        cfg = self.settings
-        allowed = {c for st in cfg.stories for c in st.chats} | {
-            c for w in cfg.watchlists for c in w.chats} | set(cfg.telegram.admin_chats) | set(
-            cfg.demo.chats)
-        backend = StoreBotBackend(factory, allowed_chats=allowed,
-                                  allow_unknown=cfg.telegram.allow_unknown_chats)
-        from watcher.chatbot.story import StoryStarter  # /story: its own fetcher, the shared model
-        from watcher.ingest.fetch import Fetcher
-        from watcher.tracking.story import shared_engine
-
-        pages = Fetcher(user_agent=cfg.daemon.user_agent, total_timeout=cfg.daemon.http_timeout,
-                        max_bytes=cfg.daemon.max_body_bytes,
-                        allow_private=cfg.daemon.allow_private_addresses,
-                        allowed_hosts=cfg.daemon.allowed_hosts)
-        starter = StoryStarter(pages.fetch_page, shared_engine, close=pages.aclose)
-        try:
-            assert self.token is not None
-            return await start_bot(self.token, cfg.telegram.api_base_url, backend,
-                                   allow_unconfigured=cfg.telegram.allow_unknown_chats,
-                                   story_starter=starter, pacer=self._pacer,
-                                   story_per_hour=cfg.telegram.story_per_hour,
-                                   max_watches=cfg.telegram.max_watches_per_chat)
-        except WatcherError as exc:
-            logger.error("Telegram bot not started: %s (alerts are still sent)", exc)
-            return None
-
-    @staticmethod
-    async def _stop_bot(bot: Any) -> None:
-        from watcher.chatbot.bot import stop_bot
-
-        try:
-            await stop_bot(bot)
-        except Exception:
-            logger.exception("error while stopping the bot")
+        assert self.token is not None
+        return bot_keeper(self.settings, self.token, self.owner, factory, self._pacer)

@@ -249,7 +249,7 @@ def test_watch_and_story_quotas_answer_clearly(  # type: ignore[no-untyped-def]
         first = await sess.ask(USER, f"/story {url}")
         assert first.text.startswith("I could not read that article")
         reply = await sess.ask(USER, f"/story {url}")
-        assert reply.text.startswith("This chat has used its 1 /story requests for this hour")
+        assert reply.text.startswith("This chat has reached its limit of 1 /story per hour")
         assert "Try again in 60 min" in reply.text
 
     session(sqlite_factory, scenario, starter=_starter(),

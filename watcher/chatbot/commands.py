@@ -48,8 +48,9 @@ logger = logging.getLogger(__name__)
 
 ADMINS_ONLY_SETTINGS = "Only the group's admins can change what this chat follows."
 NO_STORY_TEXT = "This chat follows no story yet. Start one with /story <link to an article>."
-STORY_QUOTA_TEXT = ("This chat has used its {limit} /story requests for this hour (each one "
-                    "reads and analyses a page). Try again in {minutes} min.")
+STORY_QUOTA_TEXT = ("This chat has reached its limit of {limit} /story per hour (each one "
+                    "reads and analyses a page for everyone's shared engine). Try again in "
+                    "{minutes} min.")
 
 
 def command_args(message: Message) -> str:

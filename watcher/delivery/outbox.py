@@ -135,7 +135,7 @@ class OutboxSender:
             logger.critical(
                 "DELIVERY PAUSED: %s. No alert is sent and none is lost: all stay pending. "
                 "Set a valid bot token and restart the daemon; meanwhile the token is checked "
-                "again every %.0f s and delivery resumes by itself if Telegram accepts it.",
+                "again every %g s and delivery resumes by itself if Telegram accepts it.",
                 reason, self.token_probe_s)
         self.paused = reason
         self._probe_at = asyncio.get_running_loop().time() + self.token_probe_s
@@ -269,7 +269,7 @@ class OutboxSender:
             except NotifyError as exc:
                 if exc.token_rejected:
                     self.pause(str(exc))
-                    await asyncio.to_thread(self._release, deliveries[i:])
+                    await asyncio.to_thread(self._release, deliveries[i:], exc)
                     break
                 stop = await asyncio.to_thread(self._failed, chat_id, d, exc)
                 if stop:
@@ -319,11 +319,15 @@ class OutboxSender:
             for alert_id in d.ids:
                 outbox_repo.mark_sent(s, alert_id, now, message_id)
 
-    def _release(self, deliveries: list[_Delivery]) -> None:
+    def _release(self, deliveries: list[_Delivery], exc: NotifyError | None = None) -> None:
+        """Give the deliveries back; ``exc`` (of the first) may say parts of it went out."""
         ids = [i for d in deliveries for i in d.ids]
         if ids:
             with transaction(self.factory) as s:
                 outbox_repo.release(s, ids)
+                if exc is not None and exc.parts_sent > deliveries[0].parts_sent:
+                    outbox_repo.record_parts(s, deliveries[0].ids, exc.parts_sent,
+                                             exc.first_message_id)
 
     def _failed(self, chat_id: int, d: _Delivery, exc: NotifyError) -> bool:
         """Record a failed send; True when the chat's lane must stop."""
@@ -339,6 +343,8 @@ class OutboxSender:
                 # The chat blocked or removed the bot: keep its alerts, stop sending to it.
                 logger.warning("chat_id=%s is unreachable, marked inactive: %s", chat_id, exc)
                 outbox_repo.release(s, d.ids)
+                if exc.parts_sent > d.parts_sent:
+                    outbox_repo.record_parts(s, d.ids, exc.parts_sent, exc.first_message_id)
                 repo.set_chat_active(s, chat_id, False, str(exc), now)
                 ALERTS_FAILED.labels(outcome="chat_gone").inc()
                 return True

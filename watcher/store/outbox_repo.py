@@ -141,13 +141,19 @@ def mark_failed(s: Session, alert_id: int, now: datetime, error: str, *,
     ``parts_sent`` parts of a split message were delivered (the first as ``first_message_id``):
     the retry sends only the rest.
     """
-    values: dict[str, Any] = {}
-    if parts_sent:
-        values = {"parts_sent": parts_sent, "telegram_message_id": first_message_id}
     s.execute(update(t.Alert).where(t.Alert.id == alert_id).values(
         status="pending" if retry_at else "failed", last_error=error[:2000],
-        next_attempt_at=retry_at, claimed_until=None, attempts=t.Alert.attempts + 1,
-        **values))
+        next_attempt_at=retry_at, claimed_until=None, attempts=t.Alert.attempts + 1))
+    if parts_sent:
+        record_parts(s, [alert_id], parts_sent, first_message_id)
+
+
+def record_parts(s: Session, alert_ids: Collection[int], parts_sent: int,
+                 first_message_id: int | None) -> None:
+    """``parts_sent`` parts of the alerts' (split) message were delivered: never resend them."""
+    if alert_ids:
+        s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids))).values(
+            parts_sent=parts_sent, telegram_message_id=first_message_id))
 
 
 def outbox_counts(s: Session) -> dict[str, int]:

@@ -101,6 +101,12 @@ def _digest(rows: list[repo.OutboxRow], parts_sent: int = 0,
                      parts_sent=parts_sent, first_message_id=first_message_id)
 
 
+def _resumable(d: _Delivery) -> bool:
+    """Whether a retry renders the same parts again: one alert, or a digest (its rows are
+    retried together); a message of several alerts of another kind is rebuilt differently."""
+    return len(d.ids) == 1 or d.kind == "digest"
+
+
 class OutboxSender:
     """Sends due outbox rows through the console (chat 0) or Telegram (any other chat).
 
@@ -205,11 +211,10 @@ class OutboxSender:
                 plan.muted.append(row.id)
             elif d.action == "hold" and d.until is not None:
                 plan.held[d.until].append(row.id)
-            elif d.action == "digest" and not to_console and row.parts_sent:
-                # A digest cut short after some parts: the rest of that same message, now.
-                resumed[(row.parts_sent, row.first_message_id)].append(row)
             elif d.action == "digest" and not to_console:
-                digest_rows.append(row)
+                # A digest cut short after some parts: the rest of that same message, now.
+                (resumed[(row.parts_sent, row.first_message_id)] if row.parts_sent
+                 else digest_rows).append(row)
             else:
                 plan.deliveries.append(self._delivery(row, to_console))
         plan.deliveries += [_digest(group, parts, first)
@@ -222,7 +227,12 @@ class OutboxSender:
                     plan.settings = {"digest_next": due.isoformat()}
                 plan.held[due].extend(r.id for r in digest_rows)
             else:
-                plan.deliveries.append(_digest(digest_rows))
+                from watcher.delivery.format import render_digest
+
+                items = [(r.payload.get("watchlist", ""), r.payload.get("title", ""),
+                          r.payload.get("link", "")) for r in digest_rows]
+                plan.deliveries.append(_Delivery([r.id for r in digest_rows],
+                                                 render_digest(items), "digest"))
                 plan.settings = {"digest_next": None}
         return plan
 
@@ -325,7 +335,8 @@ class OutboxSender:
         if ids:
             with transaction(self.factory) as s:
                 outbox_repo.release(s, ids)
-                if exc is not None and exc.parts_sent > deliveries[0].parts_sent:
+                if exc is not None and _resumable(deliveries[0]) \
+                        and exc.parts_sent > deliveries[0].parts_sent:
                     outbox_repo.record_parts(s, deliveries[0].ids, exc.parts_sent,
                                              exc.first_message_id)
 
@@ -343,7 +354,7 @@ class OutboxSender:
                 # The chat blocked or removed the bot: keep its alerts, stop sending to it.
                 logger.warning("chat_id=%s is unreachable, marked inactive: %s", chat_id, exc)
                 outbox_repo.release(s, d.ids)
-                if exc.parts_sent > d.parts_sent:
+                if _resumable(d) and exc.parts_sent > d.parts_sent:
                     outbox_repo.record_parts(s, d.ids, exc.parts_sent, exc.first_message_id)
                 repo.set_chat_active(s, chat_id, False, str(exc), now)
                 ALERTS_FAILED.labels(outcome="chat_gone").inc()
@@ -358,7 +369,7 @@ class OutboxSender:
             delay = exc.retry_after or min(5 * 2 ** d.attempts, 3600)
             logger.warning("alert %s to chat_id=%s failed, retry in %.0f s: %s", d.ids[0],
                            chat_id, delay, exc)
-            keep = exc.parts_sent > d.parts_sent  # more parts delivered: never send them again
+            keep = _resumable(d) and exc.parts_sent > d.parts_sent  # never send those again
             for alert_id in d.ids:
                 outbox_repo.mark_failed(s, alert_id, now, str(exc),
                                         retry_at=now + timedelta(seconds=delay),

@@ -207,6 +207,9 @@ class TelegramNotifier:
         if not parts:
             raise NotifyError(f"nothing to send to chat {chat_id}: empty message", permanent=True)
         markup = _markup(buttons)
+        # Never skip every part: if the text now renders shorter, repeat its last part rather
+        # than risk dropping it.
+        skip_parts = min(skip_parts, len(parts) - 1)
         first = first_message_id if skip_parts else None
         for n, part in enumerate(parts, start=1):
             if n <= skip_parts:

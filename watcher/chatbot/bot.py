@@ -37,7 +37,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from watcher.chatbot.commands import Handler, StoryCommands, command_args
+from watcher.chatbot.commands import StoryCommands, command_args
 from watcher.chatbot.protocol import BotBackend
 from watcher.chatbot.quota import ChatMemory, HourlyQuota
 from watcher.chatbot.text import (
@@ -60,6 +60,7 @@ from watcher.delivery.telegram import (
 )
 
 if TYPE_CHECKING:
+    from watcher.chatbot.commands import Handler
     from watcher.chatbot.story import StoryStarter
 
 __all__ = ["COMMANDS", "BotBackend", "ChatBot", "parse_watch_args", "start_bot", "stop_bot"]

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram import Message, ReplyParameters, Update
@@ -38,11 +38,13 @@ from watcher.delivery.telegram import paced
 from watcher.errors import FetchError, ParseError
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     from watcher.chatbot.protocol import BotBackend
     from watcher.chatbot.story import StoryStarter
     from watcher.delivery.pacing import Pacer
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+    Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 logger = logging.getLogger(__name__)
 

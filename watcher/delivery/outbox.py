@@ -90,23 +90,6 @@ class _Plan:
     settings: dict[str, Any] | None = None  # new digest settings to store for the chat
 
 
-def _digest(rows: list[repo.OutboxRow], parts_sent: int = 0,
-            first_message_id: int | None = None) -> _Delivery:
-    """One digest message of keyword alerts (the same rows render the same parts again)."""
-    from watcher.delivery.format import render_digest
-
-    items = [(r.payload.get("watchlist", ""), r.payload.get("title", ""),
-              r.payload.get("link", "")) for r in rows]
-    return _Delivery([r.id for r in rows], render_digest(items), "digest",
-                     parts_sent=parts_sent, first_message_id=first_message_id)
-
-
-def _resumable(d: _Delivery) -> bool:
-    """Whether a retry renders the same parts again: one alert, or a digest (its rows are
-    retried together); a message of several alerts of another kind is rebuilt differently."""
-    return len(d.ids) == 1 or d.kind == "digest"
-
-
 class OutboxSender:
     """Sends due outbox rows through the console (chat 0) or Telegram (any other chat).
 
@@ -377,3 +360,20 @@ class OutboxSender:
                                         first_message_id=exc.first_message_id if keep else None)
             ALERTS_FAILED.labels(outcome="retry").inc()
             return True
+
+
+def _digest(rows: list[repo.OutboxRow], parts_sent: int = 0,
+            first_message_id: int | None = None) -> _Delivery:
+    """One digest message of keyword alerts (the same rows render the same parts again)."""
+    from watcher.delivery.format import render_digest
+
+    items = [(r.payload.get("watchlist", ""), r.payload.get("title", ""),
+              r.payload.get("link", "")) for r in rows]
+    return _Delivery([r.id for r in rows], render_digest(items), "digest",
+                     parts_sent=parts_sent, first_message_id=first_message_id)
+
+
+def _resumable(d: _Delivery) -> bool:
+    """Whether a retry renders the same parts again: one alert, or a digest (its rows are
+    retried together); a message of several alerts of another kind is rebuilt differently."""
+    return len(d.ids) == 1 or d.kind == "digest"

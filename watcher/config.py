@@ -84,6 +84,9 @@ class TelegramSettings(_Section):
     allow_unknown_chats: bool = False
     admin_chats: tuple[int, ...] = ()
     poll_updates: bool = True
+    story_per_hour: int = Field(5, ge=0, le=1000)
+    max_watches_per_chat: int = Field(20, ge=0, le=10_000)
+    token_probe_seconds: float = Field(60.0, ge=1, le=86_400)
 
     @field_validator("api_base_url")
     @classmethod

@@ -49,15 +49,24 @@ class NotifyError(WatcherError):
     ``chat_gone`` (implies ``permanent``) says the chat itself is unreachable (the user blocked
     the bot, it was removed from the group, the chat does not exist): the chat is marked
     inactive and its alerts wait. A permanent error without it (a rejected message) fails only
-    that message.
+    that message. ``migrated_to`` is the new id of a group upgraded to a supergroup: the chat's
+    data and alerts move there. ``token_rejected``: Telegram refused the bot token itself
+    (401), so no send can succeed; delivery pauses and every alert stays pending.
+    ``parts_sent``/``first_message_id``: the parts of a split message delivered before the
+    failure (not to be sent again).
     """
 
     def __init__(self, message: str, *, permanent: bool = False,
-                 retry_after: float | None = None, chat_gone: bool = False) -> None:
+                 retry_after: float | None = None, chat_gone: bool = False,
+                 migrated_to: int | None = None, token_rejected: bool = False) -> None:
         super().__init__(message)
-        self.permanent = permanent or chat_gone
+        self.permanent = permanent or chat_gone or token_rejected
         self.retry_after = retry_after
         self.chat_gone = chat_gone
+        self.migrated_to = migrated_to
+        self.token_rejected = token_rejected
+        self.parts_sent = 0
+        self.first_message_id: int | None = None
 
 
 class ModelUnavailable(WatcherError):

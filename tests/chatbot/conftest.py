@@ -100,14 +100,17 @@ def session(server: FakeTelegram) -> Callable[..., None]:
     def run(factory: sessionmaker[Session], scenario: Scenario, *,
             starter: StoryStarter | None = None, limits: FloodLimits = FAST,
             allowed: tuple[int, ...] = (USER, GROUP), timeout: float = 60,
-            flush_budget: float = 2.0) -> None:
+            flush_budget: float = 2.0, bot_options: dict[str, Any] | None = None,
+            sender_options: dict[str, Any] | None = None) -> None:
         async def main() -> None:
             backend = StoreBotBackend(factory, allowed_chats=allowed, allow_unknown=False)
-            bot = ChatBot(server.token, backend, api_base_url=server.base_url, poll_timeout=5,
-                          story_starter=starter)
             notifier = TelegramNotifier(server.token, server.base_url, limits=limits)
+            # As in the daemon: the bot's replies share the alert notifier's pacer.
+            bot = ChatBot(server.token, backend, api_base_url=server.base_url, poll_timeout=5,
+                          story_starter=starter, pacer=notifier.pacer, **(bot_options or {}))
             sender = OutboxSender(factory, console=ConsoleNotifier(), telegram=notifier,
-                                  owner="test", flush_budget=flush_budget)
+                                  owner="test", flush_budget=flush_budget,
+                                  **(sender_options or {}))
             await bot.start()
             await notifier.start()
             try:

@@ -16,7 +16,7 @@ STORY_CHAT = 4242
 def write_config(path: Path, *, db_url: str, feeds: FeedServer, tg: FakeTelegram,
                  feed_paths: list[str], token_env: str = "OPS_BOT_TOKEN",
                  instance: str = "", poll_updates: bool = False, extra_daemon: str = "",
-                 story: str = "", interval: int = 1) -> Path:
+                 story: str = "", interval: int = 1, extra_telegram: str = "") -> Path:
     """A daemon config on loopback: the feeds, a "bridge" watchlist to WATCH_CHAT, no demo."""
     feed_tables = "".join(f'[[feeds]]\nurl = "{feeds.url(p)}"\ninterval = {interval}\n'
                           for p in feed_paths)
@@ -36,6 +36,7 @@ token_env = "{token_env}"
 api_base_url = "{tg.base_url}"
 poll_updates = {"true" if poll_updates else "false"}
 admin_chats = [{WATCH_CHAT}]
+{extra_telegram}
 [demo]
 enabled = false
 {feed_tables}

@@ -51,7 +51,16 @@ Faults and scenery:
   * ``block(chat_id)``: 403 "Forbidden: bot was blocked by the user";
   * ``forget_chat(chat_id)``: 400 "Bad Request: chat not found";
   * ``set_admins(chat_id, user_ids)``: who getChatMember reports as administrator (the first
-    one as creator); everyone else is a "member".
+    one as creator); everyone else is a "member";
+  * ``upgrade_to_supergroup(old, new)``: the group became a supergroup: every call naming
+    ``old`` answers 400 with ``parameters.migrate_to_chat_id`` (PTB raises ChatMigrated), and
+    the service messages (``migrate_to_chat_id`` in the old chat, ``migrate_from_chat_id`` in
+    the new one) are queued as updates when ``announce`` is true;
+  * ``revoke_token()``: every request answers 401 "Unauthorized" (PTB raises InvalidToken)
+    until ``accept_token(token)`` names the token the server accepts again;
+  * ``slow_next(method, seconds, times=1)``: the next call(s) are carried out (a sendMessage
+    is accepted and recorded) but answered ``seconds`` late, like a Telegram that is slow to
+    reply; ``fail_next(..., after=n)`` lets ``n`` matching calls through first.
 
 Waiting: ``wait_for_messages(n, timeout)`` blocks the calling thread;
 ``await async_wait_for_messages(n, timeout)`` polls without blocking the event loop (use it
@@ -134,6 +143,7 @@ class _Fault:
     description: str
     retry_after: int | None
     times: int
+    after: int = 0  # matching calls let through before the fault applies
 
 
 @dataclass
@@ -145,11 +155,13 @@ class _RateLimit:
 
 
 class _ApiError(Exception):
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None,
+                 migrate_to: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to = migrate_to
 
 
 # --------------------------------------------------------------------------- Telegram HTML
@@ -306,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
                               "description": f"Bad Request: {exc}"})
             return
         status, payload = self.server.fake._handle(token, method, params)
+        time.sleep(self.server.fake._take_delay(method))
         self._reply(status, payload)
 
     def _reply(self, status: int, payload: dict[str, Any]) -> None:
@@ -376,6 +389,8 @@ class FakeTelegram:
         self._blocked: set[int | str] = set()
         self._missing: set[int | str] = set()
         self._admins: dict[int | str, list[int]] = {}
+        self._migrated: dict[int | str, int] = {}
+        self._delays: list[list[Any]] = []  # [method, seconds, times]
         self._stopping = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -519,17 +534,25 @@ class FakeTelegram:
                 blocks.append(f"👤 [presses “{text}”]")
             elif who == "popup":
                 blocks.append(f"   (popup) {text}")
+            elif who == "note":
+                blocks.append(f"── {text}")
             else:
                 blocks.append("🤖 " + text.replace("\n", "\n   "))
         return "\n\n".join(blocks) + "\n"
 
+    def note(self, text: str, chat_id: int | str = "") -> None:
+        """Add a narrator's line to the transcript (what happened off-screen)."""
+        with self._cond:
+            self.events.append(("note", chat_id, text))
+
     def fail_next(self, method: str, error_code: int, description: str, *,
                   chat_id: int | str | None = None, retry_after: int | None = None,
-                  times: int = 1) -> None:
-        """Fail the next ``times`` calls of ``method`` (to ``chat_id``, if given) with an error."""
+                  times: int = 1, after: int = 0) -> None:
+        """Fail the next ``times`` calls of ``method`` (to ``chat_id``, if given) with an error,
+        after letting ``after`` of them through."""
         with self._cond:
             self._faults.append(
-                _Fault(method, chat_id, error_code, description, retry_after, times)
+                _Fault(method, chat_id, error_code, description, retry_after, times, after)
             )
 
     def flood(self, chat_id: int | str, retry_after: int = 3, times: int = 1) -> None:
@@ -557,6 +580,47 @@ class FakeTelegram:
         """getChatMember reports these users as creator (first) and administrators."""
         with self._cond:
             self._admins[chat_id] = list(user_ids)
+
+    def upgrade_to_supergroup(self, old: int, new: int, *, announce: bool = False) -> None:
+        """The group ``old`` became the supergroup ``new`` (see the module docstring)."""
+        with self._cond:
+            self._migrated[old] = new
+        if announce:
+            for chat_id, key, other in ((old, "migrate_to_chat_id", new),
+                                        (new, "migrate_from_chat_id", old)):
+                with self._cond:
+                    self._message_ids[chat_id] += 1
+                    message_id = self._message_ids[chat_id]
+                chat = {"id": chat_id, "type": "group" if chat_id == old else "supergroup",
+                        "title": f"Chat {chat_id}"}
+                self.push_update({"message": {
+                    "message_id": message_id, "date": int(time.time()), "chat": chat,
+                    "from": {"id": 1, "is_bot": False, "first_name": "Admin"}, key: other}})
+
+    def revoke_token(self) -> None:
+        """Every request answers 401 until :meth:`accept_token`."""
+        with self._cond:
+            self._expected_token = "<revoked>"
+
+    def accept_token(self, token: str | None = None) -> None:
+        """Accept ``token`` again (default: the server's own)."""
+        with self._cond:
+            self._expected_token = token or self.token
+
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` but answer ``seconds`` late."""
+        with self._cond:
+            self._delays.append([method.lower(), seconds, times])
+
+    def _take_delay(self, method: str) -> float:
+        with self._cond:
+            for entry in self._delays:
+                if entry[0] == method.lower():
+                    entry[2] -= 1
+                    if entry[2] <= 0:
+                        self._delays.remove(entry)
+                    return float(entry[1])
+        return 0.0
 
     # ----------------------------------------------------------------- inspection
 
@@ -598,7 +662,8 @@ class FakeTelegram:
     ) -> tuple[int, dict[str, Any]]:
         with self._cond:
             self.requests.append(ApiRequest(token, method, params))
-        if self._expected_token is not None and token != self._expected_token:
+            expected = self._expected_token
+        if expected is not None and token != expected:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
@@ -614,14 +679,22 @@ class FakeTelegram:
             }
             if err.retry_after is not None:
                 payload["parameters"] = {"retry_after": err.retry_after}
+            if err.migrate_to is not None:
+                payload["parameters"] = {"migrate_to_chat_id": err.migrate_to}
             return err.code, payload
         return 200, {"ok": True, "result": result}
 
     def _scripted_fault(self, method: str, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
         with self._cond:
+            if chat_id in self._migrated:
+                raise _ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                                migrate_to=self._migrated[chat_id])
             for fault in self._faults:
                 if fault.method.lower() == method.lower() and fault.chat_id in (None, chat_id):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from watcher.config import Settings
-from watcher.errors import FetchError, ParseError, WatcherError
+from watcher.errors import FetchError, NotifyError, ParseError
 from watcher.models import ArticleText
 from watcher.ops.systemd import sd_notify, watchdog_interval
 from watcher.store import db, repo
@@ -49,6 +49,8 @@ class Daemon:
         self.owner = settings.daemon.instance_name or f"{socket.gethostname()}:{os.getpid()}"
         self.stop_event = asyncio.Event()
         self._running: set[asyncio.Task[Any]] = set()
+        self._pacer: Any = None  # the alert notifier's, shared with the chat bot's replies
+        self._rejected: str | None = None  # why Telegram refused the token at start
 
     def request_stop(self) -> None:
         self.stop_event.set()
@@ -120,17 +122,20 @@ class Daemon:
         s_ = self.settings
         now = _now()
         from watcher.store import ops_repo
+        from watcher.store.chats_repo import resolve_chat
 
         with transaction(factory) as s:
             ops_repo.lock_config_sync(s)
             for f in s_.feeds:
                 repo.upsert_feed(s, f.url, f.interval, now)
-            for st in s_.stories:
-                repo.upsert_story(s, st.name, st.keywords, st.exclude, st.chats,
+            for st in s_.stories:  # a group named in the config may have become a supergroup
+                chats = [resolve_chat(s, c) for c in st.chats]
+                repo.upsert_story(s, st.name, st.keywords, st.exclude, chats,
                                   st.baseline_url, now, st.alert_new_claims, st.aliases)
             for w in s_.watchlists:
                 for chat in (w.chats or (repo.CONSOLE_CHAT,)):
-                    repo.upsert_watchlist(s, chat, w.name, w.keywords, w.exclude, "config", now)
+                    repo.upsert_watchlist(s, resolve_chat(s, chat), w.name, w.keywords,
+                                          w.exclude, "config", now)
             if demo_url:
                 from watcher.demo.server import load_demo_case
 
@@ -240,17 +245,11 @@ class Daemon:
                         concurrency=cfg.daemon.max_concurrent_fetches,
                         parse_workers=cfg.daemon.parse_workers,
                         fulltext=cfg.daemon.fetch_full_text)
-        console = ConsoleNotifier()
-        telegram = None
-        if self.token:
-            from watcher.delivery.telegram import TelegramNotifier
-
-            telegram = TelegramNotifier(self.token, cfg.telegram.api_base_url)
-            await telegram.start()
-        else:
-            logger.info("no Telegram token in $%s or the %s credential: alerts go to the "
-                        "console", cfg.telegram.token_env, "telegram-token")
-        sender = OutboxSender(factory, console=console, telegram=telegram, owner=self.owner)
+        telegram = await self._telegram()
+        sender = OutboxSender(factory, console=ConsoleNotifier(), telegram=telegram,
+                              owner=self.owner, token_probe_s=cfg.telegram.token_probe_seconds)
+        if self._rejected is not None:
+            sender.pause(self._rejected)
         keeper = self._bot_keeper(factory) if self.token and cfg.telegram.poll_updates else None
 
         async def baselines() -> None:
@@ -284,7 +283,9 @@ class Daemon:
             from watcher.ops.health import HealthServer
 
             health = HealthServer(factory, lambda: scheduler_running(scheduler),
-                                  cfg.daemon.health_port)
+                                  cfg.daemon.health_port,
+                                  problem=lambda: sender.paused and
+                                  f"telegram delivery paused: {sender.paused}")
             await health.start()
         await self._job(baselines)()
         await self._job(self._recover(factory, worker))()
@@ -317,6 +318,26 @@ class Daemon:
             logger.info("stopped")
         return 0
 
+    async def _telegram(self) -> Any:
+        """The Telegram notifier (None without a token). A rejected token does not stop the
+        daemon: it runs with delivery paused (alerts kept, /healthz 503), see OutboxSender."""
+        cfg = self.settings.telegram
+        if not self.token:
+            logger.info("no Telegram token in $%s or the telegram-token credential: alerts go "
+                        "to the console", cfg.token_env)
+            return None
+        from watcher.delivery.telegram import TelegramNotifier
+
+        telegram = TelegramNotifier(self.token, cfg.api_base_url)
+        self._pacer = telegram.pacer  # the chat bot's replies share it
+        try:
+            await telegram.start()
+        except NotifyError as exc:
+            if not exc.token_rejected:
+                raise
+            self._rejected = f"{exc} (token from ${cfg.token_env} or the credential)"
+        return telegram
+
     def _recover(self, factory: Any, worker: Any) -> Callable[[], Awaitable[None]]:
         async def recovery() -> None:
             from watcher.ops.recovery import recover_recent_items
@@ -337,58 +358,7 @@ class Daemon:
 
     def _bot_keeper(self, factory: Any) -> Any:
         """Exactly one instance polls Telegram for chat commands: the holder of a lease."""
-        from watcher.ops.leases import TELEGRAM_UPDATES, LeaseKeeper
+        from watcher.app.chatbot import bot_keeper
 
-        bot: list[Any] = []
-
-        async def start() -> None:
-            if bot:
-                return
-            started = await self._start_bot(factory)
-            if started is not None:
-                bot.append(started)
-
-        async def stop() -> None:
-            while bot:
-                await self._stop_bot(bot.pop())
-
-        return LeaseKeeper(factory, TELEGRAM_UPDATES, self.owner,
-                           ttl_s=self.settings.daemon.telegram_lease_seconds,
-                           on_acquired=start, on_lost=stop, on_renewed=start)
-
-    async def _start_bot(self, factory: Any) -> Any:
-        from watcher.chatbot.backend import StoreBotBackend
-        from watcher.chatbot.bot import start_bot
-
-        cfg = self.settings
-        allowed = {c for st in cfg.stories for c in st.chats} | {
-            c for w in cfg.watchlists for c in w.chats} | set(cfg.telegram.admin_chats) | set(
-            cfg.demo.chats)
-        backend = StoreBotBackend(factory, allowed_chats=allowed,
-                                  allow_unknown=cfg.telegram.allow_unknown_chats)
-        from watcher.chatbot.story import StoryStarter  # /story: its own fetcher, the shared model
-        from watcher.ingest.fetch import Fetcher
-        from watcher.tracking.story import shared_engine
-
-        pages = Fetcher(user_agent=cfg.daemon.user_agent, total_timeout=cfg.daemon.http_timeout,
-                        max_bytes=cfg.daemon.max_body_bytes,
-                        allow_private=cfg.daemon.allow_private_addresses,
-                        allowed_hosts=cfg.daemon.allowed_hosts)
-        starter = StoryStarter(pages.fetch_page, shared_engine, close=pages.aclose)
-        try:
-            assert self.token is not None
-            return await start_bot(self.token, cfg.telegram.api_base_url, backend,
-                                   allow_unconfigured=cfg.telegram.allow_unknown_chats,
-                                   story_starter=starter)
-        except WatcherError as exc:
-            logger.error("Telegram bot not started: %s (alerts are still sent)", exc)
-            return None
-
-    @staticmethod
-    async def _stop_bot(bot: Any) -> None:
-        from watcher.chatbot.bot import stop_bot
-
-        try:
-            await stop_bot(bot)
-        except Exception:
-            logger.exception("error while stopping the bot")
+        assert self.token is not None
+        return bot_keeper(self.settings, self.token, self.owner, factory, self._pacer)

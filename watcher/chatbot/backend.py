@@ -51,7 +51,16 @@ class StoreBotBackend:
 
     # ----------------------------------------------------------------- chats
     def is_allowed(self, chat_id: int) -> bool:
-        return self.allow_unknown or chat_id in self.allowed
+        """Configured, or the supergroup a configured group was upgraded to."""
+        if self.allow_unknown or chat_id in self.allowed:
+            return True
+        with self.factory() as s:
+            return bool(chats_repo.migrated_from(s, chat_id) & self.allowed)
+
+    def migrate_chat(self, old: int, new: int) -> dict[str, int]:
+        """The group ``old`` was upgraded to the supergroup ``new``: move its data there."""
+        with transaction(self.factory) as s:
+            return chats_repo.migrate_chat(s, old, new, self.clock())
 
     def touch_chat(self, chat_id: int, kind: str, title: str) -> bool:
         with transaction(self.factory) as s:

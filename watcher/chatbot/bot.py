@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable, Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -38,155 +38,86 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from watcher.chatbot.commands import StoryCommands, command_args
+from watcher.chatbot.protocol import BotBackend
+from watcher.chatbot.quota import ChatMemory, HourlyQuota
 from watcher.chatbot.text import (
     COMMANDS,
     HELP_TEXT,
     START_TEXT,
-    ClaimLine,
-    MuteArgs,
-    TimelineLine,
     format_watch,
     parse_watch_args,
     watch_name,
 )
 from watcher.delivery.format import split_message
+from watcher.delivery.pacing import Pacer
 from watcher.delivery.telegram import (
+    POLL_READ_TIMEOUT,
+    SEND_READ_TIMEOUT,
     classify_telegram_error,
     opt_in_timedelta_periods,
+    paced,
     redact_token_in_logs,
 )
 
 if TYPE_CHECKING:
-    from watcher.chatbot.backend import AlertRef, StoryReport
+    from watcher.chatbot.commands import Handler
     from watcher.chatbot.story import StoryStarter
-    from watcher.models import ArticleText
-    from watcher.tracking.state import StoryState
 
 __all__ = ["COMMANDS", "BotBackend", "ChatBot", "parse_watch_args", "start_bot", "stop_bot"]
 
 logger = logging.getLogger(__name__)
 
 
-class BotBackend(Protocol):
-    """What the chat commands need from storage. Synchronous: the bot calls it in a thread.
-
-    :class:`watcher.chatbot.backend.StoreBotBackend` implements it on the database.
-    """
-
-    def is_allowed(self, chat_id: int) -> bool:
-        """Whether the chat is configured (may use the bot even when strangers may not)."""
-        ...
-
-    def touch_chat(self, chat_id: int, kind: str, title: str) -> bool:
-        """Record the chat (kind, title); reactivate it; True if it had been inactive."""
-        ...
-
-    def add_watch(self, chat_id: int, name: str, keywords: list[str], exclude: list[str],
-                  thread_id: int | None = None) -> bool:
-        """Create the chat's watchlist ``name`` (alerting into forum topic ``thread_id``);
-        ``False`` if the chat already has one so named."""
-        ...
-
-    def remove_watch(self, chat_id: int, name_or_index: str) -> str | None:
-        """Remove by name or by 1-based number as /list shows it; the removed name or ``None``."""
-        ...
-
-    def list_watches(self, chat_id: int) -> list[tuple[str, list[str], list[str]]]:
-        """The chat's watchlists as ``(name, keywords, exclude)``, in /list order."""
-        ...
-
-    def list_stories(self, chat_id: int) -> list[str]:
-        """Names of the stories whose alerts go to this chat."""
-        ...
-
-    def stories(self, chat_id: int) -> list[tuple[int, str]]:
-        """The chat's stories as (id, name), in /list order."""
-        ...
-
-    def save_story(self, chat_id: int, url: str, article: ArticleText, state: StoryState,
-                   keywords: list[str], exclude: list[str],
-                   thread_id: int | None = None) -> StoryReport:
-        """Track the story of the article at ``url`` in this chat."""
-        ...
-
-    def claims(self, story_id: int) -> list[ClaimLine]:
-        """The story's claims with each actor's current position."""
-        ...
-
-    def timeline(self, story_id: int) -> list[TimelineLine]:
-        """The story's positions in the order they were recorded."""
-        ...
-
-    def set_mute(self, chat_id: int, args: MuteArgs, on: bool) -> str:
-        """Mute or unmute; the answer for the user (ValueError: nothing so named)."""
-        ...
-
-    def mutes(self, chat_id: int) -> list[str]:
-        """The chat's mutes, readable."""
-        ...
-
-    def get_settings(self, chat_id: int) -> dict[str, Any]:
-        """The chat's settings (tz, quiet, digest...)."""
-        ...
-
-    def update_settings(self, chat_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Merge changes (None removes a key); the new settings."""
-        ...
-
-    def alert(self, chat_id: int, alert_id: int) -> AlertRef | None:
-        """An alert sent to this chat."""
-        ...
-
-    def mute_alert_claim(self, chat_id: int, alert_id: int) -> str | None:
-        """Mute the claim of an alert; the claim's text, or None if unknown here."""
-        ...
-
-    def add_feedback(self, chat_id: int, alert_id: int, user_id: int | None,
-                     verdict: str) -> bool | None:
-        """Store a verdict on an alert; None if unknown here, False if already given."""
-        ...
-
-
 REFUSED_TEXT = "Sorry, this bot only answers chats it is configured for."
 ADMINS_ONLY_TEXT = "Only the group's admins can change its watchlists."
+WATCH_QUOTA_TEXT = ("This chat has reached its limit of {limit} watchlists. Remove one with "
+                    "/unwatch <name or number> (see /list) before adding another.")
 ERROR_TEXT = "Sorry, something went wrong. Please try again later."
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
-
-
-class ChatBot(StoryCommands):
+class ChatBot:
     """The command bot. Build it, ``await start()``, and ``await stop()`` on shutdown.
 
     ``story_starter`` (fetcher and claim engine) enables /story; the bot closes it on stop.
+    ``pacer`` is the alert sender's (:attr:`TelegramNotifier.pacer`), so replies and alerts
+    share each chat's flood budget. ``story_per_hour`` and ``max_watches`` cap /story and
+    /watch per chat (0: no cap).
     """
 
     def __init__(self, token: str, backend: BotBackend, *,
                  api_base_url: str = "https://api.telegram.org/bot",
                  allow_unconfigured: bool = False, admins_only_in_groups: bool = True,
-                 poll_timeout: float = 10.0, story_starter: StoryStarter | None = None) -> None:
+                 poll_timeout: float = 10.0, story_starter: StoryStarter | None = None,
+                 pacer: Pacer | None = None, story_per_hour: int = 0,
+                 max_watches: int = 0) -> None:
         opt_in_timedelta_periods()
         self._backend = backend
         self._story_starter = story_starter
         self._allow_unconfigured = allow_unconfigured
         self._admins_only = admins_only_in_groups
         self._poll_timeout = poll_timeout
+        self._pacer = pacer or Pacer()
+        self._max_watches = max_watches
         redact_token_in_logs(token)  # before the Application (and its Bot) is built
         self._token = token
-        self._refused: set[int] = set()  # chats already told they are not served
+        self._refused = ChatMemory()  # chats already told they are not served (bounded)
         self._running = False
         self.application: Application = (  # type: ignore[type-arg]
             ApplicationBuilder()
             .token(token)
             .base_url(api_base_url)
             .request(HTTPXRequest(connection_pool_size=8, connect_timeout=5.0,
-                                  read_timeout=10.0, write_timeout=10.0, pool_timeout=5.0))
+                                  read_timeout=SEND_READ_TIMEOUT, write_timeout=10.0,
+                                  pool_timeout=5.0))
             # getUpdates long-polls: PTB adds the poll timeout to this read timeout.
             .get_updates_request(HTTPXRequest(connection_pool_size=1, connect_timeout=5.0,
-                                              read_timeout=10.0, write_timeout=10.0,
-                                              pool_timeout=5.0))
+                                              read_timeout=POLL_READ_TIMEOUT,
+                                              write_timeout=10.0, pool_timeout=5.0))
             .job_queue(None)
             .build()
         )
+        self._story = StoryCommands(backend, story_starter, reply=self._reply,
+                                    may_change=self._may_change, pacer=self._pacer,
+                                    story_quota=HourlyQuota(story_per_hour))
         self._add_handlers()
 
     def __repr__(self) -> str:  # PTB's Bot repr contains the token; ours must not
@@ -257,15 +188,13 @@ class ChatBot(StoryCommands):
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
         commands: dict[str, Handler] = {
             "start": self._cmd_start, "help": self._cmd_help, "watch": self._cmd_watch,
-            "unwatch": self._cmd_unwatch, "list": self._cmd_list, "story": self._cmd_story,
-            "claims": self._cmd_claims, "timeline": self._cmd_timeline, "mute": self._cmd_mute,
-            "unmute": self._cmd_unmute, "digest": self._cmd_digest,
-            "settings": self._cmd_settings,
+            "unwatch": self._cmd_unwatch, "list": self._cmd_list, **self._story.handlers(),
         }
         assert set(commands) == {c for c, _ in COMMANDS}
         for name, callback in commands.items():
             app.add_handler(CommandHandler(name, callback))
-        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(CallbackQueryHandler(self._story.on_button))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         # Unknown commands get a hint in private chats only: in groups they may be another bot's.
         app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, self._unknown))
         app.add_error_handler(self._on_error)
@@ -308,6 +237,11 @@ class ChatBot(StoryCommands):
             return
         if not await self._may_change(update, context):
             await self._reply(message, ADMINS_ONLY_TEXT)
+            return
+        if self._max_watches and len(await asyncio.to_thread(
+                self._backend.list_watches, chat_id.id)) >= self._max_watches:
+            logger.info("watch quota reached chat_id=%s", chat_id.id)
+            await self._reply(message, WATCH_QUOTA_TEXT.format(limit=self._max_watches))
             return
         name = watch_name(args)
         thread = message.message_thread_id if message.is_topic_message else None
@@ -357,6 +291,17 @@ class ChatBot(StoryCommands):
             lines += [f"{n}. {s}" for n, s in enumerate(stories, start=1)]
         await self._reply(message, "\n".join(lines))
 
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The service message of a group upgraded to a supergroup: move its data at once."""
+        message = update.effective_message
+        if message is None or not message.migrate_to_chat_id:
+            return  # the supergroup's own "migrated from" message: nothing to do
+        moved = await asyncio.to_thread(self._backend.migrate_chat, message.chat_id,
+                                        message.migrate_to_chat_id)
+        logger.warning("chat_id=%s was upgraded to supergroup %s: moved %s there", message.chat_id,
+                       message.migrate_to_chat_id,
+                       ", ".join(f"{n} {k}" for k, n in moved.items()))
+
     async def _unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message:
             await self._reply(update.effective_message, "Unknown command. /help lists them.")
@@ -397,17 +342,21 @@ class ChatBot(StoryCommands):
             except TelegramError as exc:
                 logger.warning("could not report the error chat_id=%s: %s", chat_id, exc.message)
 
-    @staticmethod
-    async def _reply(message: Message, text: str) -> None:
-        """Answer in the chat that asked, as a reply to its message; split when long."""
+    async def _reply(self, message: Message, text: str) -> None:
+        """Answer in the chat that asked, as a reply to its message; split when long.
+
+        Paced like alerts: a reply waits for the chat's slot, and a 429 holds the chat.
+        """
         for part in split_message(text, as_html=False):
-            await message.reply_text(part, do_quote=True)
+            await paced(self._pacer, message.chat_id,
+                        functools.partial(message.reply_text, part, do_quote=True))
 
 
 async def start_bot(token: str, api_base_url: str, backend: BotBackend, *,
                     allow_unconfigured: bool = False, admins_only_in_groups: bool = True,
                     poll_timeout: float = 10.0,
-                    story_starter: StoryStarter | None = None) -> ChatBot:
+                    story_starter: StoryStarter | None = None, pacer: Pacer | None = None,
+                    story_per_hour: int = 0, max_watches: int = 0) -> ChatBot:
     """Build a :class:`ChatBot` and start it; raises NotifyError (a WatcherError) on failure.
 
     The bot owns ``story_starter`` from here on (closed on stop, or now if the start fails).
@@ -415,7 +364,8 @@ async def start_bot(token: str, api_base_url: str, backend: BotBackend, *,
     bot = ChatBot(token, backend, api_base_url=api_base_url,
                   allow_unconfigured=allow_unconfigured,
                   admins_only_in_groups=admins_only_in_groups, poll_timeout=poll_timeout,
-                  story_starter=story_starter)
+                  story_starter=story_starter, pacer=pacer, story_per_hour=story_per_hour,
+                  max_watches=max_watches)
     try:
         await bot.start()
     except BaseException:

@@ -1,14 +1,18 @@
 """The story commands of the chat bot (/story, /claims, /timeline, /mute, /unmute, /digest,
 /settings) and the buttons under alerts (Evidence, Mute claim, Wrong alert).
 
-A mixin of :class:`watcher.chatbot.bot.ChatBot`: it uses the bot's backend, its reply helper and its
-permission check, and is kept apart only to keep each module one screenful of concerns.
+:class:`StoryCommands` is a part of :class:`watcher.chatbot.bot.ChatBot` (composition): the bot
+gives it the backend, its paced reply helper, its permission check and the pacer, and registers
+:meth:`StoryCommands.handlers` and :meth:`StoryCommands.on_button`. Imports only
+:mod:`watcher.chatbot.protocol`, :mod:`~watcher.chatbot.text`, :mod:`~watcher.chatbot.quota`
+and delivery, never the bot module.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -18,6 +22,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from watcher.chatbot.quota import HourlyQuota
 from watcher.chatbot.text import (
     ClaimLine,
     find_url,
@@ -29,16 +34,25 @@ from watcher.chatbot.text import (
 )
 from watcher.delivery.format import render_evidence
 from watcher.delivery.policy import DEFAULT_DIGEST_MINUTES, parse_quiet, parse_timezone
+from watcher.delivery.telegram import paced
 from watcher.errors import FetchError, ParseError
 
 if TYPE_CHECKING:
-    from watcher.chatbot.bot import BotBackend
+    from collections.abc import Coroutine
+
+    from watcher.chatbot.protocol import BotBackend
     from watcher.chatbot.story import StoryStarter
+    from watcher.delivery.pacing import Pacer
+
+    Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 logger = logging.getLogger(__name__)
 
 ADMINS_ONLY_SETTINGS = "Only the group's admins can change what this chat follows."
 NO_STORY_TEXT = "This chat follows no story yet. Start one with /story <link to an article>."
+STORY_QUOTA_TEXT = ("This chat has reached its limit of {limit} /story per hour (each one "
+                    "reads and analyses a page for everyone's shared engine). Try again in "
+                    "{minutes} min.")
 
 
 def command_args(message: Message) -> str:
@@ -60,12 +74,29 @@ def _message_url(message: Message | None) -> str | None:
 
 
 class StoryCommands:
-    """Handlers for the story commands and alert buttons (mixed into ChatBot)."""
+    """Handlers for the story commands and alert buttons (a part of ChatBot)."""
 
-    _backend: BotBackend
-    _story_starter: StoryStarter | None
-    _reply: Callable[[Message, str], Awaitable[None]]
-    _may_change: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[bool]]
+    def __init__(self, backend: BotBackend, story_starter: StoryStarter | None, *,
+                 reply: Callable[[Message, str], Awaitable[None]],
+                 may_change: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[bool]],
+                 pacer: Pacer, story_quota: HourlyQuota) -> None:
+        self._backend = backend
+        self._story_starter = story_starter
+        self._reply = reply
+        self._may_change = may_change
+        self._pacer = pacer
+        self._story_quota = story_quota
+
+    def handlers(self) -> dict[str, Handler]:
+        """The command handlers, by command name."""
+        return {"story": self._cmd_story, "claims": self._cmd_claims,
+                "timeline": self._cmd_timeline, "mute": self._cmd_mute,
+                "unmute": self._cmd_unmute, "digest": self._cmd_digest,
+                "settings": self._cmd_settings}
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The handler of the inline buttons under alerts."""
+        await self._on_button(update, context)
 
     async def _call(self, func: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.to_thread(func, *args)
@@ -108,6 +139,12 @@ class StoryCommands:
             return
         if self._story_starter is None:
             await self._reply(message, "Tracking stories from the chat is not enabled here.")
+            return
+        wait = self._story_quota.take(chat.id)
+        if wait:
+            logger.info("/story quota reached chat_id=%s", chat.id)
+            await self._reply(message, STORY_QUOTA_TEXT.format(
+                limit=self._story_quota.limit, minutes=max(1, round(wait / 60))))
             return
         keywords, exclude = parse_watch_args(rest)
         with contextlib.suppress(TelegramError):  # only a courtesy
@@ -291,7 +328,8 @@ class StoryCommands:
 
             await query.answer()
             source = query.message
-            await context.bot.send_message(
+            await paced(self._pacer, chat.id, functools.partial(
+                context.bot.send_message,
                 chat.id, render_evidence(alert_message(alert.payload)),
                 parse_mode=ParseMode.HTML,
                 reply_parameters=ReplyParameters(source.message_id,
@@ -299,7 +337,7 @@ class StoryCommands:
                 if source is not None else None,
                 message_thread_id=getattr(source, "message_thread_id", None)
                 if getattr(source, "is_topic_message", False) else None,
-            )
+            ))
         elif action == "mc":
             if not await self._may_change(update, context):
                 await query.answer("Only the group's admins can mute claims.", show_alert=True)

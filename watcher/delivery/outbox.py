@@ -22,10 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,14 +41,6 @@ logger = logging.getLogger(__name__)
 MARK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # ~60 s, under the claim lease
 
 _MESSAGE_FIELDS = frozenset(AlertMessage.__dataclass_fields__)
-
-
-class Notifier(Protocol):
-    def delay(self, chat_id: int) -> float: ...
-
-    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
-                   thread_id: int | None = None,
-                   buttons: Sequence[Sequence[tuple[str, str]]] | None = None) -> int: ...
 
 
 def alert_message(payload: dict[str, Any]) -> AlertMessage:
@@ -86,6 +78,8 @@ class _Delivery:
     reply_to: int | None = None
     buttons: list[list[tuple[str, str]]] | None = None
     attempts: int = 0
+    parts_sent: int = 0  # parts delivered by an earlier attempt (not sent again)
+    first_message_id: int | None = None
 
 
 @dataclass
@@ -101,12 +95,16 @@ class OutboxSender:
 
     ``flush_budget`` bounds how long one flush keeps a lane going (seconds); the daemon flushes
     every second, so a burst to one chat is sent over many flushes at the chat's own pace.
+
+    When Telegram rejects the bot token, :attr:`paused` holds the reason: nothing is sent, no
+    alert is touched, and every ``token_probe_s`` a getMe asks whether the token works again.
     """
 
     def __init__(self, factory: sessionmaker[Session], *, console: Any,
                  telegram: Any | None, owner: str,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 batch: int = 200, lease_s: float = 120, flush_budget: float = 2.0) -> None:
+                 batch: int = 200, lease_s: float = 120, flush_budget: float = 2.0,
+                 token_probe_s: float = 60.0) -> None:
         self.factory = factory
         self.console = console
         self.telegram = telegram
@@ -115,7 +113,36 @@ class OutboxSender:
         self.batch = batch
         self.lease_s = lease_s
         self.flush_budget = flush_budget
+        self.token_probe_s = token_probe_s
+        self.paused: str | None = None
+        self._probe_at = 0.0
         self._lock = asyncio.Lock()
+
+    def pause(self, reason: str) -> None:
+        """Stop all delivery (the token was rejected); alerts stay pending. Logged once."""
+        if self.paused is None:
+            logger.critical(
+                "DELIVERY PAUSED: %s. No alert is sent and none is lost: all stay pending. "
+                "Set a valid bot token and restart the daemon; meanwhile the token is checked "
+                "again every %g s and delivery resumes by itself if Telegram accepts it.",
+                reason, self.token_probe_s)
+        self.paused = reason
+        self._probe_at = asyncio.get_running_loop().time() + self.token_probe_s
+
+    async def _probe(self) -> bool:
+        """While paused: at most every ``token_probe_s``, ask whether the token works again."""
+        loop = asyncio.get_running_loop()
+        if self.telegram is None or loop.time() < self._probe_at:
+            return False
+        self._probe_at = loop.time() + self.token_probe_s
+        try:
+            await self.telegram.check_token()
+        except NotifyError as exc:
+            logger.error("delivery still paused: %s", exc)
+            return False
+        logger.warning("Telegram accepts the bot token again: delivery resumes")
+        self.paused = None
+        return True
 
     def _notifier(self, chat_id: int) -> tuple[Any, bool]:
         to_console = chat_id == repo.CONSOLE_CHAT or self.telegram is None
@@ -126,6 +153,8 @@ class OutboxSender:
         if self._lock.locked():
             return 0
         async with self._lock:
+            if self.paused is not None and not await self._probe():
+                return 0
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.flush_budget
             rows, prefs = await asyncio.to_thread(self._claim)
@@ -158,6 +187,7 @@ class OutboxSender:
         plan = _Plan()
         _, to_console = self._notifier(chat_id)
         digest_rows: list[repo.OutboxRow] = []
+        resumed: dict[tuple[int, int | None], list[repo.OutboxRow]] = defaultdict(list)
         for row in rows:
             d = decide(row.kind, row.payload, row.story_id, prefs, now)
             if d.action == "mute":
@@ -165,9 +195,13 @@ class OutboxSender:
             elif d.action == "hold" and d.until is not None:
                 plan.held[d.until].append(row.id)
             elif d.action == "digest" and not to_console:
-                digest_rows.append(row)
+                # A digest cut short after some parts: the rest of that same message, now.
+                (resumed[(row.parts_sent, row.first_message_id)] if row.parts_sent
+                 else digest_rows).append(row)
             else:
                 plan.deliveries.append(self._delivery(row, to_console))
+        plan.deliveries += [_digest(group, parts, first)
+                            for (parts, first), group in resumed.items()]
         if digest_rows:
             due = prefs.digest_next
             if due is None or due > now:
@@ -189,7 +223,8 @@ class OutboxSender:
     def _delivery(row: repo.OutboxRow, to_console: bool) -> _Delivery:
         buttons = None if to_console or row.kind != "claim" else alert_buttons(row.id)
         return _Delivery([row.id], render(row, to_console), row.kind, row.thread_key,
-                         row.thread_id, row.reply_to, buttons, row.attempts)
+                         row.thread_id, row.reply_to, buttons, row.attempts, row.parts_sent,
+                         row.first_message_id)
 
     def _apply_plans(self, plans: dict[int, _Plan]) -> None:
         if not any(p.muted or p.held or p.settings is not None for p in plans.values()):
@@ -214,14 +249,21 @@ class OutboxSender:
         roots: dict[str, int] = {}  # thread key -> first message id, for this lane's sends
         sent = 0
         for i, d in enumerate(deliveries):
-            if i and loop.time() + notifier.delay(chat_id) > deadline:
+            if (self.paused is not None and not to_console) or (
+                    i and loop.time() + notifier.delay(chat_id) > deadline):
                 await asyncio.to_thread(self._release, deliveries[i:])
                 break
             reply_to = d.reply_to or (roots.get(d.thread_key) if d.thread_key else None)
             try:
                 message_id = await notifier.send(chat_id, d.text, reply_to=reply_to,
-                                                 thread_id=d.thread_id, buttons=d.buttons)
+                                                 thread_id=d.thread_id, buttons=d.buttons,
+                                                 skip_parts=d.parts_sent,
+                                                 first_message_id=d.first_message_id)
             except NotifyError as exc:
+                if exc.token_rejected:
+                    self.pause(str(exc))
+                    await asyncio.to_thread(self._release, deliveries[i:], exc)
+                    break
                 stop = await asyncio.to_thread(self._failed, chat_id, d, exc)
                 if stop:
                     await asyncio.to_thread(self._release, deliveries[i + 1:])
@@ -270,20 +312,33 @@ class OutboxSender:
             for alert_id in d.ids:
                 outbox_repo.mark_sent(s, alert_id, now, message_id)
 
-    def _release(self, deliveries: list[_Delivery]) -> None:
+    def _release(self, deliveries: list[_Delivery], exc: NotifyError | None = None) -> None:
+        """Give the deliveries back; ``exc`` (of the first) may say parts of it went out."""
         ids = [i for d in deliveries for i in d.ids]
         if ids:
             with transaction(self.factory) as s:
                 outbox_repo.release(s, ids)
+                if exc is not None and _resumable(deliveries[0]) \
+                        and exc.parts_sent > deliveries[0].parts_sent:
+                    outbox_repo.record_parts(s, deliveries[0].ids, exc.parts_sent,
+                                             exc.first_message_id)
 
     def _failed(self, chat_id: int, d: _Delivery, exc: NotifyError) -> bool:
         """Record a failed send; True when the chat's lane must stop."""
         now = self.clock()
         with transaction(self.factory) as s:
+            if exc.migrated_to is not None and chat_id != repo.CONSOLE_CHAT:
+                moved = chats_repo.migrate_chat(s, chat_id, exc.migrated_to, now)
+                logger.warning("chat_id=%s was upgraded to supergroup %s: moved %s there; "
+                               "name the new id in the config", chat_id, exc.migrated_to,
+                               ", ".join(f"{n} {k}" for k, n in moved.items()))
+                return True
             if exc.chat_gone and chat_id != repo.CONSOLE_CHAT:
                 # The chat blocked or removed the bot: keep its alerts, stop sending to it.
                 logger.warning("chat_id=%s is unreachable, marked inactive: %s", chat_id, exc)
                 outbox_repo.release(s, d.ids)
+                if _resumable(d) and exc.parts_sent > d.parts_sent:
+                    outbox_repo.record_parts(s, d.ids, exc.parts_sent, exc.first_message_id)
                 repo.set_chat_active(s, chat_id, False, str(exc), now)
                 ALERTS_FAILED.labels(outcome="chat_gone").inc()
                 return True
@@ -297,8 +352,28 @@ class OutboxSender:
             delay = exc.retry_after or min(5 * 2 ** d.attempts, 3600)
             logger.warning("alert %s to chat_id=%s failed, retry in %.0f s: %s", d.ids[0],
                            chat_id, delay, exc)
+            keep = _resumable(d) and exc.parts_sent > d.parts_sent  # never send those again
             for alert_id in d.ids:
                 outbox_repo.mark_failed(s, alert_id, now, str(exc),
-                                        retry_at=now + timedelta(seconds=delay))
+                                        retry_at=now + timedelta(seconds=delay),
+                                        parts_sent=exc.parts_sent if keep else 0,
+                                        first_message_id=exc.first_message_id if keep else None)
             ALERTS_FAILED.labels(outcome="retry").inc()
             return True
+
+
+def _digest(rows: list[repo.OutboxRow], parts_sent: int = 0,
+            first_message_id: int | None = None) -> _Delivery:
+    """One digest message of keyword alerts (the same rows render the same parts again)."""
+    from watcher.delivery.format import render_digest
+
+    items = [(r.payload.get("watchlist", ""), r.payload.get("title", ""),
+              r.payload.get("link", "")) for r in rows]
+    return _Delivery([r.id for r in rows], render_digest(items), "digest",
+                     parts_sent=parts_sent, first_message_id=first_message_id)
+
+
+def _resumable(d: _Delivery) -> bool:
+    """Whether a retry renders the same parts again: one alert, or a digest (its rows are
+    retried together); a message of several alerts of another kind is rebuilt differently."""
+    return len(d.ids) == 1 or d.kind == "digest"

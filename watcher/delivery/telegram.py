@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import (
     Bot,
@@ -43,15 +44,25 @@ from watcher.ops.logs import add_secret
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
 __all__ = [
+    "POLL_READ_TIMEOUT",
+    "SEND_READ_TIMEOUT",
     "Buttons",
     "TelegramNotifier",
     "classify_telegram_error",
     "opt_in_timedelta_periods",
+    "paced",
     "redact",
     "redact_token_in_logs",
 ]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Read timeouts (s). A send that times out may still have been delivered, and is sent again
+#: (the Bot API has no idempotency key), so sends wait far longer for Telegram's answer than
+#: a long poll waits beyond its own ``timeout`` (PTB adds the poll timeout to POLL_READ_TIMEOUT).
+SEND_READ_TIMEOUT = 60.0
+POLL_READ_TIMEOUT = 10.0
 
 def opt_in_timedelta_periods() -> None:
     """Opt in to PTB's ``datetime.timedelta`` time periods (PTB >= 22.2).
@@ -92,7 +103,7 @@ class TelegramNotifier:
     """
 
     def __init__(self, token: str, api_base_url: str = "https://api.telegram.org/bot", *,
-                 connect_timeout: float = 5.0, read_timeout: float = 15.0,
+                 connect_timeout: float = 5.0, read_timeout: float = SEND_READ_TIMEOUT,
                  write_timeout: float = 15.0, pool_timeout: float = 5.0,
                  limits: FloodLimits | None = None) -> None:
         opt_in_timedelta_periods()
@@ -138,19 +149,27 @@ class TelegramNotifier:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
+    @property
+    def pacer(self) -> Pacer:
+        """The flood-limit pacer; the chat bot's replies share it (one budget per chat)."""
+        return self._pacer
+
     def delay(self, chat_id: int) -> float:
         """Seconds before a message to ``chat_id`` may go out (flood limits, 429 holds)."""
         return self._pacer.delay(chat_id)
 
     async def send(self, chat_id: int, html: str, *, reply_to: int | None = None,
-                   thread_id: int | None = None, buttons: Buttons | None = None) -> int:
+                   thread_id: int | None = None, buttons: Buttons | None = None,
+                   skip_parts: int = 0, first_message_id: int | None = None) -> int:
         """Send ``html`` (Telegram HTML) to the chat, split if needed; returns the first message id.
 
         ``reply_to`` makes the first part a reply, ``thread_id`` posts into a forum topic,
-        ``buttons`` go under the last part.
+        ``buttons`` go under the last part. ``skip_parts`` parts were delivered by an earlier
+        attempt (the first as ``first_message_id``) and are not sent again.
 
         Raises:
-            NotifyError: see the class docstring for ``permanent`` and ``retry_after``.
+            NotifyError: see the class docstring for ``permanent`` and ``retry_after``; its
+                ``parts_sent`` and ``first_message_id`` say what was delivered before it.
         """
         if not self._started:
             await self.start()
@@ -158,27 +177,49 @@ class TelegramNotifier:
         if not parts:
             raise NotifyError(f"nothing to send to chat {chat_id}: empty message", permanent=True)
         markup = _markup(buttons)
-        first: int | None = None
+        # Never skip every part: if the text now renders shorter, repeat its last part rather
+        # than risk dropping it.
+        skip_parts = min(skip_parts, len(parts) - 1)
+        first = first_message_id if skip_parts else None
         for n, part in enumerate(parts, start=1):
-            reply = reply_to if first is None else None
-            keys = markup if n == len(parts) else None
+            if n <= skip_parts:
+                continue
             try:
-                message_id = await self._send_part(chat_id, part, ParseMode.HTML, reply,
-                                                   thread_id, keys)
-            except BadRequest as exc:
-                if _is_chat_not_found(exc):
-                    raise self._classify(exc, chat_id) from _chainable(exc, self._token)
-                logger.warning(
-                    "telegram rejected HTML, sending plain text instead chat_id=%s error=%s",
-                    chat_id, self._redact(exc.message),
-                )
-                message_id = await self._send_plain(chat_id, part, reply, thread_id, keys)
-            except TelegramError as exc:
-                raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+                message_id = await self._send_html(
+                    chat_id, part, reply_to if first is None else None, thread_id,
+                    markup if n == len(parts) else None)
+            except NotifyError as exc:
+                exc.parts_sent, exc.first_message_id = n - 1, first
+                raise
             if first is None:
                 first = message_id
-        assert first is not None
-        return first
+        return first if first is not None else 0
+
+    async def _send_html(self, chat_id: int, part: str, reply: int | None,
+                         thread_id: int | None, keys: InlineKeyboardMarkup | None) -> int:
+        """One part as HTML, falling back to plain text if Telegram rejects the HTML."""
+        try:
+            return await self._send_part(chat_id, part, ParseMode.HTML, reply, thread_id, keys)
+        except BadRequest as exc:
+            if _is_chat_not_found(exc):
+                raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+            logger.warning(
+                "telegram rejected HTML, sending plain text instead chat_id=%s error=%s",
+                chat_id, self._redact(exc.message),
+            )
+            return await self._send_plain(chat_id, part, reply, thread_id, keys)
+        except TelegramError as exc:
+            raise self._classify(exc, chat_id) from _chainable(exc, self._token)
+
+    async def check_token(self) -> None:
+        """Ask Telegram whether it accepts the token (getMe); raises NotifyError if not."""
+        if not self._started:
+            await self.start()
+            return
+        try:
+            await self._bot.get_me()
+        except TelegramError as exc:
+            raise self._classify(exc, chat_id=None) from _chainable(exc, self._token)
 
     async def _send_plain(self, chat_id: int, part: str, reply_to: int | None,
                           thread_id: int | None, markup: InlineKeyboardMarkup | None) -> int:
@@ -213,16 +254,11 @@ class TelegramNotifier:
             ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
             if reply_to is not None else None
         )
-        await self._pacer.wait(chat_id)
-        try:
-            message = await self._bot.send_message(
-                chat_id=chat_id, text=text, parse_mode=parse_mode,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
-            )
-        except RetryAfter as exc:
-            self._pacer.hold(chat_id, _retry_seconds(exc))  # only this chat waits
-            raise
+        message = await paced(self._pacer, chat_id, lambda: self._bot.send_message(
+            chat_id=chat_id, text=text, parse_mode=parse_mode,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=reply, message_thread_id=thread_id, reply_markup=markup,
+        ))
         return message.message_id
 
     def _redact(self, text: str) -> str:
@@ -232,6 +268,19 @@ class TelegramNotifier:
         return classify_telegram_error(
             exc, f"chat {chat_id}" if chat_id is not None else "telegram", self._token
         )
+
+
+async def paced(pacer: Pacer, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+    """Make one Bot API send to ``chat_id`` in its pacer slot; a 429 holds only that chat.
+
+    Alerts and the chat bot's replies both go through here, on one :class:`Pacer`.
+    """
+    await pacer.wait(chat_id)
+    try:
+        return await call()
+    except RetryAfter as exc:
+        pacer.hold(chat_id, _retry_seconds(exc))
+        raise
 
 
 def redact(text: str, token: str) -> str:
@@ -264,8 +313,9 @@ def _retry_seconds(exc: RetryAfter) -> float:
 def classify_telegram_error(exc: TelegramError, where: str, token: str = "") -> NotifyError:
     """Map a telegram.error exception to NotifyError (no URL, no token in the message).
 
-    ``where`` names the target in the message, e.g. ``"chat 42"``. Forbidden (blocked, kicked),
-    "chat not found" and a chat upgraded to a supergroup set ``chat_gone``; other rejections are
+    ``where`` names the target in the message, e.g. ``"chat 42"``. Forbidden (blocked, kicked)
+    and "chat not found" set ``chat_gone``; a group upgraded to a supergroup sets
+    ``migrated_to``; a rejected token (401) sets ``token_rejected``; other rejections are
     permanent for that message only.
     """
     detail = redact(exc.message, token)
@@ -277,15 +327,19 @@ def classify_telegram_error(exc: TelegramError, where: str, token: str = "") -> 
         return NotifyError(f"bot cannot write to {where}: {detail}", chat_gone=True)
     if isinstance(exc, ChatMigrated):
         return NotifyError(f"{where} was upgraded to supergroup {exc.new_chat_id}",
-                           chat_gone=True)
+                           migrated_to=int(exc.new_chat_id))
     if isinstance(exc, InvalidToken):
-        return NotifyError("telegram rejected the bot token", permanent=True)
+        return NotifyError("telegram rejected the bot token (401 Unauthorized)",
+                           token_rejected=True)
     if isinstance(exc, BadRequest):
         gone = _is_chat_not_found(exc)
         return NotifyError(f"telegram rejected the request for {where}: {detail}",
                            permanent=True, chat_gone=gone)
     if isinstance(exc, TimedOut):
-        return NotifyError(f"telegram timed out for {where}")
+        # A read timeout after the request went out: Telegram may have delivered the message,
+        # and the Bot API offers no way to ask, so the retry may repeat that one message.
+        return NotifyError(f"telegram timed out for {where} (a message may have been "
+                           "delivered all the same)")
     if isinstance(exc, NetworkError):
         return NotifyError(f"network error talking to telegram for {where}: {detail}")
     return NotifyError(f"telegram error for {where}: {detail}")

@@ -1,7 +1,8 @@
 """/healthz and /metrics on 127.0.0.1: a tiny asyncio HTTP server, no web framework.
 
-``/healthz`` answers 200 only when the database answers ``SELECT 1`` within a few seconds and
-the scheduler is running; 503 with the reason otherwise. ``/metrics`` is the Prometheus text of
+``/healthz`` answers 200 only when the database answers ``SELECT 1`` within a few seconds, the
+scheduler is running and no part reports a problem (e.g. delivery paused because Telegram
+rejected the bot token); 503 with the reason otherwise. ``/metrics`` is the Prometheus text of
 :data:`watcher.ops.metrics.REGISTRY` plus gauges computed from the database at scrape time.
 """
 
@@ -50,9 +51,11 @@ class HealthServer:
     """Serves /healthz and /metrics until :meth:`stop`; ``port`` 0 picks a free port."""
 
     def __init__(self, factory: sessionmaker[Session], scheduler_running: Callable[[], bool],
-                 port: int, host: str = "127.0.0.1") -> None:
+                 port: int, host: str = "127.0.0.1",
+                 problem: Callable[[], str | None] = lambda: None) -> None:
         self.factory = factory
         self.scheduler_running = scheduler_running
+        self.problem = problem
         self.host = host
         self.port = port
         self._server: asyncio.base_events.Server | None = None
@@ -78,13 +81,16 @@ class HealthServer:
             ops_repo.ping(s)
 
     async def health(self) -> tuple[bool, str]:
-        """(ready, reason): the database answers and the scheduler runs."""
+        """(ready, reason): the database answers, the scheduler runs, no problem reported."""
         try:
             await asyncio.wait_for(asyncio.to_thread(self._ping), DB_TIMEOUT_S)
         except (SQLAlchemyError, TimeoutError) as exc:
             return False, f"database unavailable: {exc.__class__.__name__}"
         if not self.scheduler_running():
             return False, "scheduler not running"
+        problem = self.problem()
+        if problem:
+            return False, problem
         return True, "ok"
 
     def _metrics_text(self) -> bytes:

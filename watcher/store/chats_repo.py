@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from watcher.delivery.policy import ChatPrefs, MuteKey
@@ -16,8 +16,8 @@ from watcher.store import schema as t
 
 __all__ = [
     "AlertInfo", "MuteRow", "add_feedback", "add_mute", "alert_for_chat", "feedback_by_story",
-    "get_settings", "list_mutes", "prefs_for", "remove_mute", "set_topic", "topic_for",
-    "touch_chat", "update_settings",
+    "get_settings", "list_mutes", "migrate_chat", "migrated_from", "prefs_for", "remove_mute",
+    "resolve_chat", "set_topic", "topic_for", "touch_chat", "update_settings",
 ]
 
 
@@ -87,6 +87,68 @@ def set_topic(s: Session, chat_id: int, key: str, thread_id: int | None,
 def topic_for(s: Session, chat_id: int, key: str) -> int | None:
     value = (get_settings(s, chat_id).get("topics") or {}).get(key)
     return int(value) if value is not None else None
+
+
+# --------------------------------------------------------------------------- supergroups
+def migrate_chat(s: Session, old: int, new: int, now: datetime) -> dict[str, int]:
+    """Move a group's watchlists, stories, settings, mutes, feedback and pending alerts to the
+    supergroup it was upgraded to (call inside one transaction); returns what moved.
+
+    A watchlist or mute the new chat already has is kept once. Sent alerts stay under the old
+    id as history; pending ones go to the new id, unclaimed, and start new reply threads there.
+    """
+    moved = dict.fromkeys(("watchlists", "stories", "mutes", "alerts"), 0)
+    if old == new:
+        return moved
+    source, target = _chat(s, old, now), _chat(s, new, now)
+    taken = set(s.scalars(select(t.Watchlist.name).where(t.Watchlist.chat_id == new)))
+    for w in s.scalars(select(t.Watchlist).where(t.Watchlist.chat_id == old)):
+        if w.name in taken:
+            s.delete(w)
+        else:
+            w.chat_id, moved["watchlists"] = new, moved["watchlists"] + 1
+    for st in s.scalars(select(t.Story)):
+        chats = [int(c) for c in st.chats or []]
+        if old in chats:
+            st.chats = list(dict.fromkeys(new if c == old else c for c in chats))
+            moved["stories"] += 1
+    have = {(m.kind, m.story_id, m.target)
+            for m in s.scalars(select(t.Mute).where(t.Mute.chat_id == new))}
+    for m in s.scalars(select(t.Mute).where(t.Mute.chat_id == old)):
+        if (m.kind, m.story_id, m.target) in have:
+            s.delete(m)
+        else:
+            m.chat_id, moved["mutes"] = new, moved["mutes"] + 1
+    s.execute(update(t.Feedback).where(t.Feedback.chat_id == old).values(chat_id=new))
+    res = s.execute(update(t.Alert).where(t.Alert.chat_id == old, t.Alert.status == "pending")
+                    .values(chat_id=new, claimed_by=None, claimed_until=None,
+                            next_attempt_at=now))
+    moved["alerts"] = int(res.rowcount)  # type: ignore[attr-defined]
+    target.settings = {**(source.settings or {}), **(target.settings or {})}
+    target.title = target.title or source.title
+    target.kind, target.active, target.inactive_reason = "supergroup", True, None
+    target.updated_at = now
+    source.active, source.migrated_to, source.updated_at = False, new, now
+    source.inactive_reason = f"upgraded to supergroup {new}"
+    s.flush()
+    return moved
+
+
+def resolve_chat(s: Session, chat_id: int) -> int:
+    """The id to use for ``chat_id``: the supergroup it became, if it was upgraded."""
+    seen = {chat_id}
+    while True:
+        new = s.scalar(select(t.Chat.migrated_to).where(t.Chat.chat_id == chat_id))
+        if new is None or int(new) in seen:
+            return chat_id
+        chat_id = int(new)
+        seen.add(chat_id)
+
+
+def migrated_from(s: Session, chat_id: int) -> set[int]:
+    """The ids of the groups that became this supergroup (directly)."""
+    return {int(c) for c in s.scalars(select(t.Chat.chat_id)
+                                      .where(t.Chat.migrated_to == chat_id))}
 
 
 # --------------------------------------------------------------------------- mutes

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from watcher.ops.metrics import ALERTS_QUEUED
 from watcher.store import schema as t
-from watcher.store.chats_repo import topic_for
+from watcher.store.chats_repo import resolve_chat, topic_for
 
 CONSOLE_CHAT = 0  # chat id used for the console destination
 
@@ -29,6 +29,8 @@ class OutboxRow:
     thread_key: str | None = None  # story + claim: later alerts reply to the first one sent
     thread_id: int | None = None  # forum topic to post into
     reply_to: int | None = None  # message id of the thread's first alert in this chat
+    parts_sent: int = 0  # parts of a split message delivered by an earlier attempt
+    first_message_id: int | None = None  # the first of those parts
 
 
 def enqueue(s: Session, dedupe_key: str, chat_id: int, kind: str, payload: dict[str, Any],
@@ -36,12 +38,14 @@ def enqueue(s: Session, dedupe_key: str, chat_id: int, kind: str, payload: dict[
             thread_key: str | None = None) -> int:
     """Queue an alert unless one with the same key exists; returns 1 when queued.
 
-    The alert goes to the forum topic its story or watchlist was created in, if any.
+    The alert goes to the forum topic its story or watchlist was created in, if any, and to
+    the supergroup a group was upgraded to.
     """
     if s.scalar(select(t.Alert.id).where(t.Alert.dedupe_key == dedupe_key)) is not None:
         return 0
     topic = None
     if chat_id != CONSOLE_CHAT:
+        chat_id = resolve_chat(s, chat_id)
         if story_id is not None:
             topic = topic_for(s, chat_id, f"story:{story_id}")
         elif kind == "keyword" and payload.get("watchlist"):
@@ -87,7 +91,8 @@ def claim_pending(s: Session, now: datetime, owner: str, lease_s: float, limit: 
         out.append(OutboxRow(r.id, int(r.chat_id or 0), r.kind, dict(r.payload), r.attempts,
                              r.story_id, r.thread_key,
                              int(r.message_thread_id) if r.message_thread_id else None,
-                             reply_to))
+                             reply_to, r.parts_sent or 0,
+                             int(r.telegram_message_id) if r.telegram_message_id else None))
     return out
 
 
@@ -107,7 +112,8 @@ def mark_sent(s: Session, alert_id: int, now: datetime, message_id: int | None) 
 
 
 def release(s: Session, alert_ids: Collection[int]) -> None:
-    """Give claimed alerts back untouched (the sender stopped before them)."""
+    """Give claimed alerts back untouched (the sender stopped before them, or delivery is
+    paused: no attempt is counted)."""
     if alert_ids:
         s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids)))
                   .values(claimed_by=None, claimed_until=None))
@@ -128,11 +134,26 @@ def mark_status(s: Session, alert_ids: Collection[int], status: str) -> None:
 
 
 def mark_failed(s: Session, alert_id: int, now: datetime, error: str, *,
-                retry_at: datetime | None) -> None:
-    """Record a failed attempt: retried at ``retry_at``, or given up when it is None."""
+                retry_at: datetime | None, parts_sent: int = 0,
+                first_message_id: int | None = None) -> None:
+    """Record a failed attempt: retried at ``retry_at``, or given up when it is None.
+
+    ``parts_sent`` parts of a split message were delivered (the first as ``first_message_id``):
+    the retry sends only the rest.
+    """
     s.execute(update(t.Alert).where(t.Alert.id == alert_id).values(
         status="pending" if retry_at else "failed", last_error=error[:2000],
         next_attempt_at=retry_at, claimed_until=None, attempts=t.Alert.attempts + 1))
+    if parts_sent:
+        record_parts(s, [alert_id], parts_sent, first_message_id)
+
+
+def record_parts(s: Session, alert_ids: Collection[int], parts_sent: int,
+                 first_message_id: int | None) -> None:
+    """``parts_sent`` parts of the alerts' (split) message were delivered: never resend them."""
+    if alert_ids:
+        s.execute(update(t.Alert).where(t.Alert.id.in_(list(alert_ids))).values(
+            parts_sent=parts_sent, telegram_message_id=first_message_id))
 
 
 def outbox_counts(s: Session) -> dict[str, int]:

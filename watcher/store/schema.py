@@ -208,6 +208,9 @@ class Chat(Base):
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16), default="private")  # private|group|channel
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # quiet hours, tz, digest
+    # A group upgraded to a supergroup: its new id (the data moved there; this row stays as
+    # the forwarding address for chat ids still named in the config).
+    migrated_to: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]
 
 
@@ -232,6 +235,9 @@ class Alert(Base):
     # Alerts with the same thread key (story + claim) in a chat reply to the first one sent.
     thread_key: Mapped[str | None] = mapped_column(String(256), index=True)
     message_thread_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic
+    # Parts of a split message already delivered (the first as telegram_message_id): a retry
+    # sends only the rest.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 

@@ -127,7 +127,8 @@ class Daemon:
                 repo.upsert_feed(s, f.url, f.interval, now)
             for st in s_.stories:
                 repo.upsert_story(s, st.name, st.keywords, st.exclude, st.chats,
-                                  st.baseline_url, now, st.alert_new_claims, st.aliases)
+                                  st.baseline_url, now, st.alert_new_claims, st.aliases,
+                                  st.alert_rule)
             for w in s_.watchlists:
                 for chat in (w.chats or (repo.CONSOLE_CHAT,)):
                     repo.upsert_watchlist(s, chat, w.name, w.keywords, w.exclude, "config", now)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from watcher.errors import ConfigError
+from watcher.models import DEFAULT_ALERT_RULE, AlertRule
 
 DEFAULT_USER_AGENT = "StoryWatcher/0.1 (news story monitor; +https://pypi.org/project/story-watcher/)"
 
@@ -135,6 +136,8 @@ class StorySettings(_Section):
     baseline_url: str | None = None
     baseline_file: str | None = None
     alert_new_claims: bool = False
+    #: which changes of an actor on record alert: "spec" (any) or "decisive" (see models)
+    alert_rule: AlertRule = DEFAULT_ALERT_RULE
     aliases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -11,6 +11,13 @@ Status = Literal["asserted", "confirmed", "denied", "no_comment", "uncertain", "
 STATUSES: tuple[Status, ...] = (
     "asserted", "confirmed", "denied", "no_comment", "uncertain", "retracted",
 )
+#: Which changes of an actor already on record alert (a per-story setting):
+#: ``spec`` -- any change (the story spec's rule 1); ``decisive`` -- only a change to a decisive
+#: status or the withdrawal of one (denied -> no_comment); moves among the weaker readings
+#: (asserted, uncertain, no_comment) are recorded and shown in /timeline but not pushed.
+AlertRule = Literal["spec", "decisive"]
+ALERT_RULES: tuple[AlertRule, ...] = ("spec", "decisive")
+DEFAULT_ALERT_RULE: AlertRule = "spec"
 #: Positions that alert even when the actor was not on record before (spec rule 2).
 DECISIVE: frozenset[str] = frozenset({"confirmed", "denied", "retracted"})
 #: How each status is named to people (spec words, upper case in alerts).

@@ -131,7 +131,8 @@ class Daemon:
             for st in s_.stories:  # a group named in the config may have become a supergroup
                 chats = [resolve_chat(s, c) for c in st.chats]
                 repo.upsert_story(s, st.name, st.keywords, st.exclude, chats,
-                                  st.baseline_url, now, st.alert_new_claims, st.aliases)
+                                  st.baseline_url, now, st.alert_new_claims, st.aliases,
+                                  st.alert_rule)
             for w in s_.watchlists:
                 for chat in (w.chats or (repo.CONSOLE_CHAT,)):
                     repo.upsert_watchlist(s, resolve_chat(s, chat), w.name, w.keywords,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from watcher.errors import WatcherError
-from watcher.models import ArticleText, FeedEntry
+from watcher.models import ALERT_RULES, DEFAULT_ALERT_RULE, AlertRule, ArticleText, FeedEntry
 from watcher.tracking.match import matches
 
 
@@ -27,13 +27,16 @@ def add_parser(subparsers: Any) -> None:
         description="Replay a story case (JSON) through the pipeline; print one "
                     "JSON alert per line on stdout.")
     p.add_argument("case", help="path to a story case JSON file")
+    p.add_argument("--decide", choices=ALERT_RULES, default=DEFAULT_ALERT_RULE,
+                   help="which changes of an actor on record alert: spec (any change, the "
+                        "default) or decisive (only to or from a decisive position)")
     p.set_defaults(func=cmd_replay)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     case = load_case(Path(args.case))
     logging.getLogger("alembic").setLevel(logging.WARNING)  # stdout/stderr stay about the case
-    for alert in replay(case):
+    for alert in replay(case, rule=args.decide):
         print(json.dumps(alert, ensure_ascii=False), flush=True)
     return 0
 
@@ -92,7 +95,8 @@ def _entry(item: Mapping[str, Any]) -> FeedEntry:
                      published=_parse_time(item.get("published")))
 
 
-def replay(case: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
+           ) -> Iterator[dict[str, Any]]:
     """Yield one alert dict per alert, in item order.
 
     The case runs through the daemon's own code: a migrated SQLite store, the story's baseline
@@ -119,7 +123,8 @@ def replay(case: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             with transaction(factory) as s:
                 story_id = repo.upsert_story(
                     s, str(case.get("id", "case")), list(case["watch"]["keywords"]),
-                    list(case["watch"].get("exclude", [])), [], None, now)
+                    list(case["watch"].get("exclude", [])), [], None, now,
+                    alert_rule=rule)
                 feed_id = repo.upsert_feed(s, "replay:case", 60, now)
                 repo.set_baseline(s, story_id, baseline.title, baseline.text, baseline.link,
                                   baseline_state(engine, baseline), now)

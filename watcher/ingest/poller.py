@@ -354,7 +354,7 @@ def _analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.Story
         state = repo.load_state(s, story.id)
     pipeline = StoryPipeline(story.name, story.keywords, story.exclude, state=state,
                              engine=engine, alert_new_claims=story.alert_new_claims,
-                             aliases=story.aliases)
+                             aliases=story.aliases, alert_rule=story.alert_rule)
     article = ArticleText(title=item.title, text=item.content or item.summary,
                           link=item.link, published=item.published_at)
     changes = pipeline.process(str(item.id), " ".join((item.title, item.summary, item.content)),

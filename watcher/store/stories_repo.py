@@ -10,7 +10,16 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from watcher.models import Actor, AlertMessage, Change, Claim, Position
+from watcher.models import (
+    ALERT_RULES,
+    DEFAULT_ALERT_RULE,
+    Actor,
+    AlertMessage,
+    AlertRule,
+    Change,
+    Claim,
+    Position,
+)
 from watcher.store import schema as t
 from watcher.store.outbox_repo import enqueue
 from watcher.tracking.state import StoryState
@@ -30,19 +39,27 @@ class StoryRow:
     baseline_set_at: datetime | None
     alert_new_claims: bool
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    alert_rule: AlertRule = DEFAULT_ALERT_RULE
 
 
 def _story_row(st: t.Story) -> StoryRow:
     return StoryRow(st.id, st.name, tuple(st.keywords), tuple(st.exclude),
                     tuple(int(c) for c in st.chats), st.baseline_url, st.baseline_title,
                     st.baseline_text, st.baseline_set_at, st.alert_new_claims,
-                    {k: tuple(v) for k, v in (st.aliases or {}).items()})
+                    {k: tuple(v) for k, v in (st.aliases or {}).items()},
+                    _rule(st.alert_rule))
+
+
+def _rule(value: str | None) -> AlertRule:
+    """The stored rule, read back as the type (an unknown value falls back to the default)."""
+    return next((r for r in ALERT_RULES if r == value), DEFAULT_ALERT_RULE)
 
 
 def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterable[str],
                  chats: Iterable[int], baseline_url: str | None, now: datetime,
                  alert_new_claims: bool = False,
-                 aliases: Mapping[str, Sequence[str]] | None = None) -> int:
+                 aliases: Mapping[str, Sequence[str]] | None = None,
+                 alert_rule: AlertRule | None = None) -> int:
     st = s.scalar(select(t.Story).where(t.Story.name == name))
     if st is None:
         st = t.Story(name=name, created_at=now)
@@ -51,6 +68,8 @@ def upsert_story(s: Session, name: str, keywords: Iterable[str], exclude: Iterab
     merged = list(dict.fromkeys([*(int(c) for c in (st.chats or [])), *chats]))
     st.keywords, st.exclude, st.chats = list(keywords), list(exclude), merged
     st.baseline_url, st.alert_new_claims = baseline_url, alert_new_claims
+    if alert_rule is not None or st.alert_rule is None:  # None: keep what the story has
+        st.alert_rule = alert_rule or DEFAULT_ALERT_RULE
     if aliases is not None:  # None: keep what the story has
         st.aliases = {k: list(v) for k, v in aliases.items()}
     s.flush()

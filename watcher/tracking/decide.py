@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from watcher.models import DECISIVE, Actor, Analysis, Change, Position
+from watcher.models import (
+    DECISIVE,
+    DEFAULT_ALERT_RULE,
+    Actor,
+    AlertRule,
+    Analysis,
+    Change,
+    Position,
+)
 from watcher.tracking.state import StoryState
 
 
@@ -19,18 +27,18 @@ def _is_repeat(old: str | None, new: str) -> bool:
     return old == new or (old == "confirmed" and new == "asserted")
 
 
-def _alerts(old: str | None, new: str) -> bool:
-    """Rule 2 for a new actor; rule 1 for a change to a decisive position or a withdrawal of
-    one (denied -> no_comment). Changes between the weak readings (asserted, uncertain,
-    no_comment) are recorded but do not alert: a plain "said" or a hedge read off the content
-    is the least reliable signal, and pushing it would cost more false alarms than it saves."""
-    if new in DECISIVE:
-        return True
-    return old in DECISIVE and new == "no_comment"
+def _alerts(old: str | None, new: str, rule: AlertRule = DEFAULT_ALERT_RULE) -> bool:
+    """Rule 2: an actor not on record alerts with a decisive position. Rule 1: an actor on
+    record alerts on any change (``spec``), or (``decisive``) only on a change to a decisive
+    position or the withdrawal of one (denied -> no_comment)."""
+    if old is None or rule == "decisive":
+        return new in DECISIVE or (old in DECISIVE and new == "no_comment")
+    return True
 
 
 def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = False,
-                   alert_new_claims: bool = False) -> list[Change]:
+                   alert_new_claims: bool = False,
+                   rule: AlertRule = DEFAULT_ALERT_RULE) -> list[Change]:
     """Fold one article's analysis into ``state`` and return the changes it makes.
 
     For the baseline every position is recorded and nothing alerts.
@@ -57,7 +65,7 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         state.positions[key] = pos
         tracked_for_alerts = baseline is False and (
             pos.claim_key in state.baseline_keys or alert_new_claims)
-        alert = tracked_for_alerts and not pos.retrospective and _alerts(old, pos.status)
+        alert = tracked_for_alerts and not pos.retrospective and _alerts(old, pos.status, rule)
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert))
     return changes

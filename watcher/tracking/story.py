@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from watcher.models import ArticleText, Change
+from watcher.models import DEFAULT_ALERT_RULE, AlertRule, ArticleText, Change
 from watcher.tracking.decide import apply_analysis
 from watcher.tracking.match import matches
 from watcher.tracking.state import StoryState
@@ -54,7 +54,8 @@ class StoryPipeline:
     def __init__(self, name: str, keywords: Sequence[str], exclude: Sequence[str] = (),
                  state: StoryState | None = None, engine=None,  # type: ignore[no-untyped-def]
                  alert_new_claims: bool = False,
-                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+                 aliases: Mapping[str, Sequence[str]] | None = None,
+                 alert_rule: AlertRule = DEFAULT_ALERT_RULE) -> None:
         self.name = name
         self.aliases = dict(aliases or {})
         self.keywords = list(keywords)
@@ -62,6 +63,7 @@ class StoryPipeline:
         self.state = state if state is not None else StoryState()
         self.engine = engine if engine is not None else shared_engine()
         self.alert_new_claims = alert_new_claims
+        self.alert_rule: AlertRule = alert_rule
 
     def relevant(self, search_text: str) -> bool:
         return matches(self.keywords, search_text, self.exclude)
@@ -72,7 +74,8 @@ class StoryPipeline:
             logger.debug("item %s does not match story %s", item_id, self.name)
             return []
         analysis = self.engine.analyze(article, self.state, aliases=self.aliases)
-        return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)
+        return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims,
+                              rule=self.alert_rule)
 
 
 def baseline_state(engine, article: ArticleText,  # type: ignore[no-untyped-def]

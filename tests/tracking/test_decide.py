@@ -1,0 +1,55 @@
+"""The status-change decision: which changes alert under each story's alert rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.models import Actor, Analysis, Claim, Position, Status
+from watcher.tracking.decide import apply_analysis
+from watcher.tracking.state import StoryState
+
+CLAIM = Claim(key="c1", text="The ferry company has sold its fleet")
+ACTOR = Actor(key="org:harbour-lines", name="Harbour Lines", kind="org")
+
+
+def _state(status: Status | None) -> StoryState:
+    state = StoryState(claims={CLAIM.key: CLAIM}, baseline_keys={CLAIM.key})
+    if status is not None:
+        state.actors[ACTOR.key] = ACTOR
+        state.positions[(CLAIM.key, ACTOR.key)] = Position(CLAIM.key, ACTOR, status, "before")
+    return state
+
+
+def _changes(old: Status | None, new: Status, rule: str) -> list[tuple[str | None, str, bool]]:
+    state = _state(old)
+    analysis = Analysis(positions=(Position(CLAIM.key, ACTOR, new, "after"),))
+    return [(c.old, c.new, c.alert)
+            for c in apply_analysis(state, analysis, rule=rule)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("old", "new", "spec", "decisive"), [
+    # rule 2: an actor not on record alerts only with a decisive position
+    (None, "confirmed", True, True),
+    (None, "denied", True, True),
+    (None, "retracted", True, True),
+    (None, "asserted", False, False),
+    (None, "uncertain", False, False),
+    (None, "no_comment", False, False),
+    # rule 1: an actor on record changes status
+    ("no_comment", "confirmed", True, True),
+    ("denied", "no_comment", True, True),
+    ("uncertain", "asserted", True, False),
+    ("no_comment", "uncertain", True, False),
+    ("asserted", "uncertain", True, False),
+    ("asserted", "denied", True, True),
+])
+def test_which_changes_alert(old: Status | None, new: Status, spec: bool,
+                             decisive: bool) -> None:
+    assert _changes(old, new, "spec") == [(old, new, spec)]
+    assert _changes(old, new, "decisive") == [(old, new, decisive)]
+
+
+@pytest.mark.parametrize("rule", ["spec", "decisive"])
+@pytest.mark.parametrize(("old", "new"), [("denied", "denied"), ("confirmed", "asserted")])
+def test_a_repeat_is_no_change(rule: str, old: Status, new: Status) -> None:
+    assert _changes(old, new, rule) == []

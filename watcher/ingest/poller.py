@@ -29,16 +29,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.errors import FetchError, ParseError
 from watcher.ingest import schedule
+from watcher.ingest.analyse import MAX_ARTICLE_CHARS, StoryStates, analyse_once
 from watcher.ingest.dedupe import signature
 from watcher.ingest.fulltext import fetch_fulltext, is_teaser
 from watcher.ingest.parse import ParsedFeed, parse_feed
 from watcher.ingest.parsepool import make_parse_pool
-from watcher.models import ArticleText, Change
 from watcher.ops import metrics
 from watcher.store import feeds_repo, repo
 from watcher.store.db import transaction
 from watcher.tracking.match import matches
-from watcher.tracking.story import StoryPipeline
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,8 @@ class Worker:
                  nlp_pool: ThreadPoolExecutor | None = None, parse_pool_kind: str = "process",
                  parse_workers: int = 2, max_in_flight: int | None = None,
                  fulltext: bool = True, lease_s: float = 300.0,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 max_article_chars: int = MAX_ARTICLE_CHARS) -> None:
         self.factory = factory
         self.fetcher = fetcher
         self.engine = engine
@@ -83,6 +83,8 @@ class Worker:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._dedupe_lock = asyncio.Lock()
         self._last_prune = 0.0
+        self.max_article_chars = max_article_chars
+        self._states = StoryStates()
 
     async def close(self, grace: float = 3.0) -> None:
         """Let running polls finish for ``grace`` seconds, cancel the rest, stop the pools."""
@@ -248,19 +250,42 @@ class Worker:
         if items:
             metrics.ITEMS_STORED.inc(len(items))
             logger.info("feed_id=%s: %d new or edited item(s)", feed.id, len(items))
-        for item in items:
-            await self.handle_item(item)
+        await self.handle_items(items)
         return len(items)
 
     # ------------------------------------------------------------------ items
     async def handle_item(self, item: repo.ItemRow) -> None:
-        """Keyword alerts and story analysis for one new or edited item, once per real story.
+        """:meth:`handle_items` for one item."""
+        await self.handle_items([item])
+
+    async def handle_items(self, items: Sequence[repo.ItemRow]) -> None:
+        """Keyword alerts and story analysis for the new or edited items of one poll.
+
+        Stories and watchlists are read once for all of them; each story's state is kept
+        between items (see :class:`watcher.ingest.analyse.StoryStates`).
+        """
+        if not items:
+            return
+        stories, watchlists = await asyncio.to_thread(self._targets)
+        for item in items:
+            await self._handle(item, stories, watchlists)
+
+    def _targets(self) -> tuple[list[repo.StoryRow], list[repo.WatchRow]]:
+        with self.factory() as s:
+            return ([st for st in repo.list_stories(s) if st.baseline_set_at],
+                    repo.list_watchlists(s))
+
+    async def _handle(self, item: repo.ItemRow, all_stories: Sequence[repo.StoryRow],
+                      all_watchlists: Sequence[repo.WatchRow]) -> None:
+        """One item, once per real story.
 
         A syndicated copy of an item already seen (another outlet, light rewording) raises no
         keyword alert and is not analysed again for a story its original was analysed for.
         """
         text = " ".join((item.title, item.summary, item.content))
-        stories, watching = await asyncio.to_thread(self._matching, item, text)
+        stories = [st for st in all_stories if matches(st.keywords, text, st.exclude)]
+        watching = [w for w in all_watchlists if matches(w.keywords, text, w.exclude)] \
+            if item.is_new else []
         if not stories and not watching:
             return
         async with self._dedupe_lock:  # two copies polled at once must not both be originals
@@ -268,8 +293,8 @@ class Worker:
         if canonical is not None:
             stories = await asyncio.to_thread(self._not_analysed_for, stories, canonical)
             logger.info("item_id=%s is a copy of item_id=%s", item.id, canonical)
-        elif item.is_new and watching:
-            await asyncio.to_thread(self._keyword_alerts, item, text)
+        elif watching:
+            await asyncio.to_thread(self._keyword_alerts, item, watching)
         if not stories:
             return
         if (self.fulltext and item.link and not item.fulltext
@@ -284,14 +309,6 @@ class Worker:
                 await loop.run_in_executor(self._nlp_pool, self._analyse, story, item)
             except Exception:
                 logger.exception("analysis failed item_id=%s story=%s", item.id, story.name)
-
-    def _matching(self, item: repo.ItemRow, text: str) -> tuple[list[repo.StoryRow], bool]:
-        with self.factory() as s:
-            stories = [st for st in repo.list_stories(s)
-                       if st.baseline_set_at and matches(st.keywords, text, st.exclude)]
-            watching = item.is_new and any(matches(w.keywords, text, w.exclude)
-                                           for w in repo.list_watchlists(s))
-        return stories, watching
 
     def _assign_canonical(self, item: repo.ItemRow, text: str) -> int | None:
         sig = signature(text)
@@ -308,12 +325,10 @@ class Worker:
         with transaction(self.factory) as s:
             feeds_repo.set_fulltext(s, item_id, text)
 
-    def _keyword_alerts(self, item: repo.ItemRow, text: str) -> None:
+    def _keyword_alerts(self, item: repo.ItemRow, watching: Sequence[repo.WatchRow]) -> None:
         now = self.clock()
         with transaction(self.factory) as s:
-            for w in repo.list_watchlists(s):
-                if not matches(w.keywords, text, w.exclude):
-                    continue
+            for w in watching:
                 for chat in self.destinations_for([w.chat_id] if w.chat_id else []):
                     payload = {"watchlist": w.name, "title": item.title,
                                "summary": item.summary, "link": item.link}
@@ -321,9 +336,11 @@ class Worker:
                                  now, item_id=item.id)
 
     def _analyse(self, story: repo.StoryRow, item: repo.ItemRow) -> None:
+        """On the analysis thread (the only user of ``self._states``)."""
         started = time.perf_counter()
-        changes = _analyse_once(self.factory, self.engine, story, item,
-                                self.destinations_for(story.chats), self.clock)
+        changes = analyse_once(self.factory, self.engine, story, item,
+                               self.destinations_for(story.chats), self.clock,
+                               states=self._states, max_chars=self.max_article_chars)
         if changes is None:
             return
         metrics.ITEMS_ANALYSED.inc()
@@ -331,37 +348,3 @@ class Worker:
         if changes:
             logger.info("story=%s item_id=%s: %d change(s), %d alert(s)", story.name, item.id,
                         len(changes), sum(c.alert for c in changes))
-
-
-def analyse_story_item(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
-                       item: repo.ItemRow, destinations: Sequence[int],
-                       clock: Clock = utcnow) -> list[Change]:
-    """Analyse one item for one story; store the changes and their alerts in one transaction.
-
-    The daemon and `watcher replay` both run this. An item already analysed with the same
-    content is skipped (an edited item is analysed again, once per real change).
-    """
-    return _analyse_once(factory, engine, story, item, destinations, clock) or []
-
-
-def _analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
-                  item: repo.ItemRow, destinations: Sequence[int],
-                  clock: Clock) -> list[Change] | None:
-    """As :func:`analyse_story_item`; None when skipped (already analysed with this content)."""
-    with factory() as s:
-        if repo.item_seen_by_story(s, story.id, item.id, item.content_hash):
-            return None
-        state = repo.load_state(s, story.id)
-    pipeline = StoryPipeline(story.name, story.keywords, story.exclude, state=state,
-                             engine=engine, alert_new_claims=story.alert_new_claims,
-                             aliases=story.aliases)
-    article = ArticleText(title=item.title, text=item.content or item.summary,
-                          link=item.link, published=item.published_at)
-    changes = pipeline.process(str(item.id), " ".join((item.title, item.summary, item.content)),
-                               article)
-    now = clock()
-    with transaction(factory) as s:
-        repo.save_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
-                          title=item.title, now=now, destinations=destinations)
-        repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
-    return changes

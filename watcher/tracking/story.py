@@ -1,6 +1,6 @@
 """One story's pipeline: match an item, analyse it against the story state, decide changes.
 
-The daemon and `watcher replay` run the same code (watcher.ingest.poller.analyse_story_item): the
+The daemon and `watcher replay` run the same code (watcher.ingest.analyse.analyse_story_item): the
 state is loaded from the store, :meth:`StoryPipeline.process` changes it, and the changes are
 saved with their alerts.
 """

@@ -6,6 +6,7 @@ are rejected so that a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -39,8 +40,18 @@ class DaemonSettings(_Section):
     allow_private_addresses: bool = False
     allowed_hosts: tuple[str, ...] = ()
     health_port: int | None = Field(None, ge=0, le=65535)
+    health_host: str = "127.0.0.1"
     retention_days: float = Field(default=90.0, gt=0, le=36500)
     telegram_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+
+    @field_validator("health_host")
+    @classmethod
+    def _health_host(cls, v: str) -> str:
+        try:
+            ipaddress.ip_address(v)
+        except ValueError:
+            raise ValueError("must be an IP address such as 127.0.0.1, 0.0.0.0 or ::") from None
+        return v
 
     @field_validator("log_level")
     @classmethod

@@ -172,7 +172,7 @@ class Daemon:
 
     async def _baseline_article(self, name: str, conf: Any, fetcher: Any
                                 ) -> ArticleText | None:
-        from watcher.ingest.article import extract_article, read_article_file
+        from watcher.ingest.article import extract_article_async, read_article_file
 
         if name == DEMO_STORY:
             from watcher.demo.server import demo_baseline
@@ -183,7 +183,7 @@ class Daemon:
         if conf.baseline_file:
             return await asyncio.to_thread(read_article_file, Path(conf.baseline_file))
         result = await fetcher.fetch_page(conf.baseline_url)
-        return extract_article(result.body, url=result.final_url)
+        return await extract_article_async(result.body, url=result.final_url)
 
     # ------------------------------------------------------------------ run
     async def run(self) -> int:
@@ -284,7 +284,7 @@ class Daemon:
             from watcher.ops.health import HealthServer
 
             health = HealthServer(factory, lambda: scheduler_running(scheduler),
-                                  cfg.daemon.health_port)
+                                  cfg.daemon.health_port, host=cfg.daemon.health_host)
             await health.start()
         await self._job(baselines)()
         await self._job(self._recover(factory, worker))()

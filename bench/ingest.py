@@ -175,8 +175,11 @@ def _urls(port: int, scenario: str, n: int) -> list[str]:
     return [f"http://{HOSTS[i % len(HOSTS)]}:{port}/{scenario}/{i}.xml" for i in range(n)]
 
 
+async def _warm(pool: Any) -> None:
+    await asyncio.gather(*(pool.run(abs, -n) for n in range(4)))
+
+
 def run_ours(port: int, scenario: str, n: int, concurrency: int, pool_kind: str) -> dict[str, Any]:
-    import functools
 
     from watcher.errors import FetchError, ParseError
     from watcher.ingest.fetch import Fetcher
@@ -186,13 +189,12 @@ def run_ours(port: int, scenario: str, n: int, concurrency: int, pool_kind: str)
     urls = _urls(port, scenario, n)
     pool = make_parse_pool(pool_kind, 2)
     # Start the pool's processes before the clock starts (the daemon does this once).
-    list(pool.map(abs, range(4)))
+    asyncio.run(_warm(pool))
     counts = {"200": 0, "304": 0, "error": 0, "entries": 0}
     peak = 0.0
 
     async def main() -> float:
         nonlocal peak
-        loop = asyncio.get_running_loop()
         async with Fetcher(user_agent="StoryWatcher-bench/1", allowed_networks=["127.0.0.0/8"],
                            max_connections=concurrency, per_host=2, total_timeout=60,
                            max_bytes=10_000_000) as fetcher:
@@ -202,9 +204,8 @@ def run_ours(port: int, scenario: str, n: int, concurrency: int, pool_kind: str)
                     if result.status == 304:
                         counts["304"] += 1
                         return
-                    parsed = await loop.run_in_executor(pool, functools.partial(
-                        parse_feed, result.body, url=result.final_url,
-                        headers=dict(result.headers)))
+                    parsed = await pool.run(parse_feed, result.body, url=result.final_url,
+                                            headers=dict(result.headers))
                     counts["200"] += 1
                     counts["entries"] += len(parsed.entries)
                 except (FetchError, ParseError):
@@ -226,7 +227,7 @@ def run_ours(port: int, scenario: str, n: int, concurrency: int, pool_kind: str)
     cpu0 = _cpu()
     elapsed = asyncio.run(main())
     cpu = _cpu() - cpu0
-    pool.shutdown(wait=True)
+    pool.close()
     return {"feeds": n, "seconds": elapsed, "cpu_s": cpu, "peak_rss_mb": peak, **counts}
 
 

@@ -33,6 +33,9 @@ class DaemonSettings(_Section):
     max_concurrent_fetches: int = Field(16, ge=1, le=1000)
     per_host_concurrency: int = Field(2, ge=1, le=100)
     parse_workers: int = Field(2, ge=1, le=64)
+    parse_timeout: float = Field(30.0, gt=0, le=3600)
+    max_entries_per_poll: int = Field(200, ge=1, le=100_000)
+    max_article_chars: int = Field(50_000, ge=1000, le=10_000_000)
     fetch_full_text: bool = True
     user_agent: str = DEFAULT_USER_AGENT
     http_timeout: float = Field(20.0, gt=0, le=600)

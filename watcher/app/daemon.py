@@ -234,12 +234,16 @@ class Daemon:
         from watcher.tracking.story import shared_engine
 
         engine = await asyncio.to_thread(shared_engine)
+        engine.max_chars = cfg.daemon.max_article_chars  # also for /story and baselines
         worker = Worker(factory, fetcher, engine, owner=self.owner,
                         destinations_for=self._destinations,
                         min_interval=min(cfg.daemon.min_feed_interval, 10 if demo else 10**9),
                         concurrency=cfg.daemon.max_concurrent_fetches,
                         parse_workers=cfg.daemon.parse_workers,
-                        fulltext=cfg.daemon.fetch_full_text)
+                        fulltext=cfg.daemon.fetch_full_text,
+                        parse_timeout=cfg.daemon.parse_timeout,
+                        max_entries_per_poll=cfg.daemon.max_entries_per_poll,
+                        max_article_chars=cfg.daemon.max_article_chars)
         console = ConsoleNotifier()
         telegram = None
         if self.token:

@@ -20,14 +20,11 @@ from watcher.store import repo
 from watcher.store.db import transaction
 from watcher.store.stories_repo import state_as_saved, state_version
 from watcher.tracking.state import StoryState
-from watcher.tracking.story import StoryPipeline
+from watcher.tracking.story import MAX_ARTICLE_CHARS, StoryPipeline
 
 __all__ = ["MAX_ARTICLE_CHARS", "StoryStates", "analyse_once", "analyse_story_item"]
 
 Clock = Callable[[], datetime]
-
-#: Characters of an item's text handed to the claim engine (a long article is ~30,000).
-MAX_ARTICLE_CHARS = 50_000
 
 
 def _copy(state: StoryState) -> StoryState:
@@ -83,7 +80,8 @@ def analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.StoryR
                  max_chars: int = MAX_ARTICLE_CHARS) -> list[Change] | None:
     """As :func:`analyse_story_item`; None when skipped (already analysed with this content).
 
-    With ``states`` the story state is taken from (and given back to) that cache.
+    With ``states`` the story state is taken from (and given back to) that cache. The text
+    handed to the engine and matched against the story is cut at ``max_chars``.
     """
     with factory() as s:
         if repo.item_seen_by_story(s, story.id, item.id, item.content_hash):

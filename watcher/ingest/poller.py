@@ -19,8 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,8 +31,9 @@ from watcher.ingest import schedule
 from watcher.ingest.analyse import MAX_ARTICLE_CHARS, StoryStates, analyse_once
 from watcher.ingest.dedupe import signature
 from watcher.ingest.fulltext import fetch_fulltext, is_teaser
+from watcher.ingest.limits import MAX_ENTRIES_PER_POLL, cap_entries
 from watcher.ingest.parse import ParsedFeed, parse_feed
-from watcher.ingest.parsepool import make_parse_pool
+from watcher.ingest.parsepool import ParseDeadline, ParsePool, ParserDied, make_parse_pool
 from watcher.ops import metrics
 from watcher.store import feeds_repo, repo
 from watcher.store.db import transaction
@@ -45,6 +45,7 @@ Clock = Callable[[], datetime]
 
 DEDUPE_WINDOW = timedelta(days=3)  # copies are looked for among items stored this recently
 PRUNE_EVERY_S = 3600.0
+PARSE_TIMEOUT_S = 30.0  # a parse running longer is stopped (daemon.parse_timeout)
 
 
 def utcnow() -> datetime:
@@ -59,12 +60,14 @@ class Worker:
     def __init__(self, factory: sessionmaker[Session], fetcher: Any, engine: Any, *,
                  owner: str, destinations_for: Callable[[Sequence[int]], list[int]],
                  min_interval: int = 60, concurrency: int = 16, clock: Clock = utcnow,
-                 parse_pool: Executor | None = None,
+                 parse_pool: ParsePool | None = None,
                  nlp_pool: ThreadPoolExecutor | None = None, parse_pool_kind: str = "process",
                  parse_workers: int = 2, max_in_flight: int | None = None,
                  fulltext: bool = True, lease_s: float = 300.0,
                  rng: random.Random | None = None,
-                 max_article_chars: int = MAX_ARTICLE_CHARS) -> None:
+                 max_article_chars: int = MAX_ARTICLE_CHARS,
+                 parse_timeout: float | None = PARSE_TIMEOUT_S,
+                 max_entries_per_poll: int = MAX_ENTRIES_PER_POLL) -> None:
         self.factory = factory
         self.fetcher = fetcher
         self.engine = engine
@@ -77,13 +80,14 @@ class Worker:
         self.fulltext = fulltext
         self.lease_s = lease_s
         self._rng = rng or random.Random()
-        self._pool_kind, self._parse_workers = parse_pool_kind, parse_workers
         self._parse_pool = parse_pool or make_parse_pool(parse_pool_kind, parse_workers)
         self._nlp_pool = nlp_pool or ThreadPoolExecutor(1, thread_name_prefix="nlp")
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._dedupe_lock = asyncio.Lock()
         self._last_prune = 0.0
         self.max_article_chars = max_article_chars
+        self.parse_timeout = parse_timeout
+        self.max_entries_per_poll = max_entries_per_poll
         self._states = StoryStates()
 
     async def close(self, grace: float = 3.0) -> None:
@@ -95,7 +99,7 @@ class Worker:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=2)
-        self._parse_pool.shutdown(wait=True, cancel_futures=True)
+        self._parse_pool.close()
         self._nlp_pool.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------------ dispatch
@@ -189,16 +193,16 @@ class Worker:
                         (plan.next_check - now).total_seconds())
 
     async def _parse(self, body: bytes, url: str, headers: dict[str, str]) -> ParsedFeed:
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
-                self._parse_pool, functools.partial(parse_feed, body, url=url, headers=headers))
-        except BrokenProcessPool as exc:
-            # A parser process died (killed, out of memory): start a new pool for the others.
-            logger.error("parser process died on feed_url=%s; restarting the pool", url)
-            old, self._parse_pool = self._parse_pool, make_parse_pool(self._pool_kind,
-                                                                      self._parse_workers)
-            old.shutdown(wait=False, cancel_futures=True)
+            return await self._parse_pool.run(parse_feed, body, url=url, headers=headers,
+                                              deadline=self.parse_timeout)
+        except ParseDeadline as exc:
+            # A pathological body: its process was killed and replaced; the others go on.
+            logger.error("parse of feed_url=%s %s; its process was replaced", url, exc)
+            raise ParseError(f"parsing {url} took too long ({exc})",
+                             kind="parse_timeout") from exc
+        except ParserDied as exc:
+            logger.error("parser process died on feed_url=%s (%s); it was replaced", url, exc)
             raise ParseError(f"the parser process died on {url}") from exc
 
     async def poll_feed(self, feed: repo.FeedRow) -> int:
@@ -227,18 +231,24 @@ class Worker:
         try:
             parsed = await self._parse(result.body, result.final_url, dict(result.headers))
         except ParseError as exc:
-            kind = "empty" if not result.body.strip() else "not_a_feed"
+            kind = exc.kind or ("empty" if not result.body.strip() else "not_a_feed")
             logger.warning("not a usable feed feed_id=%s feed_url=%s: %s",
                            feed.id, feed.url, exc)
+            # A parse past its deadline backs off like a transient error: a loaded machine
+            # must not disable a feed for good.
             await asyncio.to_thread(self._record_error, feed, kind, str(exc), result.status,
-                                    None, kind == "empty")
+                                    None, kind in ("empty", "parse_timeout"))
             return 0
         ttl = parsed.ttl_minutes * 60 if parsed.ttl_minutes else None
+        entries = cap_entries(parsed.entries, self.max_entries_per_poll)
+        if len(entries) < len(parsed.entries):
+            logger.warning("feed_id=%s lists %d entries; only the first %d are read",
+                           feed.id, len(parsed.entries), len(entries))
 
         def store() -> list[repo.ItemRow]:
             now = self.clock()
             with transaction(self.factory) as s:
-                items = feeds_repo.store_entries(s, feed.id, parsed.entries, now)
+                items = feeds_repo.store_entries(s, feed.id, entries, now)
                 feeds_repo.record_feed_success(
                     s, feed.id, now, self._next_check(feed, result.max_age, ttl),
                     etag=result.etag, last_modified=result.last_modified, title=parsed.title,

@@ -197,7 +197,7 @@ class Daemon:
         from watcher.app.scheduler import build_scheduler, scheduler_running, start_now
         from watcher.delivery.console import ConsoleNotifier
         from watcher.delivery.outbox import OutboxSender
-        from watcher.ingest.fetch import Fetcher
+        from watcher.ingest.fetch import fetcher_from_settings
         from watcher.ingest.poller import Worker
         from watcher.store.db import session_factory
 
@@ -211,7 +211,7 @@ class Daemon:
         factory = session_factory(sa_engine)
         cfg = self.settings
         demo = None
-        allowed_hosts = list(cfg.daemon.allowed_hosts)
+        allowed_hosts: list[str] = []  # besides cfg.daemon.allowed_hosts
         if cfg.demo.enabled:
             from watcher.demo.server import DemoFeedServer
 
@@ -222,14 +222,7 @@ class Daemon:
                         cfg.demo.release_interval)
         await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
 
-        timeout = cfg.daemon.http_timeout
-        fetcher = Fetcher(user_agent=cfg.daemon.user_agent, connect_timeout=min(10.0, timeout),
-                          read_timeout=timeout, total_timeout=timeout,
-                          max_bytes=cfg.daemon.max_body_bytes,
-                          max_connections=cfg.daemon.max_concurrent_fetches,
-                          per_host=cfg.daemon.per_host_concurrency,
-                          allow_private=cfg.daemon.allow_private_addresses,
-                          allowed_hosts=allowed_hosts)
+        fetcher = fetcher_from_settings(cfg.daemon, extra_allowed_hosts=allowed_hosts)
         logger.info("loading the language model")
         from watcher.tracking.story import shared_engine
 
@@ -371,13 +364,10 @@ class Daemon:
         backend = StoreBotBackend(factory, allowed_chats=allowed,
                                   allow_unknown=cfg.telegram.allow_unknown_chats)
         from watcher.chatbot.story import StoryStarter  # /story: its own fetcher, the shared model
-        from watcher.ingest.fetch import Fetcher
+        from watcher.ingest.fetch import fetcher_from_settings
         from watcher.tracking.story import shared_engine
 
-        pages = Fetcher(user_agent=cfg.daemon.user_agent, total_timeout=cfg.daemon.http_timeout,
-                        max_bytes=cfg.daemon.max_body_bytes,
-                        allow_private=cfg.daemon.allow_private_addresses,
-                        allowed_hosts=cfg.daemon.allowed_hosts)
+        pages = fetcher_from_settings(cfg.daemon)
         starter = StoryStarter(pages.fetch_page, shared_engine, close=pages.aclose)
         try:
             assert self.token is not None

@@ -140,9 +140,6 @@ class Worker:
         while self._in_flight:
             await asyncio.wait(list(self._in_flight.values()))
 
-    def in_flight(self) -> int:
-        return len(self._in_flight)
-
     def _prune(self) -> None:
         with transaction(self.factory) as s:
             feeds_repo.prune_bands(s, self.clock() - DEDUPE_WINDOW)

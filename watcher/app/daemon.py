@@ -237,6 +237,7 @@ class Daemon:
                         parse_timeout=cfg.daemon.parse_timeout,
                         max_entries_per_poll=cfg.daemon.max_entries_per_poll,
                         max_article_chars=cfg.daemon.max_article_chars)
+        await worker.start()
         console = ConsoleNotifier()
         telegram = None
         if self.token:

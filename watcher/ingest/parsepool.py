@@ -96,6 +96,12 @@ class ParsePool:
             future.cancel()  # pebble stops the task's process if it is running
             raise
 
+    def start(self) -> None:
+        """Start the processes now (blocking: call it off the event loop), rather than on the
+        first parse, where starting them would hold up the loop."""
+        if self._processes is not None:
+            self._processes.schedule(abs, (0,)).result()
+
     def close(self) -> None:
         """Stop the processes (a running task is abandoned) or let the threads finish."""
         if self._processes is not None:

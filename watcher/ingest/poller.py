@@ -90,6 +90,10 @@ class Worker:
         self.max_entries_per_poll = max_entries_per_poll
         self._states = StoryStates()
 
+    async def start(self) -> None:
+        """Start the parse processes (off the event loop) before the first poll needs them."""
+        await asyncio.to_thread(self._parse_pool.start)
+
     async def close(self, grace: float = 3.0) -> None:
         """Let running polls finish for ``grace`` seconds, cancel the rest, stop the pools."""
         tasks = list(self._in_flight.values())

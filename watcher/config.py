@@ -49,6 +49,9 @@ class DaemonSettings(_Section):
     max_concurrent_fetches: int = Field(16, ge=1, le=1000)
     per_host_concurrency: int = Field(2, ge=1, le=100)
     parse_workers: int = Field(2, ge=1, le=64)
+    parse_timeout: float = Field(30.0, gt=0, le=3600)
+    max_entries_per_poll: int = Field(200, ge=1, le=100_000)
+    max_article_chars: int = Field(50_000, ge=1000, le=10_000_000)
     fetch_full_text: bool = True
     user_agent: str = DEFAULT_USER_AGENT
     http_timeout: float = Field(20.0, gt=0, le=600)
@@ -56,8 +59,18 @@ class DaemonSettings(_Section):
     allow_private_addresses: bool = False
     allowed_hosts: tuple[str, ...] = ()
     health_port: int | None = Field(None, ge=0, le=65535)
+    health_host: str = "127.0.0.1"
     retention_days: float = Field(default=90.0, gt=0, le=36500)
     telegram_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+
+    @field_validator("health_host")
+    @classmethod
+    def _health_host(cls, v: str) -> str:
+        try:
+            ipaddress.ip_address(v)
+        except ValueError:
+            raise ValueError("must be an IP address such as 127.0.0.1, 0.0.0.0 or ::") from None
+        return v
 
     @field_validator("log_level")
     @classmethod

@@ -36,7 +36,12 @@ class FetchError(WatcherError):
 
 
 class ParseError(WatcherError):
-    """A body could not be read as a feed or an article."""
+    """A body could not be read as a feed or an article. ``kind`` names the failure when the
+    caller cannot tell it from the body (``parse_timeout``)."""
+
+    def __init__(self, message: str, *, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class StoreError(WatcherError):

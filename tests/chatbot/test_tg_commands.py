@@ -176,7 +176,7 @@ def test_a_returning_chat_is_active_again(sqlite_factory, server, session: Run) 
 def test_user_session_transcript(sqlite_factory, server, session: Run,  # type: ignore[no-untyped-def]
                                  articles: FeedServer, tmp_path: Path) -> None:
     """From /start to a thread of alerts; the transcript goes to $WATCHER_TRANSCRIPT if set."""
-    from watcher.ingest.poller import analyse_story_item
+    from watcher.ingest.analyse import analyse_story_item
     from watcher.tracking.story import shared_engine
 
     url = articles.url("/bridge.html")

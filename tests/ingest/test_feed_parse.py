@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from watcher.errors import ParseError
 from watcher.ingest.parse import (
     ParsedFeed,
-    entry_hash,
     html_to_text,
     parse_feed,
     strip_internal_subsets,
@@ -247,15 +246,6 @@ def test_parse_feed_returns_or_raises_parse_error_only(body: bytes) -> None:
         return
     assert isinstance(result, ParsedFeed)
     assert all(isinstance(e, FeedEntry) and e.guid for e in result.entries)
-
-
-def test_entry_hash_normalises_whitespace_and_case() -> None:
-    a = FeedEntry(guid="1", link="", title="Troops  moved", summary="Said\nso", content="")
-    b = FeedEntry(guid="2", link="x", title="troops moved ", summary="said so", content="")
-    c = FeedEntry(guid="1", link="", title="Troops moved", summary="Said so", content="More")
-    assert entry_hash(a) == entry_hash(b)
-    assert entry_hash(a) != entry_hash(c)
-    assert len(entry_hash(a)) == 64
 
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:

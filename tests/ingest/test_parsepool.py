@@ -10,13 +10,22 @@ import time
 from pathlib import Path
 
 OWNER = """
+import asyncio
+import os
 import time
-from pathlib import Path
 from watcher.ingest.parsepool import make_parse_pool
+
+async def pids(pool):
+    # Tasks that take a moment, so that both processes get some.
+    found = set()
+    while len(found) < 2:
+        await asyncio.gather(*(pool.run(time.sleep, 0.2) for _ in range(4)))
+        found |= set(await asyncio.gather(*(pool.run(os.getpid) for _ in range(8))))
+    return found
+
 if __name__ == "__main__":
     pool = make_parse_pool("process", 2)
-    list(pool.map(abs, range(8)))
-    print(" ".join(str(p) for p in pool._processes), flush=True)
+    print(" ".join(str(p) for p in asyncio.run(pids(pool))), flush=True)
     time.sleep(120)
 """
 
@@ -36,8 +45,10 @@ def _alive(pid: int) -> bool:
 def test_pool_processes_exit_when_the_owner_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "owner.py"
     script.write_text(OWNER)
+    root = str(Path(__file__).resolve().parents[2])  # this checkout's watcher, not another's
+    env = {**os.environ, "PYTHONPATH": root}
     owner = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                             cwd=os.getcwd())
+                             cwd=root, env=env)
     try:
         assert owner.stdout is not None
         pids = [int(p) for p in owner.stdout.readline().split()]

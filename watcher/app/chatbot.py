@@ -43,7 +43,7 @@ async def start_chat_bot(settings: Settings, token: str, factory: Any, pacer: An
     from watcher.chatbot.backend import StoreBotBackend
     from watcher.chatbot.bot import start_bot
     from watcher.chatbot.story import StoryStarter  # /story: its own fetcher, the shared model
-    from watcher.ingest.fetch import Fetcher
+    from watcher.ingest.fetch import fetcher_from_settings
     from watcher.tracking.story import shared_engine
 
     cfg = settings
@@ -52,10 +52,7 @@ async def start_chat_bot(settings: Settings, token: str, factory: Any, pacer: An
         cfg.demo.chats)
     backend = StoreBotBackend(factory, allowed_chats=allowed,
                               allow_unknown=cfg.telegram.allow_unknown_chats)
-    pages = Fetcher(user_agent=cfg.daemon.user_agent, total_timeout=cfg.daemon.http_timeout,
-                    max_bytes=cfg.daemon.max_body_bytes,
-                    allow_private=cfg.daemon.allow_private_addresses,
-                    allowed_hosts=cfg.daemon.allowed_hosts)
+    pages = fetcher_from_settings(cfg.daemon)
     starter = StoryStarter(pages.fetch_page, shared_engine, close=pages.aclose)
     try:
         return await start_bot(token, cfg.telegram.api_base_url, backend,

@@ -178,7 +178,7 @@ class Daemon:
 
     async def _baseline_article(self, name: str, conf: Any, fetcher: Any
                                 ) -> ArticleText | None:
-        from watcher.ingest.article import extract_article, read_article_file
+        from watcher.ingest.article import extract_article_async, read_article_file
 
         if name == DEMO_STORY:
             from watcher.demo.server import demo_baseline
@@ -189,7 +189,7 @@ class Daemon:
         if conf.baseline_file:
             return await asyncio.to_thread(read_article_file, Path(conf.baseline_file))
         result = await fetcher.fetch_page(conf.baseline_url)
-        return extract_article(result.body, url=result.final_url)
+        return await extract_article_async(result.body, url=result.final_url)
 
     # ------------------------------------------------------------------ run
     async def run(self) -> int:
@@ -203,7 +203,7 @@ class Daemon:
         from watcher.app.scheduler import build_scheduler, scheduler_running, start_now
         from watcher.delivery.console import ConsoleNotifier
         from watcher.delivery.outbox import OutboxSender
-        from watcher.ingest.fetch import Fetcher
+        from watcher.ingest.fetch import fetcher_from_settings
         from watcher.ingest.poller import Worker
         from watcher.store.db import session_factory
 
@@ -217,7 +217,7 @@ class Daemon:
         factory = session_factory(sa_engine)
         cfg = self.settings
         demo = None
-        allowed_hosts = list(cfg.daemon.allowed_hosts)
+        allowed_hosts: list[str] = []  # besides cfg.daemon.allowed_hosts
         if cfg.demo.enabled:
             from watcher.demo.server import DemoFeedServer
 
@@ -228,24 +228,22 @@ class Daemon:
                         cfg.demo.release_interval)
         await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
 
-        timeout = cfg.daemon.http_timeout
-        fetcher = Fetcher(user_agent=cfg.daemon.user_agent, connect_timeout=min(10.0, timeout),
-                          read_timeout=timeout, total_timeout=timeout,
-                          max_bytes=cfg.daemon.max_body_bytes,
-                          max_connections=cfg.daemon.max_concurrent_fetches,
-                          per_host=cfg.daemon.per_host_concurrency,
-                          allow_private=cfg.daemon.allow_private_addresses,
-                          allowed_hosts=allowed_hosts)
+        fetcher = fetcher_from_settings(cfg.daemon, extra_allowed_hosts=allowed_hosts)
         logger.info("loading the language model")
         from watcher.tracking.story import shared_engine
 
         engine = await asyncio.to_thread(shared_engine)
+        engine.max_chars = cfg.daemon.max_article_chars  # also for /story and baselines
         worker = Worker(factory, fetcher, engine, owner=self.owner,
                         destinations_for=self._destinations,
                         min_interval=min(cfg.daemon.min_feed_interval, 10 if demo else 10**9),
                         concurrency=cfg.daemon.max_concurrent_fetches,
                         parse_workers=cfg.daemon.parse_workers,
-                        fulltext=cfg.daemon.fetch_full_text)
+                        fulltext=cfg.daemon.fetch_full_text,
+                        parse_timeout=cfg.daemon.parse_timeout,
+                        max_entries_per_poll=cfg.daemon.max_entries_per_poll,
+                        max_article_chars=cfg.daemon.max_article_chars)
+        await worker.start()
         telegram = await self._telegram()
         sender = OutboxSender(factory, console=ConsoleNotifier(), telegram=telegram,
                               owner=self.owner, token_probe_s=cfg.telegram.token_probe_seconds)
@@ -284,7 +282,7 @@ class Daemon:
             from watcher.ops.health import HealthServer
 
             health = HealthServer(factory, lambda: scheduler_running(scheduler),
-                                  cfg.daemon.health_port,
+                                  cfg.daemon.health_port, host=cfg.daemon.health_host,
                                   problem=lambda: sender.paused and
                                   f"telegram delivery paused: {sender.paused}")
             await health.start()

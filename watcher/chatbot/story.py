@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from watcher.ingest.article import extract_article
+from watcher.ingest.article import extract_article_async
 from watcher.models import Analysis, ArticleText
 from watcher.tracking.decide import apply_analysis
 from watcher.tracking.state import StoryState
@@ -59,7 +59,7 @@ class StoryStarter:
     async def read(self, url: str) -> ArticleText:
         """Fetch and extract the article; raises FetchError or ParseError."""
         result = await self._fetch_page(url)
-        return extract_article(result.body, url=result.final_url or url)
+        return await extract_article_async(result.body, url=result.final_url or url)
 
     async def analyse(self, article: ArticleText) -> tuple[StoryState, list[str]]:
         """The baseline state (claims, actors, positions) and default keywords of an article."""

@@ -28,12 +28,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _fetch(url: str) -> ArticleText:
-    from watcher.config import DEFAULT_USER_AGENT
-    from watcher.ingest.fetch import Fetcher
+    from watcher.config import DaemonSettings
+    from watcher.ingest.fetch import fetcher_from_settings
 
     async def go() -> ArticleText:
-        fetcher = Fetcher(user_agent=DEFAULT_USER_AGENT, max_bytes=10_000_000,
-                          total_timeout=30.0, allow_private=False)
+        fetcher = fetcher_from_settings(DaemonSettings())
         try:
             result = await fetcher.fetch_page(url)
         finally:

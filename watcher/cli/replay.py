@@ -101,9 +101,9 @@ def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
 
     The case runs through the daemon's own code: a migrated SQLite store, the story's baseline
     stored as the daemon stores it, each item stored as a feed item and analysed by
-    :func:`watcher.ingest.poller.analyse_story_item`, which reloads the story state from the store.
+    :func:`watcher.ingest.analyse.analyse_story_item`, which reloads the story state from the store.
     """
-    from watcher.ingest.poller import analyse_story_item
+    from watcher.ingest.analyse import analyse_story_item
     from watcher.store import db, repo
     from watcher.store.db import transaction
     from watcher.tracking.story import baseline_state, shared_engine

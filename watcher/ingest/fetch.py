@@ -45,14 +45,15 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from watcher.config import DaemonSettings
 from watcher.errors import FetchError
 from watcher.ingest.netguard import AddressNotAllowed, AddressPolicy, GuardedTransport, Resolver
 
 if TYPE_CHECKING:
     import httpcore
 
-__all__ = ["FetchResult", "Fetcher", "HTTPStatusError", "HostLimiter", "parse_max_age",
-           "parse_retry_after", "redact_url"]
+__all__ = ["FetchResult", "Fetcher", "HTTPStatusError", "HostLimiter", "fetcher_from_settings",
+           "parse_max_age", "parse_retry_after", "redact_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +119,6 @@ class HostLimiter:
             users[0] -= 1
             if users[0] == 0:
                 del self._slots[host]
-
-    def busy_hosts(self) -> int:
-        return len(self._slots)
 
 
 def redact_url(url: str) -> str:
@@ -480,3 +478,16 @@ def _status_error(status: int, headers: Mapping[str, str], now: float) -> HTTPSt
 
 def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
+
+
+def fetcher_from_settings(daemon: DaemonSettings, *,
+                          extra_allowed_hosts: Iterable[str] = ()) -> Fetcher:
+    """The one way a fetcher is built (the poller, baselines, /story, `watcher analyze`): the
+    limits, timeouts and address policy of the ``[daemon]`` settings."""
+    timeout = daemon.http_timeout
+    return Fetcher(user_agent=daemon.user_agent, connect_timeout=min(10.0, timeout),
+                   read_timeout=timeout, total_timeout=timeout, max_bytes=daemon.max_body_bytes,
+                   max_connections=daemon.max_concurrent_fetches,
+                   per_host=daemon.per_host_concurrency,
+                   allow_private=daemon.allow_private_addresses,
+                   allowed_hosts=[*daemon.allowed_hosts, *extra_allowed_hosts])

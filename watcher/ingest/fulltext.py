@@ -7,7 +7,6 @@ Any failure leaves the teaser as it was: full text improves an analysis, it neve
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Any
@@ -30,11 +29,11 @@ def is_teaser(summary: str, content: str) -> bool:
 async def fetch_fulltext(fetcher: Any, url: str, teaser: str) -> str | None:
     """The article text at ``url``, or None when it cannot be had or is no longer than the teaser.
     """
-    from watcher.ingest.article import extract_article
+    from watcher.ingest.article import extract_article_async
 
     try:
         result = await fetcher.fetch_page(url)
-        article = await asyncio.to_thread(extract_article, result.body, url=result.final_url)
+        article = await extract_article_async(result.body, url=result.final_url)
     except (FetchError, ParseError) as exc:
         logger.info("full text not fetched item_url=%s: %s", url, exc)
         return None

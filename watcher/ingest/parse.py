@@ -39,7 +39,7 @@ from watcher.errors import ParseError
 from watcher.ingest.fastparse import fast_parse
 from watcher.models import FeedEntry
 
-__all__ = ["ParsedFeed", "entry_hash", "html_to_text", "parse_feed", "parse_feed_fast"]
+__all__ = ["ParsedFeed", "html_to_text", "parse_feed", "parse_feed_fast"]
 
 
 @dataclass(frozen=True)
@@ -402,13 +402,3 @@ def _not_a_feed_message(body: bytes, url: str, version: str, reason: str | None)
     if version:
         return f"{url} returned a malformed {version} feed with no entries ({reason})"
     return f"{url} did not return a feed" + (f" ({reason})" if reason else "")
-
-
-_NORMALISE = re.compile(r"\s+")
-
-
-def entry_hash(entry: FeedEntry) -> str:
-    """SHA-256 (hex) of the entry's normalised title, summary and content, for dedupe."""
-    parts = (_NORMALISE.sub(" ", p).strip().casefold()
-             for p in (entry.title, entry.summary, entry.content))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -19,8 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,16 +28,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.errors import FetchError, ParseError
 from watcher.ingest import schedule
+from watcher.ingest.analyse import MAX_ARTICLE_CHARS, StoryStates, analyse_once
 from watcher.ingest.dedupe import signature
 from watcher.ingest.fulltext import fetch_fulltext, is_teaser
+from watcher.ingest.limits import MAX_ENTRIES_PER_POLL, cap_entries
 from watcher.ingest.parse import ParsedFeed, parse_feed
-from watcher.ingest.parsepool import make_parse_pool
-from watcher.models import ArticleText, Change
+from watcher.ingest.parsepool import ParseDeadline, ParsePool, ParserDied, make_parse_pool
 from watcher.ops import metrics
 from watcher.store import feeds_repo, repo
 from watcher.store.db import transaction
 from watcher.tracking.match import matches
-from watcher.tracking.story import StoryPipeline
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +45,7 @@ Clock = Callable[[], datetime]
 
 DEDUPE_WINDOW = timedelta(days=3)  # copies are looked for among items stored this recently
 PRUNE_EVERY_S = 3600.0
+PARSE_TIMEOUT_S = 30.0  # a parse running longer is stopped (daemon.parse_timeout)
 
 
 def utcnow() -> datetime:
@@ -60,11 +60,14 @@ class Worker:
     def __init__(self, factory: sessionmaker[Session], fetcher: Any, engine: Any, *,
                  owner: str, destinations_for: Callable[[Sequence[int]], list[int]],
                  min_interval: int = 60, concurrency: int = 16, clock: Clock = utcnow,
-                 parse_pool: Executor | None = None,
+                 parse_pool: ParsePool | None = None,
                  nlp_pool: ThreadPoolExecutor | None = None, parse_pool_kind: str = "process",
                  parse_workers: int = 2, max_in_flight: int | None = None,
                  fulltext: bool = True, lease_s: float = 300.0,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 max_article_chars: int = MAX_ARTICLE_CHARS,
+                 parse_timeout: float | None = PARSE_TIMEOUT_S,
+                 max_entries_per_poll: int = MAX_ENTRIES_PER_POLL) -> None:
         self.factory = factory
         self.fetcher = fetcher
         self.engine = engine
@@ -77,12 +80,19 @@ class Worker:
         self.fulltext = fulltext
         self.lease_s = lease_s
         self._rng = rng or random.Random()
-        self._pool_kind, self._parse_workers = parse_pool_kind, parse_workers
         self._parse_pool = parse_pool or make_parse_pool(parse_pool_kind, parse_workers)
         self._nlp_pool = nlp_pool or ThreadPoolExecutor(1, thread_name_prefix="nlp")
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._dedupe_lock = asyncio.Lock()
         self._last_prune = 0.0
+        self.max_article_chars = max_article_chars
+        self.parse_timeout = parse_timeout
+        self.max_entries_per_poll = max_entries_per_poll
+        self._states = StoryStates()
+
+    async def start(self) -> None:
+        """Start the parse processes (off the event loop) before the first poll needs them."""
+        await asyncio.to_thread(self._parse_pool.start)
 
     async def close(self, grace: float = 3.0) -> None:
         """Let running polls finish for ``grace`` seconds, cancel the rest, stop the pools."""
@@ -93,7 +103,7 @@ class Worker:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=2)
-        self._parse_pool.shutdown(wait=True, cancel_futures=True)
+        self._parse_pool.close()
         self._nlp_pool.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------------ dispatch
@@ -133,9 +143,6 @@ class Worker:
         """Wait until no poll is running."""
         while self._in_flight:
             await asyncio.wait(list(self._in_flight.values()))
-
-    def in_flight(self) -> int:
-        return len(self._in_flight)
 
     def _prune(self) -> None:
         with transaction(self.factory) as s:
@@ -187,16 +194,16 @@ class Worker:
                         (plan.next_check - now).total_seconds())
 
     async def _parse(self, body: bytes, url: str, headers: dict[str, str]) -> ParsedFeed:
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(
-                self._parse_pool, functools.partial(parse_feed, body, url=url, headers=headers))
-        except BrokenProcessPool as exc:
-            # A parser process died (killed, out of memory): start a new pool for the others.
-            logger.error("parser process died on feed_url=%s; restarting the pool", url)
-            old, self._parse_pool = self._parse_pool, make_parse_pool(self._pool_kind,
-                                                                      self._parse_workers)
-            old.shutdown(wait=False, cancel_futures=True)
+            return await self._parse_pool.run(parse_feed, body, url=url, headers=headers,
+                                              deadline=self.parse_timeout)
+        except ParseDeadline as exc:
+            # A pathological body: its process was killed and replaced; the others go on.
+            logger.error("parse of feed_url=%s %s; its process was replaced", url, exc)
+            raise ParseError(f"parsing {url} took too long ({exc})",
+                             kind="parse_timeout") from exc
+        except ParserDied as exc:
+            logger.error("parser process died on feed_url=%s (%s); it was replaced", url, exc)
             raise ParseError(f"the parser process died on {url}") from exc
 
     async def poll_feed(self, feed: repo.FeedRow) -> int:
@@ -225,18 +232,24 @@ class Worker:
         try:
             parsed = await self._parse(result.body, result.final_url, dict(result.headers))
         except ParseError as exc:
-            kind = "empty" if not result.body.strip() else "not_a_feed"
+            kind = exc.kind or ("empty" if not result.body.strip() else "not_a_feed")
             logger.warning("not a usable feed feed_id=%s feed_url=%s: %s",
                            feed.id, feed.url, exc)
+            # A parse past its deadline backs off like a transient error: a loaded machine
+            # must not disable a feed for good.
             await asyncio.to_thread(self._record_error, feed, kind, str(exc), result.status,
-                                    None, kind == "empty")
+                                    None, kind in ("empty", "parse_timeout"))
             return 0
         ttl = parsed.ttl_minutes * 60 if parsed.ttl_minutes else None
+        entries = cap_entries(parsed.entries, self.max_entries_per_poll)
+        if len(entries) < len(parsed.entries):
+            logger.warning("feed_id=%s lists %d entries; only the first %d are read",
+                           feed.id, len(parsed.entries), len(entries))
 
         def store() -> list[repo.ItemRow]:
             now = self.clock()
             with transaction(self.factory) as s:
-                items = feeds_repo.store_entries(s, feed.id, parsed.entries, now)
+                items = feeds_repo.store_entries(s, feed.id, entries, now)
                 feeds_repo.record_feed_success(
                     s, feed.id, now, self._next_check(feed, result.max_age, ttl),
                     etag=result.etag, last_modified=result.last_modified, title=parsed.title,
@@ -248,19 +261,42 @@ class Worker:
         if items:
             metrics.ITEMS_STORED.inc(len(items))
             logger.info("feed_id=%s: %d new or edited item(s)", feed.id, len(items))
-        for item in items:
-            await self.handle_item(item)
+        await self.handle_items(items)
         return len(items)
 
     # ------------------------------------------------------------------ items
     async def handle_item(self, item: repo.ItemRow) -> None:
-        """Keyword alerts and story analysis for one new or edited item, once per real story.
+        """:meth:`handle_items` for one item."""
+        await self.handle_items([item])
+
+    async def handle_items(self, items: Sequence[repo.ItemRow]) -> None:
+        """Keyword alerts and story analysis for the new or edited items of one poll.
+
+        Stories and watchlists are read once for all of them; each story's state is kept
+        between items (see :class:`watcher.ingest.analyse.StoryStates`).
+        """
+        if not items:
+            return
+        stories, watchlists = await asyncio.to_thread(self._targets)
+        for item in items:
+            await self._handle(item, stories, watchlists)
+
+    def _targets(self) -> tuple[list[repo.StoryRow], list[repo.WatchRow]]:
+        with self.factory() as s:
+            return ([st for st in repo.list_stories(s) if st.baseline_set_at],
+                    repo.list_watchlists(s))
+
+    async def _handle(self, item: repo.ItemRow, all_stories: Sequence[repo.StoryRow],
+                      all_watchlists: Sequence[repo.WatchRow]) -> None:
+        """One item, once per real story.
 
         A syndicated copy of an item already seen (another outlet, light rewording) raises no
         keyword alert and is not analysed again for a story its original was analysed for.
         """
         text = " ".join((item.title, item.summary, item.content))
-        stories, watching = await asyncio.to_thread(self._matching, item, text)
+        stories = [st for st in all_stories if matches(st.keywords, text, st.exclude)]
+        watching = [w for w in all_watchlists if matches(w.keywords, text, w.exclude)] \
+            if item.is_new else []
         if not stories and not watching:
             return
         async with self._dedupe_lock:  # two copies polled at once must not both be originals
@@ -268,8 +304,8 @@ class Worker:
         if canonical is not None:
             stories = await asyncio.to_thread(self._not_analysed_for, stories, canonical)
             logger.info("item_id=%s is a copy of item_id=%s", item.id, canonical)
-        elif item.is_new and watching:
-            await asyncio.to_thread(self._keyword_alerts, item, text)
+        elif watching:
+            await asyncio.to_thread(self._keyword_alerts, item, watching)
         if not stories:
             return
         if (self.fulltext and item.link and not item.fulltext
@@ -284,14 +320,6 @@ class Worker:
                 await loop.run_in_executor(self._nlp_pool, self._analyse, story, item)
             except Exception:
                 logger.exception("analysis failed item_id=%s story=%s", item.id, story.name)
-
-    def _matching(self, item: repo.ItemRow, text: str) -> tuple[list[repo.StoryRow], bool]:
-        with self.factory() as s:
-            stories = [st for st in repo.list_stories(s)
-                       if st.baseline_set_at and matches(st.keywords, text, st.exclude)]
-            watching = item.is_new and any(matches(w.keywords, text, w.exclude)
-                                           for w in repo.list_watchlists(s))
-        return stories, watching
 
     def _assign_canonical(self, item: repo.ItemRow, text: str) -> int | None:
         sig = signature(text)
@@ -308,12 +336,10 @@ class Worker:
         with transaction(self.factory) as s:
             feeds_repo.set_fulltext(s, item_id, text)
 
-    def _keyword_alerts(self, item: repo.ItemRow, text: str) -> None:
+    def _keyword_alerts(self, item: repo.ItemRow, watching: Sequence[repo.WatchRow]) -> None:
         now = self.clock()
         with transaction(self.factory) as s:
-            for w in repo.list_watchlists(s):
-                if not matches(w.keywords, text, w.exclude):
-                    continue
+            for w in watching:
                 for chat in self.destinations_for([w.chat_id] if w.chat_id else []):
                     payload = {"watchlist": w.name, "title": item.title,
                                "summary": item.summary, "link": item.link}
@@ -321,9 +347,11 @@ class Worker:
                                  now, item_id=item.id)
 
     def _analyse(self, story: repo.StoryRow, item: repo.ItemRow) -> None:
+        """On the analysis thread (the only user of ``self._states``)."""
         started = time.perf_counter()
-        changes = _analyse_once(self.factory, self.engine, story, item,
-                                self.destinations_for(story.chats), self.clock)
+        changes = analyse_once(self.factory, self.engine, story, item,
+                               self.destinations_for(story.chats), self.clock,
+                               states=self._states, max_chars=self.max_article_chars)
         if changes is None:
             return
         metrics.ITEMS_ANALYSED.inc()
@@ -331,37 +359,3 @@ class Worker:
         if changes:
             logger.info("story=%s item_id=%s: %d change(s), %d alert(s)", story.name, item.id,
                         len(changes), sum(c.alert for c in changes))
-
-
-def analyse_story_item(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
-                       item: repo.ItemRow, destinations: Sequence[int],
-                       clock: Clock = utcnow) -> list[Change]:
-    """Analyse one item for one story; store the changes and their alerts in one transaction.
-
-    The daemon and `watcher replay` both run this. An item already analysed with the same
-    content is skipped (an edited item is analysed again, once per real change).
-    """
-    return _analyse_once(factory, engine, story, item, destinations, clock) or []
-
-
-def _analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
-                  item: repo.ItemRow, destinations: Sequence[int],
-                  clock: Clock) -> list[Change] | None:
-    """As :func:`analyse_story_item`; None when skipped (already analysed with this content)."""
-    with factory() as s:
-        if repo.item_seen_by_story(s, story.id, item.id, item.content_hash):
-            return None
-        state = repo.load_state(s, story.id)
-    pipeline = StoryPipeline(story.name, story.keywords, story.exclude, state=state,
-                             engine=engine, alert_new_claims=story.alert_new_claims,
-                             aliases=story.aliases, alert_rule=story.alert_rule)
-    article = ArticleText(title=item.title, text=item.content or item.summary,
-                          link=item.link, published=item.published_at)
-    changes = pipeline.process(str(item.id), " ".join((item.title, item.summary, item.content)),
-                               article)
-    now = clock()
-    with transaction(factory) as s:
-        repo.save_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
-                          title=item.title, now=now, destinations=destinations)
-        repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
-    return changes

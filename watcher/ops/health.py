@@ -1,4 +1,4 @@
-"""/healthz and /metrics on 127.0.0.1: a tiny asyncio HTTP server, no web framework.
+"""/healthz and /metrics (on 127.0.0.1 unless told otherwise): a tiny asyncio HTTP server.
 
 ``/healthz`` answers 200 only when the database answers ``SELECT 1`` within a few seconds, the
 scheduler is running and no part reports a problem (e.g. delivery paused because Telegram
@@ -65,8 +65,8 @@ class HealthServer:
     async def start(self) -> int:
         self._server = await asyncio.start_server(self._handle, self.host, self.port)
         self.port = int(self._server.sockets[0].getsockname()[1])
-        logger.info("health and metrics on http://%s:%d/healthz and /metrics", self.host,
-                    self.port)
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        logger.info("health and metrics on http://%s:%d/healthz and /metrics", host, self.port)
         return self.port
 
     async def stop(self) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from watcher.models import (
@@ -153,11 +155,22 @@ def save_state(s: Session, story_id: int, state: StoryState, now: datetime, *,
                          item_id=item_id, link=link, alerted=False, created_at=now))
 
 
+def _current_positions(s: Session, story_id: int) -> list[t.Position]:
+    """The newest position of each (claim, actor), in the order they were recorded; the older
+    ones (a long story's history) are never loaded."""
+    latest = (select(func.max(t.Position.id)).where(t.Position.story_id == story_id)
+              .group_by(t.Position.claim_id, t.Position.actor_id))
+    return list(s.scalars(select(t.Position).where(t.Position.id.in_(latest))
+                          .order_by(t.Position.id)))
+
+
 def load_state(s: Session, story_id: int) -> StoryState:
-    """The story's claims, actors and each actor's newest position."""
+    """The story's claims, actors and each actor's current (newest) position."""
     state = StoryState()
-    claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id))}
-    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
+    claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id)
+                                         .order_by(t.Claim.id))}
+    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id)
+                                         .order_by(t.Actor.id))}
     for c in claims.values():
         state.claims[c.key] = Claim(key=c.key, text=c.text, data=dict(c.data or {}))
         if c.from_baseline:
@@ -165,14 +178,61 @@ def load_state(s: Session, story_id: int) -> StoryState:
     for a in actors.values():
         state.actors[a.key] = Actor(key=a.key, name=a.name, kind=a.kind,
                                     aliases=tuple(a.aliases or ()))
-    rows = s.scalars(select(t.Position).where(t.Position.story_id == story_id)
-                     .order_by(t.Position.id))
-    for p in rows:  # newest last wins
+    for p in _current_positions(s, story_id):
         c, a = claims[p.claim_id], actors[p.actor_id]
         state.positions[(c.key, a.key)] = Position(
             claim_key=c.key, actor=state.actors[a.key], status=p.status,  # type: ignore[arg-type]
             evidence=p.evidence)
     return state
+
+
+def state_version(s: Session, story_id: int) -> tuple[object, ...]:
+    """What changes whenever the stored state of a story does (a baseline set again, a new
+    position, claim or actor): a few index look-ups, however long the story's history.
+
+    Alias-only updates of known actors do not change it.
+    """
+    def newest(col: Any, story_col: Any) -> Any:
+        return select(func.max(col)).where(story_col == story_id).scalar_subquery()
+
+    row = s.execute(select(t.Story.baseline_set_at,
+                           newest(t.Position.id, t.Position.story_id),
+                           newest(t.Claim.id, t.Claim.story_id),
+                           newest(t.Actor.id, t.Actor.story_id))
+                    .where(t.Story.id == story_id)).one_or_none()
+    return tuple(row) if row is not None else ()
+
+
+def state_as_saved(loaded: StoryState, changes: Sequence[Change],
+                   state: StoryState) -> StoryState:
+    """What :func:`load_state` returns after ``save_changes(changes, state)`` on a story whose
+    stored state was ``loaded``: new claims, aliases learnt for stored actors, the actors of
+    the changes and their positions. Lets a caller keep a story's state between items."""
+    out = StoryState(claims=dict(loaded.claims), baseline_keys=set(loaded.baseline_keys),
+                     actors=dict(loaded.actors), positions=dict(loaded.positions))
+    for claim in state.claims.values():
+        if claim.key not in out.claims:
+            # Through JSON, as the store keeps it (tuples come back as lists).
+            data = json.loads(json.dumps(dict(claim.data)))
+            out.claims[claim.key] = Claim(key=claim.key, text=claim.text, data=data)
+            if claim.key in state.baseline_keys:
+                out.baseline_keys.add(claim.key)
+    for key, known in loaded.actors.items():
+        actor = state.actors.get(key)
+        if actor is not None and set(actor.aliases) - set(known.aliases):
+            aliases = tuple(dict.fromkeys([*known.aliases, *actor.aliases]))
+            out.actors[key] = replace(known, aliases=aliases)
+    for ch in changes:
+        if ch.actor.key not in out.actors:
+            out.actors[ch.actor.key] = Actor(key=ch.actor.key, name=ch.actor.name,
+                                             kind=ch.actor.kind, aliases=tuple(ch.actor.aliases))
+    for (ckey, akey), pos in loaded.positions.items():  # positions share the actor objects
+        out.positions[(ckey, akey)] = replace(pos, actor=out.actors[akey])
+    for ch in changes:
+        out.positions[(ch.claim.key, ch.actor.key)] = Position(
+            claim_key=ch.claim.key, actor=out.actors[ch.actor.key], status=ch.new,
+            evidence=ch.evidence)
+    return out
 
 
 def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: StoryState, *,
@@ -266,10 +326,7 @@ def claims_overview(s: Session, story_id: int) -> list[ClaimView]:
     claims = list(s.scalars(select(t.Claim).where(t.Claim.story_id == story_id)
                             .order_by(t.Claim.from_baseline.desc(), t.Claim.id)))
     actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
-    current: dict[tuple[int, int], t.Position] = {}
-    for p in s.scalars(select(t.Position).where(t.Position.story_id == story_id)
-                       .order_by(t.Position.id)):
-        current[(p.claim_id, p.actor_id)] = p  # newest last wins
+    current = {(p.claim_id, p.actor_id): p for p in _current_positions(s, story_id)}
     out = []
     for c in claims:
         positions = tuple((actors[aid].key, actors[aid].name, p.status, p.evidence)

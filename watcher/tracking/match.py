@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
+@lru_cache(maxsize=16)  # one item's text is matched against every story and watchlist
 def normalise(text: str) -> str:
     """Case-fold, unify quotes and apostrophes, collapse white space."""
     text = unicodedata.normalize("NFKC", text)
@@ -26,7 +27,17 @@ def contains(phrase: str, text: str) -> bool:
     """Whether ``phrase`` occurs in ``text`` as whole words (case-insensitive)."""
     if not phrase.strip():
         return False
-    return _pattern(phrase).search(normalise(text)) is not None
+    haystack = normalise(text)
+    # A plain substring test first: most phrases are absent from most texts, and the pattern
+    # (look-behind first) cannot skip ahead the way ``in`` does.
+    if _first_word(phrase) not in haystack:
+        return False
+    return _pattern(phrase).search(haystack) is not None
+
+
+@lru_cache(maxsize=4096)
+def _first_word(phrase: str) -> str:
+    return normalise(phrase).split()[0]
 
 
 def matches(keywords: Iterable[str], text: str, exclude: Iterable[str] = ()) -> bool:

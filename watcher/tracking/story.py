@@ -1,6 +1,6 @@
 """One story's pipeline: match an item, analyse it against the story state, decide changes.
 
-The daemon and `watcher replay` run the same code (watcher.ingest.poller.analyse_story_item): the
+The daemon and `watcher replay` run the same code (watcher.ingest.analyse.analyse_story_item): the
 state is loaded from the store, :meth:`StoryPipeline.process` changes it, and the changes are
 saved with their alerts.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from watcher.models import DEFAULT_ALERT_RULE, AlertRule, ArticleText, Change
@@ -19,6 +20,10 @@ from watcher.tracking.state import StoryState
 
 logger = logging.getLogger(__name__)
 
+#: Characters of an article's text handed to the claim engine (daemon.max_article_chars; a
+#: long news article is ~30,000): the parse costs time and memory in proportion.
+MAX_ARTICLE_CHARS = 50_000
+
 _ENGINE: SerialEngine | None = None
 _ENGINE_LOCK = threading.Lock()
 
@@ -27,12 +32,17 @@ class SerialEngine:
     """The claim engine behind a lock: the worker and the bot's /story may call it from
     different threads, and one spaCy pipeline is not meant to run in two at once."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, max_chars: int = MAX_ARTICLE_CHARS) -> None:
         self._engine = engine
         self._lock = threading.Lock()
+        self.max_chars = max_chars  # longer texts are cut (every caller: items, baselines)
 
     def analyze(self, article: ArticleText, state: StoryState | None,
                 aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
+        if len(article.text) > self.max_chars:
+            logger.info("article of %d characters cut to %d for analysis link=%s",
+                        len(article.text), self.max_chars, article.link)
+            article = replace(article, text=article.text[:self.max_chars])
         with self._lock:
             return self._engine.analyze(article, state, aliases=aliases)
 

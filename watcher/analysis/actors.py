@@ -22,6 +22,7 @@ from watcher.analysis.cues import (
     STATE_ORGANS,
     TITLES,
 )
+from watcher.analysis.lexicon import state, state_key
 from watcher.models import Actor
 
 _ORGANS = STATE_ORGANS | {"board", "management", "directors"}
@@ -248,6 +249,20 @@ def _tokens(name: str) -> list[str]:
     return [w for w in words if w.strip(".") not in TITLES and w not in ("the", "of", "and")]
 
 
+#: Words that name a state's organs around its name: "the Iranian government", "France's
+#: foreign ministry" speak for the state (country, capital and demonym fold together).
+_ORGAN_WORDS = STATE_ORGANS | {"foreign", "defence", "defense", "interior", "affairs",
+                               "ministry", "of", "the", "'s", "’s", "officials", "authorities"}
+
+
+def state_of(name: str) -> str | None:
+    """The state (ISO alpha-3 key) a non-person name stands for: a country, its capital, its
+    demonym, or one of these with organ words ("the Iranian government"), else None."""
+    words = [w for w in re.findall(r"[\w.'’-]+", name.replace("'s", " ").replace("’s", " "))
+             if w.casefold() not in _ORGAN_WORDS]
+    return state_key(" ".join(words)) if words else None
+
+
 def same_name(a: str, b: str, person: bool) -> bool:
     """Whether two names denote one entity: "Putin" ~ "Vladimir Putin", not "Kim Jong Gyu"."""
     ta, tb = _tokens(a), _tokens(b)
@@ -290,7 +305,11 @@ class Resolver:
 
     def find(self, name: str, person: bool) -> Actor | None:
         name = self.canonical(name)
+        key = None if person else state_of(name)
         for actor in reversed(list(self.known.values())):
+            if key is not None and actor.kind != "person" and any(
+                    state_of(n) == key for n in (actor.name, *actor.aliases)):
+                return actor
             names = (actor.name, *actor.aliases)
             if any(same_name(name, n, person and actor.kind == "person") for n in names):
                 return actor
@@ -347,6 +366,9 @@ class Resolver:
         if found is not None:
             return found
         name = self.canonical(name)
+        key = None if kind == "person" else state_of(name)
+        if key is not None and (st := state(key)) is not None and st.name != name:
+            return Actor(key=slug(st.name), name=st.name, kind="gpe", aliases=(name,))
         return Actor(key=slug(name), name=name, kind=kind)
 
     def resolve(self, m: Mention) -> Actor | None:

@@ -58,3 +58,18 @@ def test_other_names_are_no_state(name: str) -> None:
 ])
 def test_datelines_are_stripped(para: str, rest: str) -> None:
     assert strip_dateline(para) == rest
+
+
+@pytest.mark.parametrize(("text", "speaker", "status"), [
+    ("The club issued a denial of the report on Monday.", "club", "denied"),
+    ("There was a flat denial from the ministry.", "ministry", "denied"),
+    ("The carrier gave confirmation of the deal.", "carrier", "confirmed"),
+])
+def test_nominal_stance_acts(nlp, text: str, speaker: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    from watcher.analysis.attribution import sentence_events
+    from watcher.analysis.sentences import split_article
+
+    sent = split_article("", text)[0]
+    events = sentence_events(nlp(sent.text), sent, 0)
+    assert [(e.speaker.text if e.speaker is not None else None, e.status) for e in events] == [
+        (speaker, status)]

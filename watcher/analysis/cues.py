@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from watcher.analysis import lexicon
 
-
 #: A lexicon entry joins a closed class only when its stance senses carry at least this share
 #: of its sense-tagged uses (or it has none): "challenge" (0.57) is mostly a legal action.
 MIN_TAGGED_SHARE = 0.6
@@ -104,8 +103,15 @@ REPORT_NOUNS: frozenset[str] = frozenset({
     "fault", "defect", "flaw", "problem", "error", "failure", "leak", "breach", "incident",
     "mistake", "decision",
 })
-#: Nouns that introduce reported speech without a verb ("a denial from X").
-DENIAL_NOUNS: frozenset[str] = frozenset({"denial", "rejection"})
+#: Nominal forms of stance acts ("issued a denial", "a confirmation from the club"), from the
+#: lexicon: noun lemma -> the verb whose status it carries.
+_ACT_VERB = {"denied": "deny", "confirmed": "confirm", "retracted": "retract"}
+STANCE_NOUNS: Mapping[str, str] = {"denial": "deny", "rejection": "deny", **{
+    c.lemma: _ACT_VERB[next(iter(c.classes))]
+    for stance in _ACT_VERB for c in lexicon.cues("noun", stance)
+    if "act" in c.kinds and _trusted(c, False) and " " not in c.lemma}}
+#: Light verbs that make a stance noun the act itself: "issued a denial", "gave confirmation".
+LIGHT_VERBS: frozenset[str] = frozenset({"issue", "give", "make", "offer", "release", "publish"})
 #: Predicates that judge a report false: "this story is false", "the tests were wrong".
 FALSE_WORDS: frozenset[str] = frozenset({
     "false", "wrong", "untrue", "fake", "fabrication", "baseless", "nonsense", "inaccurate",

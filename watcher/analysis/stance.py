@@ -26,6 +26,7 @@ from watcher.analysis.cues import (
     HEDGE_WORDS,
     KNOW_VERBS,
     LABEL_VERBS,
+    LIGHT_VERBS,
     NEGATIONS,
     NEGATIVE_SUBJECTS,
     REAFFIRM_PHRASAL,
@@ -35,6 +36,7 @@ from watcher.analysis.cues import (
     RETRACT_VERBS,
     RETRO_ADVERBS,
     SAY_VERBS,
+    STANCE_NOUNS,
     TRUTH_WORDS,
     VERIFY_VERBS,
 )
@@ -85,7 +87,8 @@ def governors(tok: Token) -> list[Token]:
 
 def particle(tok: Token) -> str:
     for c in tok.children:
-        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _PARTICLES):
+        if c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLES
+                                and not any(g.dep_ == "pobj" for g in c.children)):
             return c.lower_
     for c in tok.children:
         if c.dep_ == "prep" and REAFFIRM_PHRASAL.get(tok.lemma_.lower()) == c.lower_:
@@ -96,6 +99,13 @@ def particle(tok: Token) -> str:
 def cue_status(verb: Token) -> str | None:
     """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
     lemma = verb.lemma_.lower()
+    if verb.pos_ == "NOUN":  # "a denial from the club": a nominal act with its source
+        if lemma not in STANCE_NOUNS or nominal_source(verb) is None:
+            return SAY if lemma in SAY_VERBS else None
+        return {"deny": "denied", "confirm": "confirmed"}.get(STANCE_NOUNS[lemma], "retracted")
+    if lemma in LIGHT_VERBS:  # "issued a denial", "gave no confirmation"
+        lemma = next((STANCE_NOUNS[c.lemma_.lower()] for c in verb.children
+                      if c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS), lemma)
     chain = governors(verb)
     negated = any(is_negated(t) for t in chain)
     mods = set().union(*(modals(t) for t in chain))
@@ -156,6 +166,14 @@ def cue_status(verb: Token) -> str | None:
         if negated:
             return "no_comment" if marked(verb, "no_longer") else None  # "no longer says ..."
         return SAY
+    return None
+
+
+def nominal_source(noun: Token) -> Token | None:
+    """Who a stance noun comes from: "a denial from the club" -> club."""
+    for p in noun.children:
+        if p.dep_ == "prep" and p.lower_ == "from":
+            return next((g for g in p.children if g.dep_ == "pobj"), None)
     return None
 
 

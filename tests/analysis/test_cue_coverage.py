@@ -73,3 +73,19 @@ def test_nominal_stance_acts(nlp, text: str, speaker: str, status: str) -> None:
     events = sentence_events(nlp(sent.text), sent, 0)
     assert [(e.speaker.text if e.speaker is not None else None, e.status) for e in events] == [
         (speaker, status)]
+
+
+@pytest.mark.parametrize(("text", "org", "org_noun"), [
+    ("A statement from the Harbour Board said the figure was wrong.", "Harbour Board", None),
+    ("The club's letter said the figure was wrong.", None, "club"),
+    ("The statement said the figure was wrong.", None, "*"),
+])
+def test_a_document_speaks_for_its_issuer(nlp, text: str, org, org_noun) -> None:  # type: ignore[no-untyped-def]
+    from watcher.analysis.actors import describe
+    from watcher.analysis.attribution import find_speaker
+
+    doc = nlp(text)
+    speaker = find_speaker(next(t for t in doc if t.lemma_ == "say"))
+    assert speaker is not None
+    mention = describe(speaker)
+    assert (mention.org, mention.org_noun) == (org, org_noun)

@@ -124,11 +124,34 @@ def _prep_name(head: Token) -> list[Token]:
     return []
 
 
+#: Documents that speak for whoever issued them: "the statement said", "a letter from X said".
+_DOCUMENTS = frozenset({"statement", "letter", "filing", "release", "memo", "notice",
+                        "document", "email", "post", "submission", "communique"})
+
+
+def _issuer(head: Token) -> Token | None:
+    """Who issued a document named as the speaker: "a letter from the board" -> board, "the
+    club's statement" -> club."""
+    for c in head.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return c
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+            found = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
+
+
 def describe(head: Token) -> Mention:
     """Describe the speaker noun phrase headed by ``head``."""
     low = head.lower_
     if head.pos_ == "PRON":
         return Mention(text=head.text, pronoun=low)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _DOCUMENTS:
+        issuer = _issuer(head)
+        if issuer is not None:
+            return describe(issuer)  # "a statement from the ministry said"
+        return Mention(text=head.text, org_noun="*", role=True)  # "the statement said"
     core = _core(head)
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:

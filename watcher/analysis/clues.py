@@ -20,7 +20,7 @@ from watcher.analysis.cues import (
     TRUTH_WORDS,
     VERIFY_SELF_VERBS,
 )
-from watcher.analysis.stance import is_false_word, is_negated
+from watcher.analysis.stance import attempted, is_false_word, is_negated
 from watcher.models import Actor
 
 if TYPE_CHECKING:
@@ -55,7 +55,8 @@ def self_verified(clause: Clause) -> bool:
     doc = head.doc
     for i in ids:
         t = doc[i]
-        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t):
+        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t) or \
+                attempted(t):
             continue
         for c in t.children:
             if c.dep_ != "nsubj":
@@ -122,8 +123,12 @@ def pronoun_antecedent(speaker: Token) -> Token:
     in its own sentence (the nearest antecedent) before any earlier one."""
     if speaker.lower_ not in ("he", "she"):
         return speaker
+    # "X had asked for an account, he said": a person named inside what is said is not the
+    # one who says it
+    said = {t.i for c in speaker.head.children if c.dep_ in ("ccomp", "parataxis")
+            for t in c.subtree}
     people = [e for e in speaker.doc.ents if e.label_ == "PERSON" and e.end <= speaker.i
-              and e.root.dep_ not in ("poss", "pobj", "dobj")]
+              and e.root.dep_ not in ("poss", "pobj", "dobj") and e.root.i not in said]
     return people[-1].root if people else speaker
 
 

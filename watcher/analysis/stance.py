@@ -116,6 +116,8 @@ def cue_status(verb: Token) -> str | None:
         lemma = "deny"  # "brushed aside the report"
     elif prt and prt in CONFIRM_PARTICLE.get(lemma, ()):
         lemma = "confirm"  # "owned up to it"
+    if (lemma in _CHECK_VERBS or lemma in CONFIRM_VERBS) and attempted(verb) and not negated:
+        return "uncertain"  # "still trying to establish what happened"
     if marked(verb, "not_in_position"):
         return "uncertain"  # "not in a position to say whether ..."
     if marked(verb, "rule_out"):
@@ -261,15 +263,27 @@ _CHECK_VERBS = frozenset({"check", "verify", "investigate", "examine", "review",
                           "establish", "probe", "evaluate"})
 
 
+def _progressive(t: Token) -> bool:
+    return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
+
+
+#: Verbs of trying: what they govern is attempted, not done ("trying to establish").
+_ATTEMPT_VERBS = frozenset({"try", "seek", "attempt", "work", "hope", "want", "plan", "aim"})
+
+
+def attempted(t: Token) -> bool:
+    """ "is trying to establish", "hopes to verify": the verb is an attempt, not a result."""
+    return t.dep_ == "xcomp" and t.head.lemma_.lower() in _ATTEMPT_VERBS
+
+
 def inquiring(t: Token) -> bool:
     """ "was looking into the matter", "is investigating the reports": the speaker is checking
     the story (``uncertain``), not "looking into new bus routes"."""
     lemma = t.lemma_.lower()
     if t.pos_ != "VERB" or is_negated(t):
         return False
-    if lemma in _CHECK_VERBS and t.tag_ == "VBG" and any(
-            c.dep_ == "aux" and c.lemma_ == "be" for c in t.children):
-        return True  # "we are still checking whether", "is reviewing the reports"
+    if lemma in _CHECK_VERBS and (_progressive(t) or attempted(t)):
+        return True  # "we are still checking whether", "was trying to establish what"
     if lemma == "look":
         objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "into"
                 for g in c.children if g.dep_ == "pobj"]

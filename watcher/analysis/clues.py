@@ -40,13 +40,6 @@ def without_credit(doc: Doc) -> list[Token]:
     return list(doc)
 
 
-def says_of_self(ev: Event) -> bool:
-    """ "Callery said that he had heard nothing": a one-word name whose own speech refers to
-    it as "he" or "she" is a person (the tagger often calls surnames organisations)."""
-    return any(t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")
-               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
-
-
 def self_verified(clause: Clause) -> bool:
     """ "We have traced it to a drain", "it had checked the sample", "our tests found": the
     speaker reports its own checking (a verification verb with a first-person or "it" subject,

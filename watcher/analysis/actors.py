@@ -22,6 +22,7 @@ from watcher.analysis.cues import (
     STATE_ORGANS,
     TITLES,
 )
+from watcher.analysis.lexicon import state, state_key
 from watcher.models import Actor
 
 _ORGANS = STATE_ORGANS | {"board", "management", "directors"}
@@ -123,11 +124,34 @@ def _prep_name(head: Token) -> list[Token]:
     return []
 
 
+#: Documents that speak for whoever issued them: "the statement said", "a letter from X said".
+_DOCUMENTS = frozenset({"statement", "letter", "filing", "release", "memo", "notice",
+                        "document", "email", "post", "submission", "communique"})
+
+
+def _issuer(head: Token) -> Token | None:
+    """Who issued a document named as the speaker: "a letter from the board" -> board, "the
+    club's statement" -> club."""
+    for c in head.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return c
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+            found = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
+
+
 def describe(head: Token) -> Mention:
     """Describe the speaker noun phrase headed by ``head``."""
     low = head.lower_
     if head.pos_ == "PRON":
         return Mention(text=head.text, pronoun=low)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _DOCUMENTS:
+        issuer = _issuer(head)
+        if issuer is not None:
+            return describe(issuer)  # "a statement from the ministry said"
+        return Mention(text=head.text, org_noun="*", role=True)  # "the statement said"
     core = _core(head)
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
@@ -248,6 +272,20 @@ def _tokens(name: str) -> list[str]:
     return [w for w in words if w.strip(".") not in TITLES and w not in ("the", "of", "and")]
 
 
+#: Words that name a state's organs around its name: "the Iranian government", "France's
+#: foreign ministry" speak for the state (country, capital and demonym fold together).
+_ORGAN_WORDS = STATE_ORGANS | {"foreign", "defence", "defense", "interior", "affairs",
+                               "ministry", "of", "the", "'s", "’s", "officials", "authorities"}
+
+
+def state_of(name: str) -> str | None:
+    """The state (ISO alpha-3 key) a non-person name stands for: a country, its capital, its
+    demonym, or one of these with organ words ("the Iranian government"), else None."""
+    words = [w for w in re.findall(r"[\w.'’-]+", name.replace("'s", " ").replace("’s", " "))
+             if w.casefold() not in _ORGAN_WORDS]
+    return state_key(" ".join(words)) if words else None
+
+
 def same_name(a: str, b: str, person: bool) -> bool:
     """Whether two names denote one entity: "Putin" ~ "Vladimir Putin", not "Kim Jong Gyu"."""
     ta, tb = _tokens(a), _tokens(b)
@@ -290,7 +328,11 @@ class Resolver:
 
     def find(self, name: str, person: bool) -> Actor | None:
         name = self.canonical(name)
+        key = None if person else state_of(name)
         for actor in reversed(list(self.known.values())):
+            if key is not None and actor.kind != "person" and any(
+                    state_of(n) == key for n in (actor.name, *actor.aliases)):
+                return actor
             names = (actor.name, *actor.aliases)
             if any(same_name(name, n, person and actor.kind == "person") for n in names):
                 return actor
@@ -347,6 +389,9 @@ class Resolver:
         if found is not None:
             return found
         name = self.canonical(name)
+        key = None if kind == "person" else state_of(name)
+        if key is not None and (st := state(key)) is not None and st.name != name:
+            return Actor(key=slug(st.name), name=st.name, kind="gpe", aliases=(name,))
         return Actor(key=slug(name), name=name, kind=kind)
 
     def resolve(self, m: Mention) -> Actor | None:

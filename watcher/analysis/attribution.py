@@ -12,9 +12,15 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
-from watcher.analysis.cues import EVIDENCE_NOUNS, LABEL_VERBS, REPORT_NOUNS, VERIFY_SELF_VERBS
+from watcher.analysis.cues import (
+    EVIDENCE_NOUNS,
+    LABEL_VERBS,
+    REPORT_NOUNS,
+    STANCE_NOUNS,
+    VERIFY_SELF_VERBS,
+)
 from watcher.analysis.sentences import Sentence
-from watcher.analysis.stance import SAY, cue_status, is_retrospective
+from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source
 
 QuoteKey = tuple[int, int, int]  # paragraph, start, end
 Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
@@ -80,6 +86,8 @@ def clause_units(doc: Doc, allowed: set[int]) -> list[Clause]:
 
 def find_speaker(verb: Token) -> Token | None:
     """The speaker's head token: subject, passive agent, or the subject of a governing verb."""
+    if verb.pos_ == "NOUN" and (source := nominal_source(verb)) is not None:
+        return source  # "a flat denial from the club"
     cur = verb
     for _ in range(5):
         for c in cur.children:
@@ -114,7 +122,11 @@ def _np_content(np: Token, sent_ids: set[int]) -> tuple[list[Clause], bool]:
         return [], True
     inner = [c for c in np.children if c.dep_ in ("acl", "relcl", "ccomp", "appos") or (
         c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS)]
-    if np.lemma_.lower() in REPORT_NOUNS:
+    if np.lemma_.lower() in STANCE_NOUNS:  # "a denial of the report": what is denied
+        objs = [g for c in inner if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        if objs:
+            return _np_content(objs[0], sent_ids)
+    if np.lemma_.lower() in REPORT_NOUNS or np.lemma_.lower() in STANCE_NOUNS:
         ids: set[int] = set()
         for c in inner:
             ids |= {t.i for t in c.subtree}
@@ -134,7 +146,8 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
     all_ids = {t.i for t in doc}
     quoted = {t.i for t in doc if in_quote(t, sent)}
     for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX", "NOUN") or tok.pos_ == "NOUN" and tok.dep_ != "ROOT":
+        if tok.pos_ not in ("VERB", "AUX", "NOUN") or tok.pos_ == "NOUN" and tok.dep_ != "ROOT" \
+                and nominal_source(tok) is None:
             continue
         status = cue_status(tok)
         if status is None:

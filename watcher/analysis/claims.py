@@ -18,6 +18,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from watcher.analysis.cues import SYNONYMS
+from watcher.analysis.lexicon import state_key
 from watcher.models import Claim
 
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.5, "VERB": 1.0, "ADJ": 0.5, "NUM": 0.5}
@@ -54,8 +55,12 @@ def term_key(tok: Token) -> str | None:
 
 
 def demonym_key(word: str) -> str:
-    """Fold a demonym and its country to one key: russian/russia -> russ, serevian -> serev."""
+    """Fold a demonym, capital and country to one key: russian/russia/moscow -> rus; names
+    the places table does not hold fold by suffix (serevian -> serev)."""
     word = word.removesuffix("'s").removesuffix("’s")
+    key = state_key(word)  # places.json: Israel/Israeli, France/French, Britain/British ...
+    if key is not None:
+        return key.lower()
     for suffix in _DEMONYM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return SYNONYMS.get(word, word[: len(word) - len(suffix)])

@@ -20,7 +20,7 @@ from watcher.analysis.cues import (
     TRUTH_WORDS,
     VERIFY_SELF_VERBS,
 )
-from watcher.analysis.stance import is_false_word, is_negated
+from watcher.analysis.stance import attempted, is_false_word, is_negated
 from watcher.models import Actor
 
 if TYPE_CHECKING:
@@ -40,13 +40,6 @@ def without_credit(doc: Doc) -> list[Token]:
     return list(doc)
 
 
-def says_of_self(ev: Event) -> bool:
-    """ "Callery said that he had heard nothing": a one-word name whose own speech refers to
-    it as "he" or "she" is a person (the tagger often calls surnames organisations)."""
-    return any(t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")
-               for _, ids in ev.clauses for t in (ev.cue.doc[i] for i in ids))
-
-
 def self_verified(clause: Clause) -> bool:
     """ "We have traced it to a drain", "it had checked the sample", "our tests found": the
     speaker reports its own checking (a verification verb with a first-person or "it" subject,
@@ -55,7 +48,8 @@ def self_verified(clause: Clause) -> bool:
     doc = head.doc
     for i in ids:
         t = doc[i]
-        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t):
+        if t.pos_ != "VERB" or t.lemma_.lower() not in VERIFY_SELF_VERBS or is_negated(t) or \
+                attempted(t):
             continue
         for c in t.children:
             if c.dep_ != "nsubj":
@@ -122,8 +116,12 @@ def pronoun_antecedent(speaker: Token) -> Token:
     in its own sentence (the nearest antecedent) before any earlier one."""
     if speaker.lower_ not in ("he", "she"):
         return speaker
+    # "X had asked for an account, he said": a person named inside what is said is not the
+    # one who says it
+    said = {t.i for c in speaker.head.children if c.dep_ in ("ccomp", "parataxis")
+            for t in c.subtree}
     people = [e for e in speaker.doc.ents if e.label_ == "PERSON" and e.end <= speaker.i
-              and e.root.dep_ not in ("poss", "pobj", "dobj")]
+              and e.root.dep_ not in ("poss", "pobj", "dobj") and e.root.i not in said]
     return people[-1].root if people else speaker
 
 

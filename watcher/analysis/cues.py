@@ -9,18 +9,61 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from watcher.analysis import lexicon
+
+#: A lexicon entry joins a closed class only when its stance senses carry at least this share
+#: of its sense-tagged uses (or it has none): "challenge" (0.57) is mostly a legal action.
+MIN_TAGGED_SHARE = 0.6
+
+
+def _trusted(c: lexicon.Cue, ambiguous: bool) -> bool:
+    """Whether a lexicon entry is used: unflagged (or flagged, if asked) and mostly a stance."""
+    return (ambiguous or not c.ambiguous) and len(c.classes) == 1 and (
+        c.tagged_share is None or c.tagged_share >= MIN_TAGGED_SHARE)
+
+
+def _lexicon_verbs(stance: str, *, ambiguous: bool, phrasal: bool) -> frozenset[str]:
+    """Verb lemmas of one stance class from the WordNet-built lexicon: single words, or
+    head-plus-particle verbs ("own up", "brush aside"); flagged-ambiguous ones only if asked."""
+    return frozenset(
+        c.lemma for c in lexicon.cues("verb", stance) if _trusted(c, ambiguous)
+        and (c.lemma.count(" ") == 1 if phrasal else " " not in c.lemma))
+
+
+def _phrasal(stance: str, *, ambiguous: bool) -> dict[str, frozenset[str]]:
+    """Head verb -> particles of the lexicon's particle verbs of one stance class."""
+    out: dict[str, set[str]] = {}
+    for lemma in _lexicon_verbs(stance, ambiguous=ambiguous, phrasal=True):
+        head, tail = lemma.split(" ")
+        out.setdefault(head, set()).add(tail)
+    return {h: frozenset(t) for h, t in out.items()}
+
+
+def _lexicon_adjs(stance: str, *, ambiguous: bool) -> frozenset[str]:
+    """Verdict adjectives (and verdict nouns: "a hoax") of one stance class."""
+    adjs = {c.lemma for c in lexicon.cues("adj", stance) if _trusted(c, ambiguous)}
+    nouns = {c.lemma for c in lexicon.cues("noun", stance)
+             if "verdict" in c.kinds and _trusted(c, ambiguous)}
+    return frozenset(w for w in adjs | nouns if " " not in w)
+
+
 #: Verbs that confirm, acknowledge or verify the content (status ``confirmed``).
 CONFIRM_VERBS: frozenset[str] = frozenset({
     "confirm", "acknowledge", "admit", "verify", "corroborate", "concede", "reproduce",
     "validate",
-})
+}) | _lexicon_verbs("confirmed", ambiguous=False, phrasal=False)
 #: Verbs that say the content is false (status ``denied``).
 DENY_VERBS: frozenset[str] = frozenset({
     "deny", "reject", "dismiss", "dispute", "refute", "rebut", "contradict", "disavow",
     "rebuff", "repudiate", "debunk", "quash", "scotch", "contest",
-})
+}) | _lexicon_verbs("denied", ambiguous=False, phrasal=False)
 #: Particle verbs that reject a report: lemma -> particle ("pushed back on the report").
-DENY_PHRASAL: Mapping[str, str] = {"push": "back", "hit": "back"}
+DENY_PHRASAL: Mapping[str, frozenset[str]] = {"push": frozenset({"back"}),
+                                              "hit": frozenset({"back"})}
+#: Particle verbs that reject or confirm with a direct object ("brushed aside the report",
+#: "owned up to it"), from the lexicon.
+DENY_PARTICLE: Mapping[str, frozenset[str]] = _phrasal("denied", ambiguous=False)
+CONFIRM_PARTICLE: Mapping[str, frozenset[str]] = _phrasal("confirmed", ambiguous=False)
 #: Verbs that confirm only with a clause ("accepted that the ballots were counted twice");
 #: with a noun object ("accepted the offer") they are events, not positions.
 CONFIRM_CLAUSE_VERBS: frozenset[str] = frozenset({"accept", "recognise", "recognize"})
@@ -30,9 +73,12 @@ LABEL_VERBS: frozenset[str] = frozenset({"brand", "call", "describe", "label", "
 #: Verbs of answering: not answering ("did not respond to emails") is silence, not a position.
 ANSWER_VERBS: frozenset[str] = frozenset({"respond", "answer", "reply", "return"})
 #: Verbs that withdraw an earlier assertion (status ``retracted``).
-RETRACT_VERBS: frozenset[str] = frozenset({"retract", "withdraw", "recant", "rescind"})
+RETRACT_VERBS: frozenset[str] = frozenset({"retract", "withdraw", "recant", "rescind"}) | \
+    _lexicon_verbs("retracted", ambiguous=False, phrasal=False)
 #: Particle verbs that withdraw an assertion: lemma -> particle.
-RETRACT_PHRASAL: Mapping[str, str] = {"walk": "back", "take": "back", "row": "back"}
+RETRACT_PHRASAL: Mapping[str, frozenset[str]] = {
+    "take": frozenset({"back"}), "row": frozenset({"back"}),
+    **_phrasal("retracted", ambiguous=False)}
 #: Verbs of refusal: "declined to comment", "refused to confirm or deny" (``no_comment``).
 REFUSE_VERBS: frozenset[str] = frozenset({"decline", "refuse"})
 #: Verbs that, under refusal or negation, mean "takes no position".
@@ -57,14 +103,21 @@ REPORT_NOUNS: frozenset[str] = frozenset({
     "fault", "defect", "flaw", "problem", "error", "failure", "leak", "breach", "incident",
     "mistake", "decision",
 })
-#: Nouns that introduce reported speech without a verb ("a denial from X").
-DENIAL_NOUNS: frozenset[str] = frozenset({"denial", "rejection"})
+#: Nominal forms of stance acts ("issued a denial", "a confirmation from the club"), from the
+#: lexicon: noun lemma -> the verb whose status it carries.
+_ACT_VERB = {"denied": "deny", "confirmed": "confirm", "retracted": "retract"}
+STANCE_NOUNS: Mapping[str, str] = {"denial": "deny", "rejection": "deny", **{
+    c.lemma: _ACT_VERB[next(iter(c.classes))]
+    for stance in _ACT_VERB for c in lexicon.cues("noun", stance)
+    if "act" in c.kinds and _trusted(c, False) and " " not in c.lemma}}
+#: Light verbs that make a stance noun the act itself: "issued a denial", "gave confirmation".
+LIGHT_VERBS: frozenset[str] = frozenset({"issue", "give", "make", "offer", "release", "publish"})
 #: Predicates that judge a report false: "this story is false", "the tests were wrong".
 FALSE_WORDS: frozenset[str] = frozenset({
     "false", "wrong", "untrue", "fake", "fabrication", "baseless", "nonsense", "inaccurate",
     "incorrect", "lie", "fiction", "unfounded", "groundless", "rubbish", "misleading",
     "erroneous",
-})
+}) | _lexicon_adjs("denied", ambiguous=False)
 #: Negation words that reverse a clause.
 NEGATIONS: frozenset[str] = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 #: Determiners / pronouns that negate the subject: "No vessel has been detained".
@@ -163,4 +216,5 @@ CLAIM_VERBS: frozenset[str] = frozenset({"report", "claim", "allege", "assert", 
 #: Verbs that reaffirm an earlier position: "stood by its statement that ...".
 REAFFIRM_PHRASAL: Mapping[str, str] = {"stand": "by", "stick": "to"}
 #: Words for the truth of a report: "there is no truth to", "not true".
-TRUTH_WORDS: frozenset[str] = frozenset({"truth", "true", "accurate", "correct"})
+TRUTH_WORDS: frozenset[str] = frozenset({"truth", "true", "accurate", "correct"}) | frozenset(
+    c.lemma for c in lexicon.cues("adj", "confirmed") if _trusted(c, False) and " " not in c.lemma)

@@ -42,7 +42,6 @@ from watcher.analysis.clues import (
     pronoun_antecedent,
     restates_failure,
     says_of_itself,
-    says_of_self,
     self_verified,
     source_verified,
     subject_org,
@@ -171,9 +170,6 @@ class _Run:
                         " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)
                         or which_relative(ev.speaker)):
                     mention = replace(mention, org=mention.person, person=None, kind="org")
-                if mention.kind != "person" and mention.org and " " not in mention.org and \
-                        ev.speaker.ent_type_ != "GPE" and says_of_self(ev):
-                    mention = replace(mention, person=mention.org, org=None, kind="person")
                 if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
                     name = mention.person or mention.org or mention.text
                     found = self.resolver.find(name, mention.kind == "person") if name else None

@@ -9,9 +9,11 @@ from typing import Any
 
 _QUOTE_RE = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"")
 #: A dateline opening a wire story: "KAZAN, Russia (Northgate Wire) \u2014", "WASHINGTON \u2014",
-#: "LEEDHAM (Coastline Press) -". A place in capitals, an optional region, an optional agency.
+#: "LEEDHAM (Coastline Press) -", "LONDON/PARIS, May 3 -". One or more places in capitals,
+#: up to two comma-separated tails (a region, a date), an optional agency.
+_PLACE = r"[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*"
 _DATELINE_RE = re.compile(
-    r"^[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+)*(?:, [A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*)*)?"
+    rf"^{_PLACE}(?:/{_PLACE})*(?:, [A-Z][\w.'\-]*(?: [\w.'\-]+){{0,2}}){{0,2}}"
     r"(?: \([^()]{1,60}\))?\s*(?:\u2014|\u2013|--|-)\s+")
 
 

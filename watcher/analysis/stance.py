@@ -16,7 +16,9 @@ from watcher.analysis.cues import (
     ANSWER_VERBS,
     COMMENT_VERBS,
     CONFIRM_CLAUSE_VERBS,
+    CONFIRM_PARTICLE,
     CONFIRM_VERBS,
+    DENY_PARTICLE,
     DENY_PHRASAL,
     DENY_VERBS,
     FALSE_WORDS,
@@ -24,6 +26,7 @@ from watcher.analysis.cues import (
     HEDGE_WORDS,
     KNOW_VERBS,
     LABEL_VERBS,
+    LIGHT_VERBS,
     NEGATIONS,
     NEGATIVE_SUBJECTS,
     REAFFIRM_PHRASAL,
@@ -32,11 +35,12 @@ from watcher.analysis.cues import (
     RETRACT_PHRASAL,
     RETRACT_VERBS,
     RETRO_ADVERBS,
-    RULE_OUT_PARTICLE,
     SAY_VERBS,
+    STANCE_NOUNS,
     TRUTH_WORDS,
     VERIFY_VERBS,
 )
+from watcher.analysis.patterns import marked
 
 SAY = "say"  # pseudo-status: take the status from the content
 #: Retraction verbs that take any object ("withdraw the book", "rescind an offer"): a
@@ -45,7 +49,8 @@ _OBJECT_RETRACT = frozenset({"withdraw", "rescind"})
 _SAID_NOUNS = frozenset({"remark", "comment", "paper", "study", "piece", "tweet", "post",
                          "headline", "version", "words"})
 _SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
-_NOTHING = frozenset({"nothing", "little"})
+#: Adverbs the parser attaches to a particle verb as modifiers ("brushed the report aside").
+_PARTICLES = frozenset({"back", "out", "aside", "off", "away"})
 
 
 def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
@@ -65,11 +70,6 @@ def is_negated(tok: Token) -> bool:
     return False
 
 
-def no_longer(tok: Token) -> bool:
-    return any(c.lower_ == "longer" for c in tok.subtree if c.head.i == tok.i or
-               c.head.head.i == tok.i)
-
-
 def modals(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"} | \
         {c.lemma_.lower() for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
@@ -87,7 +87,8 @@ def governors(tok: Token) -> list[Token]:
 
 def particle(tok: Token) -> str:
     for c in tok.children:
-        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("back", "out")):
+        if c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLES
+                                and not any(g.dep_ == "pobj" for g in c.children)):
             return c.lower_
     for c in tok.children:
         if c.dep_ == "prep" and REAFFIRM_PHRASAL.get(tok.lemma_.lower()) == c.lower_:
@@ -98,22 +99,35 @@ def particle(tok: Token) -> str:
 def cue_status(verb: Token) -> str | None:
     """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
     lemma = verb.lemma_.lower()
+    if verb.pos_ == "NOUN":  # "a denial from the club": a nominal act with its source
+        if lemma not in STANCE_NOUNS or nominal_source(verb) is None:
+            return SAY if lemma in SAY_VERBS else None
+        return {"deny": "denied", "confirm": "confirmed"}.get(STANCE_NOUNS[lemma], "retracted")
+    if lemma in LIGHT_VERBS:  # "issued a denial", "gave no confirmation"
+        lemma = next((STANCE_NOUNS[c.lemma_.lower()] for c in verb.children
+                      if c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS), lemma)
     chain = governors(verb)
     negated = any(is_negated(t) for t in chain)
     mods = set().union(*(modals(t) for t in chain))
     unable = any(t.lemma_.lower() in ("unable", "able") for t in chain[1:]) and (
         negated or any(t.lemma_.lower() == "unable" for t in chain))
     prt = particle(verb)
-    if lemma in COMMENT_VERBS and not_in_position(verb.head):
+    if prt and prt in DENY_PARTICLE.get(lemma, ()):
+        lemma = "deny"  # "brushed aside the report"
+    elif prt and prt in CONFIRM_PARTICLE.get(lemma, ()):
+        lemma = "confirm"  # "owned up to it"
+    if (lemma in _CHECK_VERBS or lemma in CONFIRM_VERBS) and attempted(verb) and not negated:
+        return "uncertain"  # "still trying to establish what happened"
+    if marked(verb, "not_in_position"):
         return "uncertain"  # "not in a position to say whether ..."
-    if RULE_OUT_PARTICLE.get(lemma) == prt and prt:
+    if marked(verb, "rule_out"):
         refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
         return "uncertain" if negated or refused else "denied"
     if lemma in REFUSE_VERBS:
         return None  # the status is read on its complement
     if lemma in ANSWER_VERBS:
         return None  # "did not respond to emails": silence is not a position
-    if DENY_PHRASAL.get(lemma) == prt and prt and any(
+    if prt in DENY_PHRASAL.get(lemma, ()) and any(
             c.dep_ == "prep" and c.lower_ in ("on", "at", "against") for c in verb.children):
         return None if negated else "denied"  # "pushed back on the report"
     if lemma in LABEL_VERBS and _labels_false(verb):
@@ -122,10 +136,9 @@ def cue_status(verb: Token) -> str | None:
             c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
             for c in verb.children):
         lemma = "acknowledge"  # "accepted that the count had been wrong"
-    refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
-    if refused and lemma in COMMENT_VERBS | CONFIRM_VERBS | DENY_VERBS:
-        return "no_comment"
-    if RETRACT_PHRASAL.get(lemma) == prt and prt:
+    if marked(verb, "refusal"):
+        return "no_comment"  # "declined to comment", "refused to confirm or deny"
+    if prt in RETRACT_PHRASAL.get(lemma, ()):
         return None if negated else "retracted"
     if lemma in RETRACT_VERBS:
         if lemma in _OBJECT_RETRACT and not _withdraws_words(verb):
@@ -141,10 +154,9 @@ def cue_status(verb: Token) -> str | None:
         return "confirmed"
     if lemma in DENY_VERBS:
         if negated:
-            return "no_comment" if no_longer(verb) else None
+            return "no_comment" if marked(verb, "no_longer") else None
         return "denied"
-    if lemma in COMMENT_VERBS and any(c.dep_ == "dobj" and c.lower_ in _NOTHING
-                                      for c in verb.children):
+    if marked(verb, "says_nothing"):
         return "no_comment"  # "would say nothing further"
     if lemma in COMMENT_VERBS and negated:
         if mods & {"can", "could", "ca"} or unable:
@@ -154,8 +166,16 @@ def cue_status(verb: Token) -> str | None:
         return None if negated else SAY  # "stood by its statement that ..."
     if lemma in SAY_VERBS:
         if negated:
-            return "no_comment" if no_longer(verb) else None  # "no longer says that ..."
+            return "no_comment" if marked(verb, "no_longer") else None  # "no longer says ..."
         return SAY
+    return None
+
+
+def nominal_source(noun: Token) -> Token | None:
+    """Who a stance noun comes from: "a denial from the club" -> club."""
+    for p in noun.children:
+        if p.dep_ == "prep" and p.lower_ == "from":
+            return next((g for g in p.children if g.dep_ == "pobj"), None)
     return None
 
 
@@ -188,20 +208,11 @@ def is_retrospective(verb: Token, backshifted: bool = False) -> bool:
     perfect is the reporting verb's tense, not a recap."""
     for t in governors(verb):
         for c in t.children:
-            if c.dep_ == "aux" and c.lower_ == "had" and not backshifted:
-                return True
+            if marked(t, "recap") or marked(t, "recap_pluperfect") and not backshifted:
+                return True  # "had denied", "two weeks ago", "last month", "since", "has never"
             if c.dep_ in ("advmod", "npadvmod") and c.lower_ in RETRO_ADVERBS and not any(
                     g.lemma_.lower() in _SHORT_SPANS for g in c.children):
                 return True  # "hours earlier" is the news itself, "earlier" a recap
-            if c.dep_ == "advmod" and c.lower_ == "never" and any(
-                    a.lemma_ == "have" and a.dep_ == "aux" for a in t.children):
-                return True
-            if c.dep_ == "npadvmod" and any(g.lower_ in ("last", "previous") for g in c.children):
-                return True
-            if c.dep_ == "advmod" and c.lower_ == "ago":
-                return True  # "two weeks ago the chairman described the report as ..."
-            if c.dep_ == "prep" and c.lower_ == "since":
-                return True
     return False
 
 
@@ -209,18 +220,13 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
     doc = head.doc
     toks = [doc[i] for i in sorted(tokens)]
-    for t in toks:
-        if t.lemma_.lower() == "comment" and any(c.lower_ == "no" for c in t.children):
-            return "no_comment"
-        if t.lemma_.lower() in COMMENT_VERBS and t.pos_ == "VERB" and any(
-                c.dep_ == "dobj" and c.lower_ in _NOTHING for c in t.children):
-            return "no_comment"  # "would say nothing further"
-    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
-                                     for m in c.children) for c in head.children):
+    if any(marked(t, "no_comment_noun") or marked(t, "says_nothing") for t in toks):
+        return "no_comment"  # "no comment", "would say nothing further"
+    if marked(head, "conditional"):
         return "uncertain"  # a conditional asserts neither way
     for t in toks:
         lemma = t.lemma_.lower()
-        if not_in_position(t) or inquiring(t):
+        if marked(t, "not_in_position") or marked(t, "too_early") or inquiring(t):
             return "uncertain"
         if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
                 and is_negated(t) and (lemma in KNOW_VERBS - {"tell", "say"}
@@ -233,8 +239,8 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
                 if any(x.lower_ in ("far", "no", "not", "n't") for x in toks):
                     return "uncertain"
                 continue
-            if lemma == "early" and not any(x.lower_ == "too" for x in toks):
-                continue
+            if lemma == "early":
+                continue  # "too early to say" is a rule of its own
             return "uncertain"
     negated = _negated_clause(head, tokens)
     if any(t.lemma_.lower() in TRUTH_WORDS and _truth_denied(t) for t in toks):
@@ -247,18 +253,27 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     return "asserted"
 
 
-def not_in_position(t: Token) -> bool:
-    """ "not in a position to say/confirm": ``t`` is the noun "position" under a negated "in"
-    phrase, with an infinitive of saying or confirming (the spec's ``uncertain``)."""
-    if t.lemma_.lower() != "position" or t.head.lower_ != "in" or not is_negated(t.head.head):
-        return False
-    return any(c.dep_ in ("relcl", "acl") and c.lemma_.lower() in COMMENT_VERBS | KNOW_VERBS
-               for c in t.children)
-
-
 #: What an inquiry "into" is about when it is the story itself ("looking into the matter").
 _INQUIRY_OBJECTS = frozenset({"matter", "issue", "it", "them", "this", "that", "case",
                               "concern", "complaint"}) | REPORT_NOUNS
+
+
+#: Verbs of checking: in the progressive ("are still checking") the check is not done.
+_CHECK_VERBS = frozenset({"check", "verify", "investigate", "examine", "review", "assess",
+                          "establish", "probe", "evaluate"})
+
+
+def _progressive(t: Token) -> bool:
+    return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
+
+
+#: Verbs of trying: what they govern is attempted, not done ("trying to establish").
+_ATTEMPT_VERBS = frozenset({"try", "seek", "attempt", "work", "hope", "want", "plan", "aim"})
+
+
+def attempted(t: Token) -> bool:
+    """ "is trying to establish", "hopes to verify": the verb is an attempt, not a result."""
+    return t.dep_ == "xcomp" and t.head.lemma_.lower() in _ATTEMPT_VERBS
 
 
 def inquiring(t: Token) -> bool:
@@ -267,6 +282,8 @@ def inquiring(t: Token) -> bool:
     lemma = t.lemma_.lower()
     if t.pos_ != "VERB" or is_negated(t):
         return False
+    if lemma in _CHECK_VERBS and (_progressive(t) or attempted(t)):
+        return True  # "we are still checking whether", "was trying to establish what"
     if lemma == "look":
         objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "into"
                 for g in c.children if g.dep_ == "pobj"]

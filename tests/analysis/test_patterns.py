@@ -1,0 +1,69 @@
+"""The stance constructions kept as data (watcher/analysis/data/patterns/*.json): one row per
+rule, each a sentence written for this table, with the word the rule must mark; and sentences
+on the engine that the rules change the reading of."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analysis.patterns import marks, rules
+from watcher.analysis.stance import cue_status, is_retrospective
+
+#: (sentence, label, the word the rule marks)
+ROWS = [
+    ("The council gave no comment on the leaked memo.", "no_comment_noun", "comment"),
+    ("The agency would say nothing more about the contract.", "says_nothing", "say"),
+    ("If the audit finds a gap, the mayor will resign.", "conditional", "resign"),
+    ("The coroner said it was too early to name a cause.", "too_early", "early"),
+    ("The army has not ruled out sabotage.", "rule_out", "ruled"),
+    ("We are not in a position to confirm the figure.", "not_in_position", "confirm"),
+    ("The bank no longer disputes the valuation.", "no_longer", "disputes"),
+    ("The union declined to comment on the ballot.", "refusal", "comment"),
+    ("The insurer refused to confirm the payout.", "refusal", "confirm"),
+    ("The mayor had earlier rejected the audit.", "recap_pluperfect", "rejected"),
+    ("Three weeks ago the board rejected the audit.", "recap", "rejected"),
+    ("The board rejected the audit last month.", "recap", "rejected"),
+    ("The insurer has never accepted the valuation.", "recap", "accepted"),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "word"), ROWS)
+def test_rule_marks_its_word(nlp, text: str, label: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert [doc[i].text for i in sorted(marks(doc).get(label, ()))] == [word]
+
+
+def test_every_rule_label_has_a_row() -> None:
+    assert {r["label"] for r in rules()} <= {label for _, label, _ in ROWS}
+
+
+@pytest.mark.parametrize("text", [
+    "The council commented on the leaked memo.",
+    "The agency said the contract was signed.",
+    "The mayor will resign next week.",
+])
+def test_plain_sentences_carry_no_marks(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert marks(nlp(text)) == {}
+
+
+def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
+    return next(t for t in doc if t.lemma_ == lemma)
+
+
+@pytest.mark.parametrize(("text", "lemma", "status"), [
+    ("The union declined to comment on the ballot.", "comment", "no_comment"),
+    ("The army has not ruled out sabotage.", "rule", "uncertain"),
+    ("The army ruled out sabotage.", "rule", "denied"),
+    ("The bank no longer disputes the valuation.", "dispute", "no_comment"),
+    ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
+    ("The agency would say nothing more about the contract.", "say", "no_comment"),
+])
+def test_rules_give_the_cue_its_status(nlp, text: str, lemma: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    assert cue_status(_verb(nlp(text), lemma)) == status
+
+
+def test_recaps_are_retrospective_unless_backshifted(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor had earlier rejected the audit.")
+    assert is_retrospective(_verb(doc, "reject"))
+    doc = nlp("The mayor had rejected the audit.")
+    assert not is_retrospective(_verb(doc, "reject"), backshifted=True)

@@ -41,6 +41,7 @@ class DaemonSettings(_Section):
     health_port: int | None = Field(None, ge=0, le=65535)
     retention_days: float = Field(default=90.0, gt=0, le=36500)
     telegram_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    heartbeat_seconds: float = Field(default=15.0, ge=1, le=3600)
 
     @field_validator("log_level")
     @classmethod

@@ -41,6 +41,13 @@ def _pending_alerts(url: str) -> int:
     return len(_query(url, select(t.Alert.id).where(t.Alert.status == "pending")))
 
 
+def _holders(nodes: dict[str, DaemonProcess]) -> list[str]:
+    """Instances whose last word on the Telegram lease is that they acquired it."""
+    return [n for n, d in nodes.items()
+            if d.log.rfind("lease telegram-updates acquired") > d.log.rfind(
+                "lease telegram-updates lost")]
+
+
 def _polled_since(feeds: FeedServer, since: dict[str, int], paths: list[str]) -> bool:
     return all(feeds.hits(p) > since[p] for p in paths)
 
@@ -69,9 +76,12 @@ def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
             mark = {p: feeds.hits(p) + 1 for p in FEEDS}
             nodes["a"].wait_for(lambda: _polled_since(feeds, mark, FEEDS[:-1]), 60,
                                 "every feed to be polled twice")
-            holders = [n for n, d in nodes.items() if "lease telegram-updates acquired" in d.log]
-            assert len(holders) == 1, holders
-            assert sum("chat bot polling as" in d.log for d in nodes.values()) == 1
+            # Exactly one holds the lease (under CPU starvation a holder may miss its renewals
+            # and hand over, so the holder is the one whose last lease event is "acquired").
+            nodes["a"].wait_for(lambda: len(_holders(nodes)) == 1, 30, "one lease holder")
+            holders = _holders(nodes)
+            assert sum(d.log.count("chat bot polling as") for d in nodes.values()) == sum(
+                d.log.count("lease telegram-updates acquired") for d in nodes.values())
 
             for n, p in enumerate(FEEDS[:6]):
                 feeds.add_item(p, {"guid": f"g{n}", "title": f"Bridge story {n}",

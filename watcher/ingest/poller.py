@@ -107,14 +107,14 @@ class Worker:
         busy = set(self._in_flight)
 
         def claim() -> list[repo.FeedRow]:
-            # Claim no more than there is room for: a claimed feed that is not polled would
-            # stay leased, and so unpolled by every instance, until its lease ran out.
+            # Claim no more than there is room for, and none still being handled here (its
+            # items still analysed): a claimed feed that is not polled would stay leased, and
+            # so unpolled by every instance, until its lease ran out.
             with transaction(self.factory) as s:
                 return feeds_repo.claim_due_feeds(s, now, self.owner, lease_s=self.lease_s,
-                                                  limit=room)
+                                                  limit=room, exclude=busy)
 
-        feeds = [f for f in await asyncio.to_thread(claim) if f.id not in busy] if room > 0 \
-            else []
+        feeds = await asyncio.to_thread(claim) if room > 0 else []
         for feed in feeds:
             task = asyncio.create_task(self._guarded_poll(feed), name=f"poll-{feed.id}")
             self._in_flight[feed.id] = task

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,13 +69,14 @@ def list_feeds(s: Session) -> list[FeedRow]:
 
 
 def claim_due_feeds(s: Session, now: datetime, owner: str, lease_s: float,
-                    limit: int) -> list[FeedRow]:
+                    limit: int, exclude: Collection[int] = ()) -> list[FeedRow]:
     """Feeds whose next check is due and that no live instance holds; leased to ``owner``.
 
     A lease is free when it expired, or when its holder's heartbeat (the lease named
     ``INSTANCE_LEASE_PREFIX + holder``) expired: that instance died, so its polls are retried
     now rather than when their ``lease_s`` runs out. A holder without a heartbeat row keeps
-    its leases until they expire.
+    its leases until they expire. ``exclude``: feeds the caller is still busy with (their
+    lease already cleared, their items still being analysed), not to be leased again now.
     """
     dead = (select(t.Lease.owner)
             .where(t.Lease.name.startswith(t.INSTANCE_LEASE_PREFIX, autoescape=True),
@@ -86,6 +87,8 @@ def claim_due_feeds(s: Session, now: datetime, owner: str, lease_s: float,
                 or_(t.Feed.lease_until.is_(None), t.Feed.lease_until < now,
                     t.Feed.lease_owner.in_(dead)))
          .order_by(t.Feed.next_check_at).limit(limit))
+    if exclude:
+        q = q.where(t.Feed.id.not_in(list(exclude)))
     if s.bind is not None and s.bind.dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=t.Feed)
     feeds = list(s.scalars(q))

@@ -31,6 +31,7 @@ bench: install
 	@[ "$$WATCHER_TEST_SKIP_PG" = 1 ] || bash scripts/ensure-postgres.sh
 	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/timings.py
 
 lint: install
 	$(BIN)/ruff check watcher tests bench migrations

@@ -144,6 +144,19 @@ def test_a_dead_instances_feeds_are_free_once_its_heartbeat_expires(migrated: An
     assert sorted(owners.values()) == ["a", "a", "c", "c", "old", "old"], owners
 
 
+def test_heartbeats_of_instances_long_gone_are_pruned(migrated: Any) -> None:
+    with transaction(migrated) as s:
+        ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "host:1", "host:1", NOW, 15)
+        ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "host:2", "host:2",
+                               NOW + timedelta(days=2), 15)
+        ops_repo.acquire_lease(s, "telegram-updates", "host:1", NOW, 15)
+    with transaction(migrated) as s:
+        assert ops_repo.prune_heartbeats(s, NOW + timedelta(days=1)) == 1
+    with migrated() as s:
+        assert sorted(s.scalars(select(t.Lease.name))) == [
+            INSTANCE_LEASE_PREFIX + "host:2", "telegram-updates"]
+
+
 def test_a_poll_cut_short_counts_as_a_poll(migrated: Any) -> None:
     with transaction(migrated) as s:
         repo.upsert_feed(s, "https://e.org/0", 60, NOW)

@@ -1,5 +1,6 @@
 """Two instances on one PostgreSQL: they share the feeds without polling one twice, send each
-alert once, and exactly one of them polls Telegram, handing over when it dies."""
+alert once, and exactly one of them polls Telegram, handing over when it dies; the feed a killed
+instance was polling is taken over when its heartbeat stops, not when its 5-minute lease ends."""
 
 from __future__ import annotations
 

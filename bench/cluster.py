@@ -164,7 +164,8 @@ def run_phase(pg: PostgresCluster, work: Path, instances: int, n_feeds: int, int
     procs = []
     try:
         for i in range(instances):
-            name = f"bench-{instances}-{i + 1}"
+            # distinct per phase: a log file (named after the config) is appended to
+            name = f"bench-{instances}{'s' if starved else ''}-{i + 1}"
             cfg = _config(work / f"{name}.toml", db_url=db_url, feeds=feeds, tg=tg, name=name,
                           interval=interval)
             procs.append(DaemonProcess(cfg, env={"BENCH_BOT_TOKEN": tg.token}).start())

@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/aged_story.py
+	$(BIN)/python bench/timings.py
 
 lint: install
 	$(BIN)/ruff check watcher tests bench migrations

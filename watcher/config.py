@@ -62,6 +62,7 @@ class DaemonSettings(_Section):
     health_host: str = "127.0.0.1"
     retention_days: float = Field(default=90.0, gt=0, le=36500)
     telegram_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    heartbeat_seconds: float = Field(default=15.0, ge=1, le=3600)
 
     @field_validator("health_host")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
 from watcher.tracking.decide import _one_per_actor, apply_analysis
@@ -34,3 +36,50 @@ def status_of(result: dict[str, str], name: str) -> str | None:
         if name.casefold() in actor.casefold():
             return status
     return None
+
+
+ANOTHER_MATTER = "another matter"  # the actor speaks in the text, but not on the story's claims
+SOMEONE_ELSES = "someone else's"  # named, not speaking: another actor in the text is on record
+IGNORED = "ignored"  # nobody in the text speaks or takes a position
+
+
+def outcome(engine: ClaimEngine, text: str, actor: str, baseline: str = BASELINE) -> str:
+    """The actor's decisive status on a baseline claim, or why the text gives it none.
+
+    A row that expects "no position" names its reason, so that it cannot pass merely because
+    the engine ignored the sentence: :data:`IGNORED` is what a blind engine returns.
+    """
+    state = story(engine, baseline)
+    analysis = engine.analyze(ArticleText("", text), state)
+    on_claim = [p for p in _one_per_actor(analysis.positions)
+                if p.claim_key in state.baseline_keys and not p.retrospective]
+    mine = [p.status for p in on_claim if actor.casefold() in p.actor.name.casefold()]
+    if mine:
+        return mine[0]
+    if any(actor.casefold() in a.name.casefold() for a in analysis.actors):
+        return ANOTHER_MATTER
+    if on_claim:
+        return SOMEONE_ELSES
+    return IGNORED
+
+
+@dataclass(frozen=True)
+class Unlike:
+    """No position, because of what tells the text from ``control``, its minimal pair, which
+    does put the actor on record with ``status``: the engine reads the construction, and the
+    difference (a negation, another object, no named speaker) is what removes the position."""
+
+    control: str
+    status: str
+
+
+def check(engine: ClaimEngine, text: str, actor: str, expected: str | Unlike,
+          baseline: str = BASELINE) -> None:
+    """Assert a row: a status, :data:`ANOTHER_MATTER`, :data:`SOMEONE_ELSES`, or
+    :class:`Unlike` (never a bare :data:`IGNORED`, which a blind engine would pass)."""
+    assert expected != IGNORED, "say why there is no position"
+    if isinstance(expected, Unlike):
+        got = outcome(engine, expected.control, actor, baseline)
+        assert got == expected.status, f"control {expected.control!r}: {got}"
+        expected = IGNORED
+    assert outcome(engine, text, actor, baseline) == expected

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import status_of, statuses
+from tests.analysis.helpers import (
+    ANOTHER_MATTER,
+    SOMEONE_ELSES,
+    Unlike,
+    check,
+    outcome,
+    status_of,
+    statuses,
+)
 
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [
@@ -44,19 +52,28 @@ def test_speaker_and_status(engine, text: str, actor: str, expected: str) -> Non
     assert status_of(statuses(engine, text), actor) == expected
 
 
-@pytest.mark.parametrize("text", [
-    'Pinecrest Air said it had hired a new finance chief. "We are growing," it said.',
-    "Pinecrest Air confirmed plans to open a new route to Lisbon next spring.",
+@pytest.mark.parametrize(("text", "expected"), [
+    ('Pinecrest Air said it had hired a new finance chief. "We are growing," it said.',
+     Unlike("Pinecrest Air said it was in talks with Marlowe Airways.", "asserted")),
+    ("Pinecrest Air confirmed plans to open a new route to Lisbon next spring.", ANOTHER_MATTER),
 ])
-def test_statements_about_something_else_are_not_positions(engine, text: str) -> None:
-    assert status_of(statuses(engine, text), "Pinecrest") is None
+def test_statements_about_something_else_are_not_positions(engine, text: str,
+                                                           expected: str | Unlike) -> None:
+    check(engine, text, "Pinecrest", expected)
 
 
-@pytest.mark.parametrize("text", [
-    "A person close to the board denied that Marlowe Airways was in talks to buy Pinecrest Air.",
-    "A regional airline said Marlowe Airways was not in talks to buy Pinecrest Air.",
+@pytest.mark.parametrize(("text", "named", "actor", "status"), [
+    ("A person close to the board denied that Marlowe Airways was in talks to buy Pinecrest Air.",
+     "Pinecrest Air denied that Marlowe Airways was in talks to buy Pinecrest Air.",
+     "Pinecrest", "denied"),
+    ("A regional airline said Marlowe Airways was not in talks to buy Pinecrest Air.",
+     "Northwind Airlines said Marlowe Airways was not in talks to buy Pinecrest Air.",
+     "Northwind", "denied"),
 ])
-def test_anonymous_sources_are_not_actors(engine, text: str) -> None:
+def test_anonymous_sources_are_not_actors(engine, text: str, named: str, actor: str,
+                                          status: str) -> None:
+    # The same statement by a named speaker is a position: only the anonymity removes it.
+    assert outcome(engine, named, actor) == status
     assert statuses(engine, text) == {}
 
 
@@ -65,4 +82,4 @@ def test_spokesperson_speaks_for_the_company(engine) -> None:
             'talks. "We are talking to Marlowe Airways about a sale," Varga said.')
     result = statuses(engine, text)
     assert status_of(result, "Pinecrest") in ("confirmed", "asserted")
-    assert status_of(result, "Tom Varga") is None
+    assert outcome(engine, text, "Tom Varga") == SOMEONE_ELSES

@@ -44,6 +44,9 @@ def test_baseline_hedges_and_broad_denials_are_on_record(engine, text: str, acto
 
 
 def test_looking_into_something_else_is_not_a_hedge(engine) -> None:
+    # The minimal pair puts the office on record: only the other object removes the hedge.
+    control = "The Maritime Safety Office said it was looking into the matter."
+    assert _base(engine, control, "Maritime Safety") == "uncertain"
     text = "The Maritime Safety Office said it was looking into new timetables for the winter."
     assert _base(engine, text, "Maritime Safety") is None
 

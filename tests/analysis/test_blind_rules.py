@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import status_of, statuses
+from tests.analysis.helpers import (
+    ANOTHER_MATTER,
+    SOMEONE_ELSES,
+    Unlike,
+    check,
+    outcome,
+    status_of,
+    statuses,
+)
 from watcher.analysis.claims import derived_from
 from watcher.analysis.clues import without_credit
 
@@ -65,18 +73,23 @@ def test_blind_round_phrasings(engine, text: str, actor: str, expected: str | No
     assert status_of(statuses(engine, text, baseline=SCOOTER), actor) == expected
 
 
-@pytest.mark.parametrize(("text", "actor", "not_expected"), [
+@pytest.mark.parametrize(("text", "actor", "expected"), [
     # "withdraw" of a thing is not a retraction
-    ("The retailer Voltmart said it would withdraw the Zento X2 scooter from sale.",
-     "Voltmart", "retracted"),
-    ("Voltmart withdrew from talks on the Zento X2 scooter batteries.", "Voltmart", "retracted"),
-    # "wrong to ..." judges an action, not the report
+    pytest.param("The retailer Voltmart said it would withdraw the Zento X2 scooter from sale.",
+                 "Voltmart", ANOTHER_MATTER, marks=pytest.mark.xfail(
+                     strict=True, reason="engine bug: announcing a product's withdrawal reads "
+                     "as asserting the claim about it (asserted)")),
+    ("Voltmart withdrew from talks on the Zento X2 scooter batteries.", "Voltmart",
+     Unlike("Voltmart withdrew its report that batteries in the Zento X2 scooter can overheat.",
+            "retracted")),
+    # "wrong to ..." judges an action, not the report: declining to speculate is uncertainty
     ("\u201cIt would be wrong to speculate about the batteries in the Zento X2 scooter,\u201d "
      "the director of the Trading Standards Board, Ines Barta, said.",
-     "Trading Standards Board", "denied"),
+     "Trading Standards Board", "uncertain"),
 ])
-def test_blind_round_non_positions(engine, text: str, actor: str, not_expected: str) -> None:
-    assert status_of(statuses(engine, text, baseline=SCOOTER), actor) != not_expected
+def test_blind_round_non_positions(engine, text: str, actor: str,
+                                   expected: str | Unlike) -> None:
+    check(engine, text, actor, expected, baseline=SCOOTER)
 
 
 def test_bare_institution_is_on_record_from_the_baseline(engine) -> None:
@@ -125,7 +138,7 @@ def test_a_body_run_by_another_speaks_as_it(engine) -> None:
     result = statuses(engine, text, baseline=baseline)
     assert any("Fenmoor" in a.name for a in state.actors.values()), state.actors
     assert status_of(result, "Fenmoor") == "confirmed", result
-    assert status_of(result, "Kestrel Point Hospital") is None, result
+    assert outcome(engine, text, "Kestrel Point Hospital", baseline) == SOMEONE_ELSES, result
 
 
 def test_a_second_coordinated_cue_with_its_own_negation_is_its_own_event(engine) -> None:

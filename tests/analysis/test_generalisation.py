@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import BASELINE, status_of, statuses, story
+from tests.analysis.helpers import (
+    ANOTHER_MATTER,
+    BASELINE,
+    Unlike,
+    check,
+    status_of,
+    story,
+)
 from watcher.analysis.claims import clean_text
 from watcher.analysis.sentences import split_article, strip_dateline
 from watcher.analysis.stance import cue_status
@@ -65,18 +72,22 @@ def test_datelines_are_not_speakers(paragraph: str, expected: str) -> None:
      "confirmed"),
     # a cue verb on another question takes no position on the claim
     ("Marlowe Airways would neither confirm nor deny whether it had hired advisers.",
-     "Marlowe Airways", None),
+     "Marlowe Airways", Unlike("Marlowe Airways would neither confirm nor deny that it was in "
+                               "talks to buy Pinecrest Air.", "no_comment")),
     ("Marlowe Airways confirmed that it had spent \u00a32 million on new uniforms.",
-     "Marlowe Airways", None),
-    ("Marlowe Airways did not respond to a request for comment.", "Marlowe Airways", None),
+     "Marlowe Airways", ANOTHER_MATTER),
+    # not answering is not declining to comment
+    ("Marlowe Airways did not respond to a request for comment.", "Marlowe Airways",
+     Unlike("Marlowe Airways declined to comment.", "no_comment")),
     # an independent party that checks for itself confirms
     ("Skyline Data, which tracks airline filings, said it had checked the filings and that "
      "Marlowe Airways was in talks to buy Pinecrest Air.", "Skyline Data", "confirmed"),
     ("\u201cWe have traced the filings to Marlowe Airways' talks to buy Pinecrest Air,\u201d "
      "said Skyline Data.", "Skyline Data", "confirmed"),
 ])
-def test_positions_in_new_phrasings(engine, text: str, actor: str, expected: str | None) -> None:
-    assert status_of(statuses(engine, text), actor) == expected
+def test_positions_in_new_phrasings(engine, text: str, actor: str,
+                                    expected: str | Unlike) -> None:
+    check(engine, text, actor, expected)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import status_of, statuses
+from tests.analysis.helpers import (
+    ANOTHER_MATTER,
+    check,
+    status_of,
+    statuses,
+)
 from watcher.analysis.actors import Resolver, describe
 from watcher.analysis.sentences import speaker_label, split_article
 from watcher.analysis.stance import is_retrospective
@@ -40,10 +45,10 @@ SCOOTER = (
      "chief executive of Zento. \u201cWe are sorry.\u201d", "Zento", "confirmed"),
     # another party's past position told in reported speech stays a recap
     ("The union said managers had denied that batteries in the Zento X2 can overheat.",
-     "union", None),
+     "union", ANOTHER_MATTER),
 ])
-def test_heldout_phrasings(engine, text: str, actor: str, expected: str | None) -> None:
-    assert status_of(statuses(engine, text, baseline=SCOOTER), actor) == expected
+def test_heldout_phrasings(engine, text: str, actor: str, expected: str) -> None:
+    check(engine, text, actor, expected, baseline=SCOOTER)
 
 
 def test_evidence_is_not_a_speaker(engine) -> None:

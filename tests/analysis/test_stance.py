@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import status_of, statuses
+from tests.analysis.helpers import (
+    ANOTHER_MATTER,
+    SOMEONE_ELSES,
+    Unlike,
+    check,
+    outcome,
+    status_of,
+    statuses,
+)
 from watcher.analysis.stance import SAY, cue_status
 
 
@@ -43,7 +51,8 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Pinecrest Air denied that it was in talks with Marlowe Airways.", "denied"),
-    ("Pinecrest Air did not deny that it was in talks with Marlowe Airways.", None),
+    ("Pinecrest Air did not deny that it was in talks with Marlowe Airways.",
+     Unlike("Pinecrest Air denied that it was in talks with Marlowe Airways.", "denied")),
     ('"It is possible that Marlowe Airways will buy us one day," Pinecrest Air said.',
      "uncertain"),
     ('"We don\'t know yet whether Marlowe Airways wants to buy us," Pinecrest Air said.',
@@ -51,10 +60,11 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air declined to comment on whether Marlowe Airways was in talks to buy it.",
      "no_comment"),
     # a negation that does not restate the claim's predicate denies nothing
-    ('"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.', None),
+    ('"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.',
+     Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied")),
     ('"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air said.',
-     None),
-    ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", None),
+     ANOTHER_MATTER),
+    ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", ANOTHER_MATTER),
     # a negated restatement of the predicate, or a verdict of falsity, is a denial
     ("Pinecrest Air said it was not in talks with Marlowe Airways.", "denied"),
     ("Pinecrest Air said there was no truth to reports that Marlowe Airways was in talks to "
@@ -67,12 +77,12 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
      "uncertain"),
-    pytest.param("Pinecrest Air declined to comment on its new uniforms.", None,
+    pytest.param("Pinecrest Air declined to comment on its new uniforms.", ANOTHER_MATTER,
                  marks=pytest.mark.xfail(
                      strict=True, reason="known weakness: a short definite NP reads as anaphoric")),
 ])
-def test_negation_and_hedges_in_context(engine, text: str, expected: str | None) -> None:
-    assert status_of(statuses(engine, text), "Pinecrest") == expected
+def test_negation_and_hedges_in_context(engine, text: str, expected: str | Unlike) -> None:
+    check(engine, text, "Pinecrest", expected)
 
 
 def test_past_position_is_a_recap(engine) -> None:
@@ -106,4 +116,4 @@ def test_reported_denial_belongs_to_the_denier(engine) -> None:
             "to buy it.")
     result = statuses(engine, text)
     assert status_of(result, "Pinecrest") == "denied"
-    assert status_of(result, "Daily Courier") is None
+    assert outcome(engine, text, "Daily Courier") == SOMEONE_ELSES

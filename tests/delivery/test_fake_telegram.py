@@ -17,6 +17,9 @@ from tests.support.fake_telegram import FakeTelegram, HtmlError, parse_telegram_
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
 
+LONG_POLL_S = 10  # a getUpdates long poll's own timeout (under call()'s 15 s)
+
+
 def call(server: FakeTelegram, method: str, **params: Any) -> Any:
     url = f"{server.base_url}{server.token}/{method}"
     return httpx.post(url, json=params, timeout=15).json()
@@ -66,10 +69,11 @@ def test_long_poll_returns_when_an_update_arrives(telegram_server: FakeTelegram)
     started = time.monotonic()
     timer.start()
     try:
-        updates = call(telegram_server, "getUpdates", timeout=10)["result"]
+        updates = call(telegram_server, "getUpdates", timeout=LONG_POLL_S)["result"]
     finally:
         timer.join()
-    assert time.monotonic() - started < 2
+    # Answered with the update, before the long poll's own timeout ran out.
+    assert time.monotonic() - started < LONG_POLL_S
     message = updates[0]["message"]
     assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
 
@@ -82,12 +86,14 @@ def test_long_poll_is_released_by_stop() -> None:
         target=lambda: result.append(httpx.post(url, json={"timeout": 20}, timeout=25).json())
     )
     poller.start()
-    time.sleep(0.2)
-    started = time.monotonic()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+            r.method == "getUpdates" for r in server.requests):
+        time.sleep(0.01)  # until the long poll has reached the server
+    assert any(r.method == "getUpdates" for r in server.requests)
     server.stop()
-    poller.join(timeout=5)
+    poller.join(timeout=15)  # the poll asked for 20 s: ended by the stop, not its timeout
     assert not poller.is_alive()
-    assert time.monotonic() - started < 2
     assert result == [{"ok": True, "result": []}]
 
 

@@ -6,7 +6,6 @@ claim alert must reach the fake Telegram with the right content; SIGTERM ends it
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from tests.support.daemon import DaemonProcess
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.feed_server import FeedServer
+from tests.support.signals import pending_alerts
 
 CHAT = 4242
 
@@ -99,7 +99,12 @@ def test_confirming_article_sends_exactly_one_claim_alert(
             "description": "The rail operator confirmed the cracks on Thursday.",
             "content": CONFIRMING_TEXT})
         messages = tg.wait_for_messages(1, timeout=60)
-        time.sleep(3)  # a second alert, if the daemon wrongly sent one, would arrive by now
+        # A second alert, if the daemon wrongly sent one, is out once the feed has been polled
+        # twice more (one whole poll since, its items handled) and the outbox is empty.
+        mark = feeds.hits("/news.xml") + 2
+        db_url = f"sqlite:///{tmp_path / 'watcher.db'}"
+        daemon.wait_for(lambda: feeds.hits("/news.xml") >= mark and pending_alerts(db_url) == 0,
+                        60, "another whole poll and an empty outbox")
         claim_alerts = [m for m in tg.sent if m.chat_id == CHAT]
         assert len(claim_alerts) == 1, [m.text for m in tg.sent]
         text = messages[0].text

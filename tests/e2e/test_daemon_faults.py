@@ -5,12 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.support.daemon import DaemonProcess
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.feed_server import FeedServer
+from tests.support.signals import pending_alerts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,7 @@ def test_daemon_survives_unreachable_malformed_feeds_and_telegram_errors(tmp_pat
             feeds.set_feed("/good.xml", [])
             dead = f"http://127.0.0.1:{_closed_port()}/feed.xml"
             cfg = tmp_path / "w.toml"
+            db_url = f"sqlite:///{tmp_path / 'w.db'}"
             cfg.write_text(f"""
 [daemon]
 dispatch_interval = 0.5
@@ -49,7 +50,7 @@ min_feed_interval = 1
 allowed_hosts = ["127.0.0.1"]
 http_timeout = 3.0
 [database]
-url = "sqlite:///{tmp_path / 'w.db'}"
+url = "{db_url}"
 [telegram]
 token_env = "FAULT_BOT_TOKEN"
 api_base_url = "{tg.base_url}"
@@ -83,9 +84,12 @@ chats = [777]
                 daemon.wait_for_log("retry in", 60)
                 messages = tg.wait_for_messages(1, timeout=60)
                 assert "New bridge opens" in messages[0].text
-                hits = feeds.hits("/good.xml")
-                time.sleep(3)
-                assert feeds.hits("/good.xml") > hits, "the good feed stopped being polled"
+                # The good feed is polled on (twice more: one whole poll since) and the outbox
+                # empties: a second copy of the alert would have gone out by then.
+                mark = feeds.hits("/good.xml") + 2
+                daemon.wait_for(lambda: feeds.hits("/good.xml") >= mark
+                                and pending_alerts(db_url) == 0, 60,
+                                "the good feed to be polled on and the outbox to empty")
                 assert daemon.running
                 assert len([m for m in tg.sent if m.chat_id == 777]) == 1
             finally:

@@ -156,10 +156,11 @@ def test_redirect_to_non_http_scheme_is_refused(feed_server: FeedServer) -> None
 
 def test_trickle_is_cut_at_the_total_deadline(feed_server: FeedServer) -> None:
     feed_server.trickle("/slow", interval=1.0)  # ~4100 bytes: over an hour at this pace
-    started = time.monotonic()
     error = fetch_error(feed_server.url("/slow"), total_timeout=1.0, read_timeout=5.0)
+    # Cut off by the 1 s deadline (not the 5 s read timeout, never read to the end); how soon
+    # after the deadline is measured by bench/timings.py.
     assert error.kind == "timeout" and error.transient
-    assert time.monotonic() - started < 10  # cut off, not read to the end
+    assert "no complete response within 1 s" in str(error), error
 
 
 def test_slow_headers_hit_the_total_deadline(feed_server: FeedServer) -> None:

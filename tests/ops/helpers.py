@@ -28,6 +28,7 @@ min_feed_interval = 1
 allowed_hosts = ["127.0.0.1"]
 http_timeout = 5.0
 telegram_lease_seconds = 3
+heartbeat_seconds = 3
 {extra_daemon}
 [database]
 url = "{db_url}"

@@ -1,5 +1,6 @@
 """Two instances on one PostgreSQL: they share the feeds without polling one twice, send each
-alert once, and exactly one of them polls Telegram, handing over when it dies."""
+alert once, and exactly one of them polls Telegram, handing over when it dies; the feed a killed
+instance was polling is taken over when its heartbeat stops, not when its 5-minute lease ends."""
 
 from __future__ import annotations
 
@@ -18,17 +19,38 @@ from watcher.store import db
 from watcher.store import schema as t
 
 FEEDS = [f"/f{n}.xml" for n in range(12)]
+SLOW = FEEDS[-1]  # answers after SLOW_S: an instance killed meanwhile dies holding its lease
+SLOW_S = 4.0
 INTERVAL = 2
 
 
-def _free_feeds(url: str, owner: str) -> list[str]:
+def _query(url: str, stmt: Any) -> list[Any]:
     engine = db.make_engine(url)
     try:
         with engine.connect() as conn:
-            return [u for u, o in conn.execute(select(t.Feed.url, t.Feed.lease_owner))
-                    if o in (None, owner)]
+            return list(conn.execute(stmt))
     finally:
         engine.dispose()
+
+
+def _lease_owner(url: str, path: str) -> str | None:
+    [(owner,)] = _query(url, select(t.Feed.lease_owner).where(t.Feed.url.endswith(path)))
+    return owner  # type: ignore[no-any-return]
+
+
+def _pending_alerts(url: str) -> int:
+    return len(_query(url, select(t.Alert.id).where(t.Alert.status == "pending")))
+
+
+def _holders(nodes: dict[str, DaemonProcess]) -> list[str]:
+    """Instances whose last word on the Telegram lease is that they acquired it."""
+    return [n for n, d in nodes.items()
+            if d.log.rfind("lease telegram-updates acquired") > d.log.rfind(
+                "lease telegram-updates lost")]
+
+
+def _polled_since(feeds: FeedServer, since: dict[str, int], paths: list[str]) -> bool:
+    return all(feeds.hits(p) > since[p] for p in paths)
 
 
 def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
@@ -36,7 +58,7 @@ def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
     url = pg_cluster.new_database()
     with FeedServer() as feeds, FakeTelegram() as tg:
         for p in FEEDS:
-            feeds.set_feed(p, [])
+            feeds.set_feed(p, [], delay=SLOW_S if p == SLOW else 0.0)
         nodes = {}
         for name in ("a", "b"):
             cfg = write_config(tmp_path / f"{name}.toml", db_url=url, feeds=feeds, tg=tg,
@@ -48,11 +70,19 @@ def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
                 d.wait_for_log("Story Watcher running", 120)
             started = time.monotonic()
             hits0 = {p: feeds.hits(p) for p in FEEDS}
-            time.sleep(1 + 3)  # a lease round (ttl 3 s) and two poll intervals
-
-            holders = [n for n, d in nodes.items() if "lease telegram-updates acquired" in d.log]
-            assert len(holders) == 1, holders
-            assert sum("chat bot polling as" in d.log for d in nodes.values()) == 1
+            nodes["a"].wait_for(lambda: any("chat bot polling as" in d.log
+                                            for d in nodes.values()), 60, "a bot to poll")
+            # Two polls of every fast feed since: both instances have run lease rounds (1 s)
+            # for over an interval since one took the Telegram lease.
+            mark = {p: feeds.hits(p) + 1 for p in FEEDS}
+            nodes["a"].wait_for(lambda: _polled_since(feeds, mark, FEEDS[:-1]), 60,
+                                "every feed to be polled twice")
+            # Exactly one holds the lease (under CPU starvation a holder may miss its renewals
+            # and hand over, so the holder is the one whose last lease event is "acquired").
+            nodes["a"].wait_for(lambda: len(_holders(nodes)) == 1, 30, "one lease holder")
+            holders = _holders(nodes)
+            assert sum(d.log.count("chat bot polling as") for d in nodes.values()) == sum(
+                d.log.count("lease telegram-updates acquired") for d in nodes.values())
 
             for n, p in enumerate(FEEDS[:6]):
                 feeds.add_item(p, {"guid": f"g{n}", "title": f"Bridge story {n}",
@@ -68,19 +98,29 @@ def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
                              if r.path in FEEDS)
             assert agents["node-a"] > 0 and agents["node-b"] > 0, agents  # the work is shared
 
+            # Kill the Telegram holder while it polls the slow feed: it dies holding that
+            # feed's 5-minute lease, which the survivor takes over when its heartbeat stops.
             holder, other = holders[0], "b" if holders[0] == "a" else "a"
+            seen = len(feeds.requests(SLOW))
+            nodes[holder].wait_for(
+                lambda: any(r.headers.get("user-agent") == f"node-{holder}"
+                            for r in feeds.requests(SLOW)[seen:]), 120,
+                "the Telegram holder to poll the slow feed")
             nodes[holder].kill()
+            assert _lease_owner(url, SLOW) == f"node-{holder}"
             nodes[other].wait_for_log("lease telegram-updates acquired", 20)
             tg.push_message(WATCH_CHAT, "/help")
             nodes[other].wait_for(lambda: any("/watch" in x for x in texts(tg, WATCH_CHAT)),
                                   30, "the new holder to answer /help")
-            free = [u for u in _free_feeds(url, f"node-{other}") if u.endswith(FEEDS[-1])]
-            path = FEEDS[-1] if free else FEEDS[-2]
-            feeds.add_item(path, {"guid": "late", "title": "Late bridge story",
+            feeds.add_item(SLOW, {"guid": "late", "title": "Late bridge story",
                                   "link": feeds.url("/a/late"), "description": "z"})
             nodes[other].wait_for(lambda: "Late bridge story" in "".join(texts(tg, WATCH_CHAT)),
-                                  30, "the survivor to poll every feed")
-            time.sleep(2)
+                                  30, "the survivor to take the dead instance's feed over")
+            # Nothing more to come: every feed polled again and the outbox empty.
+            mark = {p: feeds.hits(p) + 1 for p in FEEDS}
+            nodes[other].wait_for(lambda: _polled_since(feeds, mark, FEEDS)
+                                  and _pending_alerts(url) == 0, 60,
+                                  "another poll of every feed and an empty outbox")
         finally:
             for d in nodes.values():
                 if d.running:

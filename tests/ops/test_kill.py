@@ -4,7 +4,6 @@ message whose request reached Telegram before the kill)."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from tests.ops.helpers import STORY_CHAT, WATCH_CHAT, SlowTelegram, texts, write
 from tests.support.daemon import DaemonProcess
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.feed_server import FeedServer
+from tests.support.signals import pending_alerts
 from watcher.store import db
 from watcher.store import schema as t
 
@@ -56,8 +56,15 @@ def _start(tmp: Path, run: int, **kw: Any) -> DaemonProcess:
     return DaemonProcess(cfg, env={"OPS_BOT_TOKEN": kw["tg"].token}).start()
 
 
+def _settle(daemon: DaemonProcess, url: str, feeds: FeedServer) -> None:
+    """Wait until a wrong second copy would have been sent: the feed polled twice more (so one
+    whole poll, its items handled, began and ended since) and the outbox empty."""
+    mark = feeds.hits("/news.xml") + 2
+    daemon.wait_for(lambda: feeds.hits("/news.xml") >= mark and pending_alerts(url) == 0, 60,
+                    "another whole poll and an empty outbox")
+
+
 def _no_duplicates(tg: FakeTelegram, chat: int, allowed: int = 0) -> None:
-    time.sleep(2)  # a wrong second copy would arrive by now
     counts = Counter(texts(tg, chat))
     assert sum(n - 1 for n in counts.values()) <= allowed, counts
 
@@ -80,6 +87,7 @@ def test_kill_while_polling(pg_cluster: Any, tmp_path: Path) -> None:
         try:
             # Its lease would block the feed for minutes; the restarted instance frees it.
             tg.wait_for_messages(1, timeout=45)
+            _settle(second, url, feeds)
             _no_duplicates(tg, WATCH_CHAT)
         finally:
             assert second.stop() == 0
@@ -117,6 +125,7 @@ def test_kill_while_analysing(pg_cluster: Any, tmp_path: Path) -> None:
             second.wait_for(lambda: len(set(texts(tg, WATCH_CHAT))) == 11
                             and len(texts(tg, STORY_CHAT)) >= 1, 90,
                             "every keyword alert and the claim alert")
+            _settle(second, url, feeds)
             _no_duplicates(tg, WATCH_CHAT)
             _no_duplicates(tg, STORY_CHAT)
         finally:
@@ -144,6 +153,7 @@ def test_kill_while_sending(pg_cluster: Any, tmp_path: Path) -> None:
         second = _start(tmp_path, 2, **kw)
         try:
             second.wait_for(lambda: len(set(texts(tg, WATCH_CHAT))) == 5, 60, "every alert")
+            _settle(second, url, feeds)
             # At most the one message in flight at the kill is sent again.
             _no_duplicates(tg, WATCH_CHAT, allowed=1)
         finally:

@@ -9,11 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.ops.leases import LeaseKeeper
-from watcher.store import ops_repo, repo
+from watcher.store import feeds_repo, ops_repo, repo
+from watcher.store import schema as t
 from watcher.store.db import transaction
+from watcher.store.schema import INSTANCE_LEASE_PREFIX
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 Factory = sessionmaker[Session]
@@ -116,6 +119,52 @@ def test_feed_leases_are_disjoint_and_expire(migrated: Any) -> None:
     # ...and when its holder died, the feed is polled again once the lease expired.
     with transaction(migrated) as s:
         assert len(repo.claim_due_feeds(s, NOW + timedelta(seconds=301), "d", 300, 100)) == 40
+
+
+def test_a_dead_instances_feeds_are_free_once_its_heartbeat_expires(migrated: Any) -> None:
+    with transaction(migrated) as s:
+        for n in range(6):
+            repo.upsert_feed(s, f"https://e.org/{n}", 60, NOW)
+        assert ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "a", "a", NOW, 15)
+        assert ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "b", "b", NOW, 15)
+        assert len(repo.claim_due_feeds(s, NOW, "a", 300, 2)) == 2
+        assert len(repo.claim_due_feeds(s, NOW, "b", 300, 2)) == 2
+        assert len(repo.claim_due_feeds(s, NOW, "old", 300, 2)) == 2  # an instance without one
+    # a renews its heartbeat; b stops renewing (killed); "old" never had one
+    with transaction(migrated) as s:
+        assert ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "a", "a",
+                                      NOW + timedelta(seconds=10), 15)
+    with transaction(migrated) as s:
+        assert repo.claim_due_feeds(s, NOW + timedelta(seconds=14), "c", 300, 10) == []
+    with transaction(migrated) as s:
+        taken = repo.claim_due_feeds(s, NOW + timedelta(seconds=16), "c", 300, 10)
+    with migrated() as s:
+        owners = {f.url: f.lease_owner for f in s.scalars(select(t.Feed))}
+    assert len(taken) == 2
+    assert sorted(owners.values()) == ["a", "a", "c", "c", "old", "old"], owners
+
+
+def test_heartbeats_of_instances_long_gone_are_pruned(migrated: Any) -> None:
+    with transaction(migrated) as s:
+        ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "host:1", "host:1", NOW, 15)
+        ops_repo.acquire_lease(s, INSTANCE_LEASE_PREFIX + "host:2", "host:2",
+                               NOW + timedelta(days=2), 15)
+        ops_repo.acquire_lease(s, "telegram-updates", "host:1", NOW, 15)
+    with transaction(migrated) as s:
+        assert ops_repo.prune_heartbeats(s, NOW + timedelta(days=1)) == 1
+    with migrated() as s:
+        assert sorted(s.scalars(select(t.Lease.name))) == [
+            INSTANCE_LEASE_PREFIX + "host:2", "telegram-updates"]
+
+
+def test_a_poll_cut_short_counts_as_a_poll(migrated: Any) -> None:
+    with transaction(migrated) as s:
+        repo.upsert_feed(s, "https://e.org/0", 60, NOW)
+        [feed] = repo.claim_due_feeds(s, NOW, "a", 300, 1)
+        feeds_repo.release_lease(s, feed.id, "a", retry_at=NOW + timedelta(seconds=60))
+    with transaction(migrated) as s:
+        assert repo.claim_due_feeds(s, NOW + timedelta(seconds=59), "b", 300, 1) == []
+        assert len(repo.claim_due_feeds(s, NOW + timedelta(seconds=60), "b", 300, 1)) == 1
 
 
 def test_restarted_instance_frees_its_own_claims_only(migrated: Any) -> None:

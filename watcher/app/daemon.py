@@ -250,6 +250,9 @@ class Daemon:
         if self._rejected is not None:
             sender.pause(self._rejected)
         keeper = self._bot_keeper(factory) if self.token and cfg.telegram.poll_updates else None
+        from watcher.ops.leases import instance_heartbeat
+
+        heartbeat = instance_heartbeat(factory, self.owner, ttl_s=cfg.daemon.heartbeat_seconds)
 
         async def baselines() -> None:
             await self._load_baselines(factory, engine, fetcher)
@@ -270,6 +273,7 @@ class Daemon:
             ("dispatch", self._job(dispatch), cfg.daemon.dispatch_interval),
             ("outbox", self._job(outbox), 1.0),
             ("retention", self._job(retention), RETENTION_INTERVAL_S),
+            ("heartbeat", self._job(heartbeat.tick), heartbeat.renew_interval),
         ]
         if keeper is not None:
             async def telegram_lease() -> None:
@@ -286,6 +290,7 @@ class Daemon:
                                   problem=lambda: sender.paused and
                                   f"telegram delivery paused: {sender.paused}")
             await health.start()
+        await self._job(heartbeat.tick)()
         await self._job(baselines)()
         await self._job(self._recover(factory, worker))()
         start_now(scheduler)
@@ -304,13 +309,14 @@ class Daemon:
             watchdog.cancel()
             if keeper is not None:
                 await keeper.release()
+            await worker.close()  # its polls give their feeds back before the heartbeat goes
+            await heartbeat.release()
             # No last flush: a send cut short by the stop deadline could be repeated. What is
             # due stays in the outbox and goes out on the next start.
             if health is not None:
                 await health.stop()
             if telegram is not None:
                 await telegram.stop()
-            await worker.close()
             await fetcher.aclose()
             if demo is not None:
                 demo.stop()

@@ -117,14 +117,14 @@ class Worker:
         busy = set(self._in_flight)
 
         def claim() -> list[repo.FeedRow]:
-            # Claim no more than there is room for: a claimed feed that is not polled would
-            # stay leased, and so unpolled by every instance, until its lease ran out.
+            # Claim no more than there is room for, and none still being handled here (its
+            # items still analysed): a claimed feed that is not polled would stay leased, and
+            # so unpolled by every instance, until its lease ran out.
             with transaction(self.factory) as s:
                 return feeds_repo.claim_due_feeds(s, now, self.owner, lease_s=self.lease_s,
-                                                  limit=room)
+                                                  limit=room, exclude=busy)
 
-        feeds = [f for f in await asyncio.to_thread(claim) if f.id not in busy] if room > 0 \
-            else []
+        feeds = await asyncio.to_thread(claim) if room > 0 else []
         for feed in feeds:
             task = asyncio.create_task(self._guarded_poll(feed), name=f"poll-{feed.id}")
             self._in_flight[feed.id] = task
@@ -149,10 +149,14 @@ class Worker:
             feeds_repo.prune_bands(s, self.clock() - DEDUPE_WINDOW)
 
     async def _guarded_poll(self, feed: repo.FeedRow) -> None:
+        started = self.clock()
         try:
             await self.poll_feed(feed)
         except asyncio.CancelledError:
-            await asyncio.to_thread(self._release, feed)
+            # Cut short by shutdown: its request may have reached the host already, so the
+            # feed counts as polled at ``started`` (no instance polls it again within its
+            # interval); what it would have stored is fetched by the next poll.
+            await asyncio.to_thread(self._release, feed, self._next_check(feed, now=started))
             raise
         except Exception:  # one feed must never stop the others or the daemon
             logger.exception("unexpected error polling feed_id=%s feed_url=%s",
@@ -160,13 +164,13 @@ class Worker:
             await asyncio.to_thread(self._record_error, feed, "internal", "internal error",
                                     None, None, True)
 
-    def _release(self, feed: repo.FeedRow) -> None:
+    def _release(self, feed: repo.FeedRow, retry_at: datetime | None = None) -> None:
         with transaction(self.factory) as s:
-            feeds_repo.release_lease(s, feed.id, self.owner)
+            feeds_repo.release_lease(s, feed.id, self.owner, retry_at)
 
     def _next_check(self, feed: repo.FeedRow, max_age: float | None = None,
-                    ttl: float | None = None) -> datetime:
-        return schedule.plan_success(self.clock(), interval_s=feed.interval_s,
+                    ttl: float | None = None, now: datetime | None = None) -> datetime:
+        return schedule.plan_success(now or self.clock(), interval_s=feed.interval_s,
                                      min_interval_s=self.min_interval, max_age_s=max_age,
                                      ttl_s=ttl, rng=self._rng)
 

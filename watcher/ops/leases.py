@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.store import ops_repo
 from watcher.store.db import transaction
+from watcher.store.schema import INSTANCE_LEASE_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +107,19 @@ class LeaseKeeper:
         except SQLAlchemyError as exc:
             logger.warning("lease %s not released (%s); it expires within %.0f s", self.name,
                            exc.__class__.__name__, self.ttl_s)
+
+
+async def _nothing() -> None:
+    return None
+
+
+def instance_heartbeat(factory: sessionmaker[Session], owner: str, *,
+                       ttl_s: float) -> LeaseKeeper:
+    """This instance's heartbeat: a lease of its own, renewed every ``ttl_s / 3`` seconds.
+
+    Feed leases of an instance whose heartbeat expired are free for the others
+    (:func:`watcher.store.feeds_repo.claim_due_feeds`): a killed instance's polls are retried
+    within ``ttl_s`` instead of when their 5-minute leases run out. A clean stop releases it.
+    """
+    return LeaseKeeper(factory, INSTANCE_LEASE_PREFIX + owner, owner, ttl_s=ttl_s,
+                       on_acquired=_nothing, on_lost=_nothing)

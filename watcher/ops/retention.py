@@ -3,8 +3,9 @@
 Items fetched more than ``retention_days`` ago go, with their per-story analysis marks
 (story_items) and entities, except the newest items of each feed (an old item still listed in a
 feed would otherwise be stored and alerted again as new). Delivered or abandoned alerts older
-than the cutoff go too. A story's claims, actors and positions are kept: positions lose only
-their link to the pruned item (``item_id`` becomes NULL; their ``link`` stays).
+than the cutoff go too, and the heartbeats of instances gone since. A story's claims, actors and
+positions are kept: positions lose only their link to the pruned item (``item_id`` becomes
+NULL; their ``link`` stays).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def prune(factory: sessionmaker[Session], now: datetime, retention_days: float, 
         alerts += n
         if n < batch:
             break
+    with transaction(factory) as s:
+        ops_repo.prune_heartbeats(s, cutoff)
     if items or alerts:
         logger.info("retention: pruned %d item(s) and %d alert(s) older than %s", items, alerts,
                     cutoff.date().isoformat())

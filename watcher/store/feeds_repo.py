@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,15 +69,28 @@ def list_feeds(s: Session) -> list[FeedRow]:
 
 
 def claim_due_feeds(s: Session, now: datetime, owner: str, lease_s: float,
-                    limit: int) -> list[FeedRow]:
-    """Feeds whose next check is due and that no live instance holds; leased to ``owner``."""
+                    limit: int, exclude: Collection[int] = ()) -> list[FeedRow]:
+    """Feeds whose next check is due and that no live instance holds; leased to ``owner``.
+
+    A lease is free when it expired, or when its holder's heartbeat (the lease named
+    ``INSTANCE_LEASE_PREFIX + holder``) expired: that instance died, so its polls are retried
+    now rather than when their ``lease_s`` runs out. A holder without a heartbeat row keeps
+    its leases until they expire. ``exclude``: feeds the caller is still busy with (their
+    lease already cleared, their items still being analysed), not to be leased again now.
+    """
+    dead = (select(t.Lease.owner)
+            .where(t.Lease.name.startswith(t.INSTANCE_LEASE_PREFIX, autoescape=True),
+                   t.Lease.until < now))
     q = (select(t.Feed)
          .where(t.Feed.disabled_reason.is_(None),
                 or_(t.Feed.next_check_at.is_(None), t.Feed.next_check_at <= now),
-                or_(t.Feed.lease_until.is_(None), t.Feed.lease_until < now))
+                or_(t.Feed.lease_until.is_(None), t.Feed.lease_until < now,
+                    t.Feed.lease_owner.in_(dead)))
          .order_by(t.Feed.next_check_at).limit(limit))
+    if exclude:
+        q = q.where(t.Feed.id.not_in(list(exclude)))
     if s.bind is not None and s.bind.dialect.name == "postgresql":
-        q = q.with_for_update(skip_locked=True)
+        q = q.with_for_update(skip_locked=True, of=t.Feed)
     feeds = list(s.scalars(q))
     for f in feeds:
         f.lease_owner, f.lease_until = owner, now + timedelta(seconds=lease_s)
@@ -126,11 +139,19 @@ def record_feed_error(s: Session, feed_id: int, now: datetime, next_check: datet
     return feed.error_count
 
 
-def release_lease(s: Session, feed_id: int, owner: str) -> None:
-    """Give a feed back before its lease ends (a poll cut short by shutdown)."""
+def release_lease(s: Session, feed_id: int, owner: str,
+                  retry_at: datetime | None = None) -> None:
+    """Give a feed back before its lease ends (a poll cut short by shutdown).
+
+    ``retry_at``: the next check no sooner than this (its request may have reached the host,
+    so another instance waits for the interval instead of polling it again at once).
+    """
     feed = s.get(t.Feed, feed_id)
     if feed is not None and feed.lease_owner == owner:
         feed.lease_owner = feed.lease_until = None
+        if retry_at is not None and (feed.next_check_at is None
+                                     or feed.next_check_at < retry_at):
+            feed.next_check_at = retry_at
 
 
 def enable_feed(s: Session, url: str, now: datetime) -> bool:

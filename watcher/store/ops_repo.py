@@ -55,6 +55,14 @@ def lease_holder(s: Session, name: str, now: datetime) -> str | None:
     return lease.owner
 
 
+def prune_heartbeats(s: Session, cutoff: datetime) -> int:
+    """Delete the heartbeats of instances gone since before ``cutoff`` (an instance named after
+    its host and pid leaves one per run); their feed leases expired long before."""
+    res = s.execute(delete(t.Lease).where(
+        t.Lease.name.startswith(t.INSTANCE_LEASE_PREFIX, autoescape=True), t.Lease.until < cutoff))
+    return int(res.rowcount)  # type: ignore[attr-defined]
+
+
 def release_instance_claims(s: Session, owner: str) -> tuple[int, int]:
     """Free the feed leases and outbox claims ``owner`` left behind when it died.
 

@@ -269,6 +269,11 @@ class Feedback(Base):
     created_at: Mapped[datetime]
 
 
+# A lease named INSTANCE_LEASE_PREFIX + instance name is that instance's heartbeat: renewed
+# every few seconds while it runs, so that its feed leases are taken over soon after it dies.
+INSTANCE_LEASE_PREFIX = "instance:"
+
+
 class Lease(Base):
     """A named lease held by one instance until it expires (e.g. who polls Telegram)."""
 

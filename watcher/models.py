@@ -120,3 +120,32 @@ class AlertMessage:
     evidence: str
     link: str
     title: str = ""
+    #: When and where the new position was stated (ISO date, source name), when known.
+    at: str = ""
+    source: str = ""
+    #: When and where the earlier position was stated: the "was: …" of the alert.
+    was_at: str = ""
+    was_source: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One recorded position of an actor on a claim, with when and where it was stated.
+
+    The one timeline type: /timeline (text and chart), /claims (the current entry per actor and
+    claim), the alerts' "was: …" and the returning chat's summary all read it.
+    """
+
+    claim_key: str
+    claim: str
+    actor_key: str
+    actor: str
+    status: Status
+    previous: Status | None
+    evidence: str
+    at: datetime  # the evidence's date: the item's publication, else when it was recorded
+    source: str  # the feed's (or site's) name
+    link: str
+    baseline: bool  # found in the baseline article
+    was_at: datetime | None = None  # the earlier position's date and source, when there was one
+    was_source: str = ""

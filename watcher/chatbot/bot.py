@@ -44,7 +44,6 @@ from watcher.chatbot.text import (
     START_TEXT,
     ClaimLine,
     MuteArgs,
-    TimelineLine,
     format_watch,
     parse_watch_args,
     watch_name,
@@ -59,7 +58,7 @@ from watcher.delivery.telegram import (
 if TYPE_CHECKING:
     from watcher.chatbot.backend import AlertRef, StoryReport
     from watcher.chatbot.story import StoryStarter
-    from watcher.models import ArticleText
+    from watcher.models import ArticleText, TimelineEntry
     from watcher.tracking.state import StoryState
 
 __all__ = ["COMMANDS", "BotBackend", "ChatBot", "parse_watch_args", "start_bot", "stop_bot"]
@@ -113,7 +112,7 @@ class BotBackend(Protocol):
         """The story's claims with each actor's current position."""
         ...
 
-    def timeline(self, story_id: int) -> list[TimelineLine]:
+    def timeline(self, story_id: int) -> list[TimelineEntry]:
         """The story's positions in the order they were recorded."""
         ...
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from watcher.delivery.wording import position_head, short_date, was_phrase
 from watcher.models import STATUS_LABELS, AlertMessage
 
 __all__ = [
@@ -141,24 +142,40 @@ def _link_line(link: str, text: str) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_alert(msg: AlertMessage) -> str:
-    """One status-change alert as Telegram HTML that always fits a single message."""
+def _flash_head(msg: AlertMessage) -> str:
+    """``<b>Vladimir Putin now CONFIRMS:</b> North Korean troops are in Russia``."""
     actor = _truncate(_plain(msg.actor), _ACTOR_MAX)
-    head = f"<b>{_esc(actor)}: {status_label(msg.old)} → {status_label(msg.new)}</b>"
-    lines = [
-        head,
-        f"Story: {_esc(_truncate(_plain(msg.story), _STORY_MAX))}",
-        f"Claim: {_esc(_truncate(_plain(msg.claim), _CLAIM_MAX))}",
-    ]
+    claim = _truncate(_plain(msg.claim), _CLAIM_MAX)
+    return f"<b>{_esc(position_head(actor, msg.new, msg.old))}</b> {_esc(claim)}"
+
+
+def _source_line(msg: AlertMessage) -> str:
+    """``Reuters, 3 Nov · <a href=…>the article's title</a>`` (parts that are known)."""
+    named = ", ".join(x for x in (_plain(msg.source), short_date(msg.at)) if x)
+    where = _esc(_truncate(named, _TITLE_MAX))
     link = _link_line(msg.link, msg.title)
-    used = sum(utf16_len(line) + 1 for line in lines) + utf16_len(link)
+    return " · ".join(x for x in (where, link) if x)
+
+
+def render_alert(msg: AlertMessage) -> str:
+    """One status-change alert as Telegram HTML that always fits a single message.
+
+    A wire flash: who now takes which position on what, what they said before (with that
+    statement's date and source), the evidence sentence, then where and when it was published.
+    """
+    lines = [_flash_head(msg)]
+    was = was_phrase(msg.old, msg.was_at, _plain(msg.was_source))
+    if was:
+        lines.append(f"<i>{_esc(_truncate(was, _STORY_MAX))}</i>")
+    source = _source_line(msg)
+    used = sum(utf16_len(line) + 1 for line in lines) + utf16_len(source)
     evidence = _plain(msg.evidence)
     if evidence:
         room = TELEGRAM_LIMIT - used - utf16_len("<blockquote></blockquote>\n") - 16
         evidence = _truncate(evidence, max(0, min(_EVIDENCE_MAX, room)))
         lines.append(f"<blockquote>{_esc(evidence)}</blockquote>")
-    if link:
-        lines.append(link)
+    if source:
+        lines.append(source)
     return "\n".join(lines)
 
 
@@ -189,24 +206,27 @@ def render_digest(items: list[tuple[str, str, str]]) -> str:
 
 def render_evidence(msg: AlertMessage) -> str:
     """The full evidence of an alert (the "Evidence" button), cut only at Telegram's limit."""
-    actor = _truncate(_plain(msg.actor), _ACTOR_MAX)
-    head = f"<b>Evidence: {_esc(actor)} → {status_label(msg.new)}</b>"
-    claim = f"Claim: {_esc(_truncate(_plain(msg.claim), _CLAIM_MAX))}"
-    link = _link_line(msg.link, msg.title)
-    room = TELEGRAM_LIMIT - sum(utf16_len(x) + 1 for x in (head, claim, link)) - 40
+    head = _flash_head(msg)
+    source = _source_line(msg)
+    room = TELEGRAM_LIMIT - sum(utf16_len(x) + 1 for x in (head, source)) - 40
     evidence = _truncate(_plain(msg.evidence) or "(no quote recorded)", max(0, room))
-    return "\n".join(x for x in (head, claim, f"<blockquote>{_esc(evidence)}</blockquote>", link)
+    return "\n".join(x for x in (head, f"<blockquote>{_esc(evidence)}</blockquote>", source)
                      if x)
 
 
 def render_console(msg: AlertMessage) -> str:
     """One alert as a single plain-text line for terminals and logs."""
-    actor = _plain(msg.actor)
-    change = f"{actor}: {status_label(msg.old)} -> {status_label(msg.new)}"
-    fields = [f"[{_plain(msg.story)}] {change}", _plain(msg.claim)]
+    head = f"[{_plain(msg.story)}] {position_head(_plain(msg.actor), msg.new, msg.old)}"
+    fields = [f"{head} {_plain(msg.claim)}"]
+    was = was_phrase(msg.old, msg.was_at, _plain(msg.was_source))
+    if was:
+        fields.append(was)
     evidence = _plain(msg.evidence)
     if evidence:
         fields.append(f"“{evidence}”")
+    where = ", ".join(x for x in (_plain(msg.source), short_date(msg.at)) if x)
+    if where:
+        fields.append(where)
     link = _plain(msg.link)
     if link:
         fields.append(link)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from watcher.delivery.alerts import queue_changes
 from watcher.errors import FetchError, ParseError
 from watcher.ingest import schedule
 from watcher.ingest.dedupe import signature
@@ -361,7 +362,7 @@ def _analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.Story
                                article)
     now = clock()
     with transaction(factory) as s:
-        repo.save_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
-                          title=item.title, now=now, destinations=destinations)
+        queue_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
+                      title=item.title, now=now, destinations=destinations)
         repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
     return changes

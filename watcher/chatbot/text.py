@@ -214,7 +214,8 @@ def format_timeline(story: str, entries: Sequence[TimelineEntry], tz: str = "UTC
         return head + "\nNothing recorded yet."
     lines = [head]
     last_claim = None
-    for e in entries:
+    order = {key: n for n, key in enumerate(dict.fromkeys(e.claim_key for e in entries))}
+    for e in sorted(entries, key=lambda e: order[e.claim_key]):  # stable: time order kept
         if e.claim != last_claim:
             lines.append(f"— {e.claim}")
             last_claim = e.claim

@@ -55,10 +55,11 @@ def _entries(s: Session, story_id: int) -> list[TimelineEntry]:
     rows = list(s.scalars(select(t.Position).where(t.Position.story_id == story_id)
                           .order_by(t.Position.id)))
     sources = _sources(s, (p.item_id for p in rows if p.item_id is not None))
+    baseline_url = s.scalar(select(t.Story.baseline_url).where(t.Story.id == story_id)) or ""
     last: dict[tuple[int, int], TimelineEntry] = {}
     out = []
     for p in rows:
-        source, published = sources.get(p.item_id or -1, (_host(p.link), None))
+        source, published = sources.get(p.item_id or -1, (_host(p.link or baseline_url), None))
         before = last.get((p.claim_id, p.actor_id))
         claim, actor = claims[p.claim_id], actors[p.actor_id]
         entry = TimelineEntry(

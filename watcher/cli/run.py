@@ -32,6 +32,9 @@ def _setup_logging(level: str = "INFO", json_logs: bool = False) -> None:
     # httpx logs full URLs at INFO, and Telegram's URLs carry the bot token.
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic's INFO lines ("setup plugin …", "Context impl …") say nothing a user asked for.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if root.level <= logging.DEBUG
+                                          else logging.WARNING)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -73,9 +76,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     else:
         engine = db.make_engine(url)
         try:
-            print(f"current {db.current_revision(engine) or 'none'}, head {db.head_revision(url)}")
+            current, head = db.current_revision(engine), db.head_revision(url)
         finally:
             engine.dispose()
+        print(json.dumps({"current": current, "head": head}) if args.json
+              else f"current {current or 'none'}, head {head}")
     return 0
 
 
@@ -105,7 +110,10 @@ def add_parser(subparsers: Any) -> None:
                                 ("current", "print the current and newest revision", None)):
         q = dbsub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         q.add_argument("--config", required=True, help="path to the TOML config file")
-        if name != "current":
+        if name == "current":
+            q.add_argument("--json", action="store_true",
+                           help='print {"current": …, "head": …} instead')
+        else:
             q.add_argument("revision", nargs="?" if default else None, default=default,
                            help=f"target revision{' (default head)' if default else ''}")
         q.set_defaults(func=cmd_db)

@@ -211,13 +211,14 @@ class Daemon:
         factory = session_factory(sa_engine)
         cfg = self.settings
         demo = None
-        allowed_hosts = list(cfg.daemon.allowed_hosts)
+        demo_origin: list[tuple[str, int]] = []
         if cfg.demo.enabled:
             from watcher.demo.server import DemoFeedServer
 
             demo = DemoFeedServer(cfg.demo.port, cfg.demo.release_interval)
             demo.start()
-            allowed_hosts.append("127.0.0.1")
+            # Its own address and port only: no other feed, nor a redirect, reaches loopback.
+            demo_origin.append(demo.origin)
             logger.info("demo story: serving %s, one item every %.0f s", demo.url,
                         cfg.demo.release_interval)
         await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
@@ -229,7 +230,8 @@ class Daemon:
                           max_connections=cfg.daemon.max_concurrent_fetches,
                           per_host=cfg.daemon.per_host_concurrency,
                           allow_private=cfg.daemon.allow_private_addresses,
-                          allowed_hosts=allowed_hosts)
+                          allowed_hosts=cfg.daemon.allowed_hosts,
+                          allowed_origins=demo_origin)
         logger.info("loading the language model")
         from watcher.tracking.story import shared_engine
 

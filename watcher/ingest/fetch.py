@@ -274,14 +274,16 @@ class Fetcher:
     ``connect_timeout``/``read_timeout`` bound each network step, ``total_timeout`` the whole
     fetch. ``max_bytes`` caps the decoded body. Private, loopback, link-local and reserved
     addresses are refused unless ``allow_private`` or listed in ``allowed_hosts`` (names or IP
-    literals) / ``allowed_networks`` (CIDR strings).
+    literals) / ``allowed_networks`` (CIDR strings); ``allowed_origins`` trusts one (host, port)
+    each, on that port only.
     """
 
     def __init__(self, *, user_agent: str, connect_timeout: float = 10.0,
                  read_timeout: float = 20.0, total_timeout: float = 60.0,
                  max_bytes: int = 5 * 1024 * 1024, max_redirects: int = 5,
                  allow_private: bool = False, allowed_hosts: Iterable[str] = (),
-                 allowed_networks: Iterable[str] = (), max_connections: int = 20,
+                 allowed_networks: Iterable[str] = (),
+                 allowed_origins: Iterable[tuple[str, int]] = (), max_connections: int = 20,
                  per_host: int = 2) -> None:
         if max_bytes <= 0 or total_timeout <= 0 or max_redirects < 0:
             raise ValueError("max_bytes and total_timeout must be > 0, max_redirects >= 0")
@@ -291,7 +293,8 @@ class Fetcher:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         policy = AddressPolicy.build(allow_private=allow_private, allowed_hosts=allowed_hosts,
-                                     allowed_networks=allowed_networks)
+                                     allowed_networks=allowed_networks,
+                                     allowed_origins=allowed_origins)
         limits = httpx.Limits(max_connections=max_connections,
                               max_keepalive_connections=max_connections, keepalive_expiry=30.0)
         self._client = httpx.AsyncClient(

@@ -49,7 +49,7 @@ Faults and scenery:
     queues scripted errors (429s carry ``parameters.retry_after``);
   * ``flood(chat_id, retry_after=N, times=1)``: the next sendMessage(s) to the chat get 429;
   * ``rate_limit(chat_id, max_messages, per_seconds, retry_after)``: a per-chat sliding window;
-  * ``block(chat_id)``: 403 "Forbidden: bot was blocked by the user";
+  * ``block(chat_id)``: 403 "Forbidden: bot was blocked by the user" (``unblock`` undoes it);
   * ``forget_chat(chat_id)``: 400 "Bad Request: chat not found";
   * ``set_admins(chat_id, user_ids)``: who getChatMember reports as administrator (the first
     one as creator); everyone else is a "member".
@@ -582,6 +582,11 @@ class FakeTelegram:
         """The user blocked the bot: sendMessage answers 403."""
         with self._cond:
             self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int | str) -> None:
+        """The user unblocked the bot: messages reach the chat again."""
+        with self._cond:
+            self._blocked.discard(chat_id)
 
     def forget_chat(self, chat_id: int | str) -> None:
         """The chat does not exist for the bot: sendMessage answers 400 "chat not found"."""

@@ -18,6 +18,7 @@ from watcher.models import STATUS_LABELS, AlertMessage
 __all__ = [
     "TELEGRAM_LIMIT",
     "html_to_text",
+    "plain_text",
     "render_alert",
     "render_console",
     "render_digest",
@@ -82,6 +83,11 @@ def _plain(text: str, *, single_line: bool = True) -> str:
         return _WS_RE.sub(" ", text).strip()
     lines = (_WS_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def plain_text(text: str) -> str:
+    """Feed text made plain (entities undone, control characters dropped, one line)."""
+    return _plain(text)
 
 
 def _esc(text: str) -> str:

@@ -33,6 +33,7 @@ _LEGEND = {
 }
 _LABELLED_MARKS = 40  # beyond this many positions the marks carry no verb (too crowded)
 CAPTION_LIMIT = 1024
+_MIN_GAP = 0.08  # marks of one row are drawn at least this share of the time span apart
 
 
 def _rows(entries: Sequence[TimelineEntry]) -> tuple[list[tuple[str, str]], dict[str, int]]:
@@ -76,17 +77,18 @@ def draw_timeline(story: str, entries: Sequence[TimelineEntry], *, now: datetime
     names = {e.actor_key: e.actor for e in entries}
     start = min(e.at for e in entries)
     end = max(now, max(e.at for e in entries))
-    span = max(end - start, timedelta(hours=6))
+    span = max(end - start, timedelta(hours=1))
     pad = span * 0.04
     fig, ax = plt.subplots(figsize=(9.5, 1.9 + 0.62 * len(rows)), dpi=110,
                            layout="constrained")
     try:
-        _draw_rows(ax, rows, entries, end, len(entries) <= _LABELLED_MARKS)
+        right = _draw_rows(ax, rows, entries, end, span * _MIN_GAP,
+                           len(entries) <= _LABELLED_MARKS)
         labels = [names[a] + (f"  ·  claim {claims[c]}" if len(claims) > 1 else "")
                   for a, c in rows]
         ax.set_yticks(range(len(rows)), labels)
         ax.set_ylim(len(rows) - 0.4, -0.8)
-        ax.set_xlim(start - pad, end + pad)
+        ax.set_xlim(start - pad, right + pad)
         baseline = [e.at for e in entries if e.baseline]
         if baseline:
             ax.axvline(min(baseline), color="#333333", linestyle="--", linewidth=1)
@@ -120,23 +122,38 @@ def draw_timeline(story: str, entries: Sequence[TimelineEntry], *, now: datetime
         plt.close(fig)
 
 
+def _spread(times: list[datetime], gap: timedelta) -> list[datetime]:
+    """Where to draw marks of one row: in order, at least ``gap`` apart (positions recorded
+    moments apart would otherwise hide each other)."""
+    out: list[datetime] = []
+    for at in times:
+        out.append(max(at, out[-1] + gap) if out else at)
+    return out
+
+
 def _draw_rows(ax: Any, rows: list[tuple[str, str]], entries: Sequence[TimelineEntry],
-               end: datetime, labelled: bool) -> None:
-    """Per row: a bar in each position's colour until the next position, a mark at each one."""
-    for y, (actor, claim) in enumerate(rows):
-        mine = [e for e in entries if e.actor_key == actor and e.claim_key == claim]
+               end: datetime, gap: timedelta, labelled: bool) -> datetime:
+    """Per row: a bar in each position's colour until the next position, a mark at each one.
+    Returns the rightmost point drawn."""
+    by_row = [[e for e in entries if e.actor_key == actor and e.claim_key == claim]
+              for actor, claim in rows]
+    spread = [_spread([e.at for e in mine], gap) for mine in by_row]
+    right = max([end, *(xs[-1] for xs in spread)])  # every latest position holds until here
+    for y, (mine, xs) in enumerate(zip(by_row, spread, strict=True)):
         for i, e in enumerate(mine):
-            until = mine[i + 1].at if i + 1 < len(mine) else end
+            until = xs[i + 1] if i + 1 < len(mine) else right
             colour = STATUS_COLOURS.get(e.status, "#000000")
-            ax.plot([e.at, until], [y, y], color=colour, linewidth=7, alpha=0.35,
+            ax.plot([xs[i], until], [y, y], color=colour, linewidth=7, alpha=0.35,
                     solid_capstyle="butt")
-            ax.plot([e.at], [y], marker="o", markersize=10, color=colour,
+            ax.plot([xs[i]], [y], marker="o", markersize=10, color=colour,
                     markeredgecolor="white", markeredgewidth=1.5, linestyle="none")
-            if labelled:
+            if labelled:  # alternate above and below, so neighbours' words do not collide
                 word = stance(e.status, changed=False).removeprefix("is ")
-                ax.annotate(word, (e.at, y), xytext=(0, 9),
-                            textcoords="offset points", ha="left", fontsize=7.5,
+                ax.annotate(word, (xs[i], y), xytext=(0, 9 if i % 2 == 0 else -10),
+                            textcoords="offset points", ha="left",
+                            va="bottom" if i % 2 == 0 else "top", fontsize=7.5,
                             color=colour, fontweight="bold")
+    return right
 
 
 def chart_caption(story: str, entries: Sequence[TimelineEntry], tz: str = "UTC") -> str:

@@ -100,8 +100,7 @@ def claims_overview(s: Session, story_id: int) -> list[ClaimView]:
                             .order_by(t.Claim.from_baseline.desc(), t.Claim.id)))
     current: dict[tuple[str, str], TimelineEntry] = {}
     for e in _entries(s, story_id):
-        current.pop((e.claim_key, e.actor.casefold()), None)  # re-insert: newest last
-        current[(e.claim_key, e.actor.casefold())] = e
+        current[(e.claim_key, e.actor.casefold())] = e  # the newest wins, in first-seen order
     return [ClaimView(c.key, c.text, c.from_baseline,
                       tuple(e for (ckey, _), e in current.items() if ckey == c.key))
             for c in claims]

@@ -88,10 +88,11 @@ def draw_timeline(story: str, entries: Sequence[TimelineEntry], *, now: datetime
                   for a, c in rows]
         ax.set_yticks(range(len(rows)), labels)
         ax.set_ylim(len(rows) - 0.4, -0.8)
-        ax.set_xlim(start - pad, right + pad)
+        ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(right + pad))
         baseline = [e.at for e in entries if e.baseline]
         if baseline:
-            ax.axvline(min(baseline), color="#333333", linestyle="--", linewidth=1)
+            ax.axvline(mdates.date2num(min(baseline)), color="#333333", linestyle="--",
+                       linewidth=1)
             ax.annotate("baseline", (min(baseline), len(rows) - 0.4), xytext=(4, 3),
                         textcoords="offset points", fontsize=8, va="bottom", color="#333333",
                         style="italic")

@@ -13,15 +13,6 @@ STATUSES: tuple[Status, ...] = (
 )
 #: Positions that alert even when the actor was not on record before (spec rule 2).
 DECISIVE: frozenset[str] = frozenset({"confirmed", "denied", "retracted"})
-#: How each status is named to people (spec words, upper case in alerts).
-STATUS_LABELS: Mapping[str, str] = {
-    "asserted": "ASSERTED",
-    "confirmed": "CONFIRMED",
-    "denied": "DENIED",
-    "no_comment": "NO COMMENT",
-    "uncertain": "UNCERTAIN",
-    "retracted": "RETRACTED",
-}
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,10 @@ def test_story_claims_timeline(sqlite_factory, server, session: Run,  # type: ig
         assert reply.text.splitlines()[0] == "Cracks found in Harlow Street bridge"
         assert any(line.startswith("   • Kestrel Rail DECLINES TO COMMENT (")
                    for line in reply.text.splitlines())
-        reply = await sess.ask(USER, "/timeline")
-        assert reply.text.startswith("Timeline: Cracks found in Harlow Street bridge (times UTC)")
-        assert "Kestrel Rail DECLINES TO COMMENT (baseline" in reply.text
+        reply = await sess.ask(USER, "/timeline")  # a chart, captioned
+        assert reply.photo is not None
+        assert reply.text.startswith("Timeline: Cracks found in Harlow Street bridge\n")
+        assert "   • Kestrel Rail DECLINES TO COMMENT (" in reply.text
         reply = await sess.ask(USER, "/timeline 7")
         assert reply.text.startswith("No story “7” here")
         reply = await sess.ask(USER, f"/story {articles.url('/missing.html')}")

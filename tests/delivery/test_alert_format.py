@@ -11,10 +11,10 @@ from watcher.delivery.format import (
     render_alert,
     render_console,
     render_keyword_alert,
-    status_label,
     text_content,
     utf16_len,
 )
+from watcher.delivery.wording import status_verb, was_phrase
 from watcher.models import STATUSES, AlertMessage
 
 
@@ -74,10 +74,11 @@ def test_was_without_date_or_source_still_reads() -> None:
     assert lines[1] == "<i>was: refused to confirm or deny</i>"
 
 
-def test_every_status_has_a_label() -> None:
-    for status in STATUSES:
-        assert status_label(status) == status_label(status).upper() != ""
-    assert status_label(None) == "not on record"
+def test_every_status_has_its_own_verb_and_past_form() -> None:
+    verbs = {status_verb(status, changed=True) for status in STATUSES}
+    pasts = {was_phrase(status) for status in STATUSES}
+    assert len(verbs) == len(pasts) == len(STATUSES)
+    assert all("_" not in v for v in verbs | pasts)
 
 
 @pytest.mark.parametrize(

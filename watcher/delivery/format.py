@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from watcher.delivery.wording import position_head, short_date, was_phrase
-from watcher.models import STATUS_LABELS, AlertMessage
+from watcher.models import AlertMessage
 
 __all__ = [
     "TELEGRAM_LIMIT",
@@ -25,16 +25,12 @@ __all__ = [
     "render_evidence",
     "render_keyword_alert",
     "split_message",
-    "status_label",
     "text_content",
     "utf16_len",
 ]
 
 #: Telegram's limit for one message's text, in UTF-16 code units.
 TELEGRAM_LIMIT = 4096
-
-#: How the previous status reads when the actor had said nothing on record.
-NOT_ON_RECORD = "not on record"
 
 # Field caps in UTF-16 units of *escaped* HTML. Their sum plus the markup stays well under 4096
 # so one alert always fits one message; the evidence gets what is left (at most _EVIDENCE_MAX).
@@ -59,13 +55,6 @@ _TAG_RE = re.compile(r"<[^<>]*>")
 def utf16_len(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (Telegram's unit for message limits)."""
     return len(text.encode("utf-16-le")) // 2
-
-
-def status_label(status: str | None) -> str:
-    """The word people read for a status; ``None`` means the actor was not on record."""
-    if status is None:
-        return NOT_ON_RECORD
-    return STATUS_LABELS.get(status, status.replace("_", " ").upper())
 
 
 # --------------------------------------------------------------------------- normalising text

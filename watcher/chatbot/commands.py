@@ -151,13 +151,15 @@ class StoryCommands:
         stories = await self._pick_story(message, chat.id, command_args(message))
         if not stories:
             return
+        settings = await self._call(self._backend.get_settings, chat.id)
+        tz = str(settings.get("tz") or "UTC")
         blocks = []
         for story_id, name in stories:
             claims: list[ClaimLine] = await self._call(self._backend.claims, story_id)
             number = [sid for sid, _ in all_stories].index(story_id) + 1
             prefix = f"{number}." if len(all_stories) > 1 else ""
             title = f"Story {number}: {name}" if len(all_stories) > 1 else name
-            blocks.append(format_claims(title, claims, prefix))
+            blocks.append(format_claims(title, claims, prefix, tz))
         await self._reply(message, "\n\n".join(blocks))
 
     async def _cmd_timeline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -124,7 +124,7 @@ class TelegramSettings(_Section):
 
 
 class DemoSettings(_Section):
-    enabled: bool = True
+    enabled: bool = False  # config.example.toml turns it on for `make run`
     port: int = Field(0, ge=0, le=65535)
     release_interval: float = Field(20.0, gt=0, le=3600)
     chats: tuple[int, ...] = ()

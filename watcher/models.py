@@ -20,15 +20,6 @@ ALERT_RULES: tuple[AlertRule, ...] = ("spec", "decisive")
 DEFAULT_ALERT_RULE: AlertRule = "spec"
 #: Positions that alert even when the actor was not on record before (spec rule 2).
 DECISIVE: frozenset[str] = frozenset({"confirmed", "denied", "retracted"})
-#: How each status is named to people (spec words, upper case in alerts).
-STATUS_LABELS: Mapping[str, str] = {
-    "asserted": "ASSERTED",
-    "confirmed": "CONFIRMED",
-    "denied": "DENIED",
-    "no_comment": "NO COMMENT",
-    "uncertain": "UNCERTAIN",
-    "retracted": "RETRACTED",
-}
 
 
 @dataclass(frozen=True)
@@ -127,3 +118,32 @@ class AlertMessage:
     evidence: str
     link: str
     title: str = ""
+    #: When and where the new position was stated (ISO date, source name), when known.
+    at: str = ""
+    source: str = ""
+    #: When and where the earlier position was stated: the "was: …" of the alert.
+    was_at: str = ""
+    was_source: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One recorded position of an actor on a claim, with when and where it was stated.
+
+    The one timeline type: /timeline (text and chart), /claims (the current entry per actor and
+    claim), the alerts' "was: …" and the returning chat's summary all read it.
+    """
+
+    claim_key: str
+    claim: str
+    actor_key: str
+    actor: str
+    status: Status
+    previous: Status | None
+    evidence: str
+    at: datetime  # the evidence's date: the item's publication, else when it was recorded
+    source: str  # the feed's (or site's) name
+    link: str
+    baseline: bool  # found in the baseline article
+    was_at: datetime | None = None  # the earlier position's date and source, when there was one
+    was_source: str = ""

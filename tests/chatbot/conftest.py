@@ -17,6 +17,7 @@ from tests.support.fake_telegram import FakeTelegram, SentMessage
 from watcher.chatbot.backend import StoreBotBackend
 from watcher.chatbot.bot import ChatBot
 from watcher.chatbot.story import StoryStarter
+from watcher.delivery.alerts import queue_changes
 from watcher.delivery.console import ConsoleNotifier
 from watcher.delivery.outbox import OutboxSender
 from watcher.delivery.pacing import FloodLimits
@@ -160,7 +161,7 @@ def change(factory: sessionmaker[Session], story: repo.StoryRow, new: str, old: 
     with transaction(factory) as s:
         state = repo.load_state(s, story.id)
         ch = Change(claim, actor, old, new, evidence, alert=True)  # type: ignore[arg-type]
-        return repo.save_changes(s, story, [ch], state, item_id=None,
-                                 link=f"https://news.example/a{n}",
-                                 title=title or f"Article {n}", now=now,
-                                 destinations=list(story.chats))
+        return queue_changes(s, story, [ch], state, item_id=None,
+                             link=f"https://news.example/a{n}",
+                             title=title or f"Article {n}", now=now,
+                             destinations=list(story.chats))

@@ -60,7 +60,7 @@ def test_story_claims_timeline(sqlite_factory, server, session: Run,  # type: ig
         assert reply.text.startswith("Usage: /story")
         reply = await sess.ask(USER, f"/story {url}", timeout=60)
         assert reply.text.startswith("Now tracking “Cracks found in Harlow Street bridge”")
-        assert "Kestrel Rail: NO COMMENT" in reply.text
+        assert "Kestrel Rail DECLINES TO COMMENT" in reply.text
         # another chat replying /story to a message with the same link joins the story
         linked = server.push_message(GROUP, f"Look: {url}", chat_type="supergroup", user_id=7)
         server.set_admins(GROUP, [7])
@@ -77,10 +77,12 @@ def test_story_claims_timeline(sqlite_factory, server, session: Run,  # type: ig
 
         reply = await sess.ask(USER, "/claims")
         assert reply.text.splitlines()[0] == "Cracks found in Harlow Street bridge"
-        assert "   • Kestrel Rail: NO COMMENT" in reply.text.splitlines()
-        reply = await sess.ask(USER, "/timeline")
-        assert reply.text.startswith("Timeline: Cracks found in Harlow Street bridge (times UTC)")
-        assert "Kestrel Rail: NO COMMENT (baseline)" in reply.text
+        assert any(line.startswith("   • Kestrel Rail DECLINES TO COMMENT (")
+                   for line in reply.text.splitlines())
+        reply = await sess.ask(USER, "/timeline")  # a chart, captioned
+        assert reply.photo is not None
+        assert reply.text.startswith("Timeline: Cracks found in Harlow Street bridge\n")
+        assert "   • Kestrel Rail DECLINES TO COMMENT (" in reply.text
         reply = await sess.ask(USER, "/timeline 7")
         assert reply.text.startswith("No story “7” here")
         reply = await sess.ask(USER, f"/story {articles.url('/missing.html')}")
@@ -198,7 +200,8 @@ def test_user_session_transcript(sqlite_factory, server, session: Run,  # type: 
                 "Kestrel Rail confirms cracks in Harlow Street bridge", CONFIRMING_TEXT)
         await sess.deliver()
         [alert] = [m for m in server.messages_for(USER) if m.buttons]
-        assert "Kestrel Rail: NO COMMENT → CONFIRMED" in alert.text
+        assert "<b>Kestrel Rail now CONFIRMS:</b>" in alert.text
+        assert "was: refused to confirm or deny (" in alert.text
         before = len(server.sent)
         await sess.press(USER, alert.message_id, dict(alert.buttons)["Evidence"])
         await server.async_wait_for_messages(before + 1)  # the full evidence
@@ -220,7 +223,7 @@ def test_user_session_transcript(sqlite_factory, server, session: Run,  # type: 
 
     session(sqlite_factory, scenario, starter=_starter(), timeout=120)
     transcript = server.transcript(USER)
-    assert "Kestrel Rail: NO COMMENT → CONFIRMED" in transcript
+    assert "Kestrel Rail now CONFIRMS:" in transcript
     out = os.environ.get("WATCHER_TRANSCRIPT")
     Path(out or tmp_path / "transcript.txt").write_text(transcript, encoding="utf-8")
 

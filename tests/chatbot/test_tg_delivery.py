@@ -171,7 +171,7 @@ def test_alerts_about_one_claim_form_a_thread(migrated, server, session: Run) ->
 
     session(migrated, scenario)
     first, second, third, other = server.messages_for(USER)
-    assert first.text.startswith("<b>Vladimir Putin: NO COMMENT → CONFIRMED</b>")
+    assert first.text.startswith("<b>Vladimir Putin now CONFIRMS:</b> North Korean troops")
     assert first.reply_to_message_id is None
     assert second.reply_to_message_id == first.message_id
     assert third.reply_to_message_id == first.message_id  # same claim, another actor
@@ -218,7 +218,7 @@ def test_quiet_hours_hold_soft_alerts_but_not_decisive_ones(
 
     session(sqlite_factory, scenario)
     alerts = [m for m in server.messages_for(USER) if m.parse_mode == "HTML"]
-    assert len(alerts) == 1 and "US officials: ASSERTED → DENIED" in alerts[0].text
+    assert len(alerts) == 1 and "<b>US officials now DENIES:</b>" in alerts[0].text
     with sqlite_factory() as s:
         held = s.scalars(select(t.Alert).where(t.Alert.status == "pending")).all()
     assert len(held) == 2
@@ -280,7 +280,7 @@ def test_a_channel_is_a_destination(sqlite_factory, server, session: Run) -> Non
 
     session(sqlite_factory, scenario)
     [alert] = server.messages_for(channel)
-    assert "CONFIRMED" in alert.text and alert.buttons
+    assert "now CONFIRMS" in alert.text and alert.buttons
 
 
 # --------------------------------------------------------------------------- buttons, stats

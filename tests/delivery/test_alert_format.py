@@ -11,10 +11,10 @@ from watcher.delivery.format import (
     render_alert,
     render_console,
     render_keyword_alert,
-    status_label,
     text_content,
     utf16_len,
 )
+from watcher.delivery.wording import status_verb, was_phrase
 from watcher.models import STATUSES, AlertMessage
 
 
@@ -28,6 +28,10 @@ def alert(**changes: object) -> AlertMessage:
         evidence="Putin said the troops were there under the treaty.",
         link="https://news.example.com/world/1?a=1&b=2",
         title="Putin confirms troops",
+        at="2026-11-03T09:12:00+00:00",
+        source="Reuters",
+        was_at="2026-10-24T15:00:00+00:00",
+        was_source="BRICS press conference",
     )
     base.update(changes)
     return AlertMessage(**base)  # type: ignore[arg-type]
@@ -36,11 +40,11 @@ def alert(**changes: object) -> AlertMessage:
 def test_alert_layout() -> None:
     html = render_alert(alert())
     assert html.splitlines() == [
-        "<b>Vladimir Putin: NO COMMENT → CONFIRMED</b>",
-        "Story: North Korean troops in Russia",
-        "Claim: North Korean troops are fighting in Kursk",
+        "<b>Vladimir Putin now CONFIRMS:</b> North Korean troops are fighting in Kursk",
+        "<i>was: refused to confirm or deny (24 Oct, BRICS press conference)</i>",
         "<blockquote>Putin said the troops were there under the treaty.</blockquote>",
-        '<a href="https://news.example.com/world/1?a=1&amp;b=2">Putin confirms troops</a>',
+        'Reuters, 3 Nov · <a href="https://news.example.com/world/1?a=1&amp;b=2">'
+        "Putin confirms troops</a>",
     ]
     parse_telegram_html(html)  # Telegram would accept it
 
@@ -48,21 +52,33 @@ def test_alert_layout() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "head"),
     [
-        ("no_comment", "confirmed", "Vladimir Putin: NO COMMENT → CONFIRMED"),
-        (None, "denied", "Vladimir Putin: not on record → DENIED"),
-        ("asserted", "retracted", "Vladimir Putin: ASSERTED → RETRACTED"),
-        ("uncertain", "asserted", "Vladimir Putin: UNCERTAIN → ASSERTED"),
+        ("no_comment", "confirmed", "Vladimir Putin now CONFIRMS:"),
+        ("confirmed", "denied", "Vladimir Putin now DENIES:"),
+        ("asserted", "retracted", "Vladimir Putin now RETRACTS:"),
+        ("uncertain", "asserted", "Vladimir Putin now ASSERTS:"),
+        ("confirmed", "no_comment", "Vladimir Putin now DECLINES TO COMMENT on:"),
+        ("confirmed", "uncertain", "Vladimir Putin is now UNCERTAIN about:"),
+        (None, "denied", "Vladimir Putin DENIES:"),
+        (None, "uncertain", "Vladimir Putin is UNCERTAIN about:"),
     ],
 )
-def test_status_labels(old: str | None, new: str, head: str) -> None:
-    first = render_alert(alert(old=old, new=new)).splitlines()[0]
-    assert first == f"<b>{head}</b>"
+def test_a_verb_form_per_status(old: str | None, new: str, head: str) -> None:
+    lines = render_alert(alert(old=old, new=new)).splitlines()
+    assert lines[0] == f"<b>{head}</b> North Korean troops are fighting in Kursk"
+    # a first position has no "was"; a change names the earlier one with its date and source
+    assert lines[1].startswith("<i>was: ") is (old is not None)
 
 
-def test_every_status_has_a_label() -> None:
-    for status in STATUSES:
-        assert status_label(status) == status_label(status).upper() != ""
-    assert status_label(None) == "not on record"
+def test_was_without_date_or_source_still_reads() -> None:
+    lines = render_alert(alert(was_at="", was_source="")).splitlines()
+    assert lines[1] == "<i>was: refused to confirm or deny</i>"
+
+
+def test_every_status_has_its_own_verb_and_past_form() -> None:
+    verbs = {status_verb(status, changed=True) for status in STATUSES}
+    pasts = {was_phrase(status) for status in STATUSES}
+    assert len(verbs) == len(pasts) == len(STATUSES)
+    assert all("_" not in v for v in verbs | pasts)
 
 
 @pytest.mark.parametrize(
@@ -80,11 +96,9 @@ def test_every_status_has_a_label() -> None:
 def test_text_is_made_plain_then_escaped_once(raw: str, escaped: str) -> None:
     html = render_alert(alert(story=raw, actor=raw, claim=raw, evidence=raw, title=raw))
     lines = html.splitlines()
-    assert lines[0].startswith(f"<b>{escaped}: ")
-    assert lines[1] == f"Story: {escaped}"
-    assert lines[2] == f"Claim: {escaped}"
-    assert lines[3] == f"<blockquote>{escaped}</blockquote>"
-    assert lines[4].endswith(f">{escaped}</a>")
+    assert lines[0] == f"<b>{escaped} now CONFIRMS:</b> {escaped}"
+    assert lines[2] == f"<blockquote>{escaped}</blockquote>"
+    assert lines[3].endswith(f">{escaped}</a>")
     parse_telegram_html(html)
 
 
@@ -103,13 +117,14 @@ def test_text_is_made_plain_then_escaped_once(raw: str, escaped: str) -> None:
 )
 def test_links_are_escaped_and_only_http(link: str, anchor: str) -> None:
     html = render_alert(alert(link=link, title="T"))
-    assert html.splitlines()[-1] == anchor
+    assert html.splitlines()[-1] == "Reuters, 3 Nov · " + anchor
     parse_telegram_html(html)
 
 
 def test_link_text_falls_back_to_the_source_host() -> None:
     html = render_alert(alert(title="", link="https://www.reuters.com/world/x"))
-    assert html.splitlines()[-1] == '<a href="https://www.reuters.com/world/x">reuters.com</a>'
+    assert html.splitlines()[-1].endswith(
+        '<a href="https://www.reuters.com/world/x">reuters.com</a>')
 
 
 def test_no_evidence_no_blockquote() -> None:
@@ -119,7 +134,7 @@ def test_no_evidence_no_blockquote() -> None:
 def test_long_evidence_is_trimmed_at_a_word() -> None:
     evidence = "word " * 2000
     html = render_alert(alert(evidence=evidence))
-    quote = html.splitlines()[3]
+    quote = html.splitlines()[2]
     assert quote.startswith("<blockquote>word word")
     assert quote.endswith("word…</blockquote>")
     assert utf16_len(html) <= TELEGRAM_LIMIT
@@ -153,9 +168,10 @@ def test_keyword_alert_without_usable_link_or_summary() -> None:
 def test_console_line() -> None:
     line = render_console(alert(story="Korea &amp; Russia", link="https://x.org/a?b=1&amp;c=2"))
     assert line == (
-        "[Korea & Russia] Vladimir Putin: NO COMMENT -> CONFIRMED | "
-        "North Korean troops are fighting in Kursk | "
-        "“Putin said the troops were there under the treaty.” | https://x.org/a?b=1&c=2"
+        "[Korea & Russia] Vladimir Putin now CONFIRMS: North Korean troops are fighting in "
+        "Kursk | was: refused to confirm or deny (24 Oct, BRICS press conference) | "
+        "“Putin said the troops were there under the treaty.” | Reuters, 3 Nov | "
+        "https://x.org/a?b=1&c=2"
     )
     assert "\n" not in render_console(alert(evidence="two\nlines", old=None))
 
@@ -164,6 +180,6 @@ def test_html_to_text_keeps_link_addresses() -> None:
     html = render_alert(alert())
     text = html_to_text(html)
     assert text.splitlines()[-1] == (
-        "Putin confirms troops (https://news.example.com/world/1?a=1&b=2)"
+        "Reuters, 3 Nov · Putin confirms troops (https://news.example.com/world/1?a=1&b=2)"
     )
     assert "<" not in text_content(html.replace("&lt;", ""))

@@ -236,8 +236,8 @@ def test_console_notifier(run: Run) -> None:
     assert run(scenario()) == (1, 2)
     assert out.getvalue().splitlines() == [
         "[w] a <b> & c | https://x.org/?a=1&b=2",  # written as given, not read as HTML
-        "[NK troops] Vladimir Putin: NO COMMENT -> CONFIRMED | North Korean troops are in Kursk"
-        " | “Putin said they are there & fighting.” | https://news.example.com/a?x=1&y=2",
+        "[NK troops] Vladimir Putin now CONFIRMS: North Korean troops are in Kursk"
+        " | was: refused to confirm or deny | “Putin said they are there & fighting.” | https://news.example.com/a?x=1&y=2",
     ]
 
 

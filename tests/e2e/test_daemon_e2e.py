@@ -109,7 +109,8 @@ def test_confirming_article_sends_exactly_one_claim_alert(
         assert len(claim_alerts) == 1, [m.text for m in tg.sent]
         text = messages[0].text
         assert "Kestrel Rail" in text
-        assert "NO COMMENT" in text and "CONFIRMED" in text
+        assert "Kestrel Rail now CONFIRMS:" in text
+        assert "was: refused to confirm or deny (" in text
         assert "cracks" in text
         assert feeds.url("/articles/kestrel-confirms") in text
         assert messages[0].parse_mode == "HTML"

@@ -35,10 +35,11 @@ def test_example_config_prints_the_demo_claim_alert(tmp_path: Path) -> None:
     cfg.write_text(_toml(config))
     daemon = DaemonProcess(cfg, env={"WATCHER_TELEGRAM_TOKEN": ""}).start()
     try:
-        daemon.wait_for_log("NO COMMENT -> CONFIRMED", 120)
+        daemon.wait_for_log("now CONFIRMS:", 120)
         log = daemon.log
         assert "one item every 1 s" in log  # the override took: the demo paces its items
-        alert = next(line for line in log.splitlines() if "NO COMMENT -> CONFIRMED" in line)
+        alert = next(line for line in log.splitlines() if "now CONFIRMS:" in line)
+        assert "was: refused to confirm or deny (" in alert
         assert "Brannock Lines" in alert
         assert "leaking" in alert
         assert "https://demo.story-watcher.invalid/calder-bay/brannock-confirms-leak" in alert
@@ -51,4 +52,4 @@ def test_example_config_prints_the_demo_claim_alert(tmp_path: Path) -> None:
         code = daemon.stop()
     assert code == 0
     # The off-topic item (a ferry timetable) and the follow-up repeat raise no claim alert.
-    assert daemon.log.count("-> CONFIRMED") == 1
+    assert daemon.log.count("now CONFIRMS:") == 1

@@ -131,7 +131,7 @@ def test_kill_while_analysing(pg_cluster: Any, tmp_path: Path) -> None:
         finally:
             assert second.stop() == 0
     assert len(texts(tg, STORY_CHAT)) == 1
-    assert "CONFIRMED" in texts(tg, STORY_CHAT)[0]
+    assert "now CONFIRMS" in texts(tg, STORY_CHAT)[0]
     assert "recovery: re-checked" in second.log
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from watcher.delivery.alerts import queue_changes
 from watcher.models import Actor, Change, Claim, FeedEntry, Position
 from watcher.store import repo
 from watcher.store.db import transaction
@@ -72,8 +73,8 @@ def test_changes_and_outbox_rows_are_written_once(migrated) -> None:  # type: ig
     change = Change(claim, actor, "no_comment", "confirmed", "We confirm it.", alert=True)
     for _ in range(2):  # the same change processed twice queues one alert
         with transaction(migrated) as s:
-            repo.save_changes(s, story, [change], loaded, item_id=None, link="https://l",
-                              title="T", now=NOW, destinations=[42])
+            queue_changes(s, story, [change], loaded, item_id=None, link="https://l",
+                          title="T", now=NOW, destinations=[42])
     with transaction(migrated) as s:
         rows = repo.claim_pending(s, NOW, "me", 60, 10)
         assert len(rows) == 1
@@ -99,8 +100,7 @@ def test_aliases_learnt_by_an_article_are_kept(migrated) -> None:  # type: ignor
     state.actors["putin"] = Actor(key="putin", name="Vladimir Putin", kind="person",
                                   aliases=("Putin", "the Russian president"))
     with transaction(migrated) as s:
-        repo.save_changes(s, story, [], state, item_id=None, link="", title="", now=NOW,
-                          destinations=[0])
+        repo.save_changes(s, story, [], state, item_id=None, link="", now=NOW)
     with migrated() as s:
         assert repo.load_state(s, sid).actors["putin"].aliases == ("Putin",
                                                                    "the Russian president")

@@ -15,7 +15,8 @@ Usage::
     server.stop()
 
 Methods answered: getMe, deleteWebhook, getUpdates (offset, limit, long-poll ``timeout``; returns
-as soon as an update is queued, or when the server stops), sendMessage, setMyCommands,
+as soon as an update is queued, or when the server stops), sendMessage, sendPhoto (multipart
+upload; a PNG or JPEG, caption within 1,024 units; kept in ``sent`` with ``photo``), setMyCommands,
 getMyCommands, deleteMyCommands, getChatMember, getChat, answerCallbackQuery, sendChatAction,
 close, logOut. Anything else answers 404 "Not Found", like Telegram.
 
@@ -48,7 +49,7 @@ Faults and scenery:
     queues scripted errors (429s carry ``parameters.retry_after``);
   * ``flood(chat_id, retry_after=N, times=1)``: the next sendMessage(s) to the chat get 429;
   * ``rate_limit(chat_id, max_messages, per_seconds, retry_after)``: a per-chat sliding window;
-  * ``block(chat_id)``: 403 "Forbidden: bot was blocked by the user";
+  * ``block(chat_id)``: 403 "Forbidden: bot was blocked by the user" (``unblock`` undoes it);
   * ``forget_chat(chat_id)``: 400 "Bad Request: chat not found";
   * ``set_admins(chat_id, user_ids)``: who getChatMember reports as administrator (the first
     one as creator); everyone else is a "member";
@@ -80,6 +81,8 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -88,6 +91,7 @@ __all__ = ["ApiRequest", "FakeTelegram", "HtmlError", "SentMessage", "parse_tele
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
 MAX_TEXT_UNITS = 4096
+MAX_CAPTION_UNITS = 1024
 MAX_POLL_SECONDS = 30.0
 
 _ALLOWED_TAGS = frozenset({
@@ -127,6 +131,7 @@ class SentMessage:
     link_preview_disabled: bool
     token: str
     reply_markup: dict[str, Any] | None = None
+    photo: bytes | None = None  # sendPhoto: the image as uploaded; ``text`` is its caption
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -343,7 +348,9 @@ def _decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]
                 raise ValueError("JSON body must be an object")
             params.update(decoded)
         elif content_type.startswith("multipart/form-data"):
-            raise ValueError("multipart bodies are not supported by the fake server")
+            fields, files = _decode_multipart(body, content_type)
+            pairs += fields
+            params.update(files)
         else:
             pairs += parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     for key, value in pairs:
@@ -355,6 +362,34 @@ def _decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]
         else:
             params[key] = value
     return params
+
+
+def _decode_multipart(body: bytes, content_type: str) -> tuple[list[tuple[str, str]],
+                                                                 dict[str, bytes]]:
+    """A multipart/form-data body (what PTB sends with a file) as text fields and files."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise ValueError("malformed multipart body")
+    fields: list[tuple[str, str]] = []
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if not isinstance(name, str):
+            raise ValueError("multipart part without a name")
+        if part.get_filename() is not None:
+            files[name] = data
+        else:
+            fields.append((name, data.decode("utf-8")))
+    return fields, files
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG image, or None when ``data`` is not one."""
+    if len(data) < 24 or not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 # --------------------------------------------------------------------------- the fake API
@@ -570,6 +605,11 @@ class FakeTelegram:
         """The user blocked the bot: sendMessage answers 403."""
         with self._cond:
             self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int | str) -> None:
+        """The user unblocked the bot: messages reach the chat again."""
+        with self._cond:
+            self._blocked.discard(chat_id)
 
     def forget_chat(self, chat_id: int | str) -> None:
         """The chat does not exist for the bot: sendMessage answers 400 "chat not found"."""
@@ -880,6 +920,51 @@ class FakeTelegram:
         if thread_id is not None:
             result["message_thread_id"] = thread_id
         return result
+
+    def _api_sendphoto(self, token: str, params: dict[str, Any]) -> Any:
+        """An uploaded photo (multipart) with an optional caption of at most 1,024 units."""
+        chat_id = self._require(params, "chat_id")
+        photo = params.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if not isinstance(photo, bytes):
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        size = png_size(photo)
+        if size is None and not photo.startswith(b"\xff\xd8\xff"):
+            raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        self._check_chat(chat_id)
+        caption = str(params.get("caption") or "")
+        shown = caption
+        if params.get("parse_mode"):
+            try:
+                shown = parse_telegram_html(caption)
+            except HtmlError as exc:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if _utf16_units(shown.strip()) > MAX_CAPTION_UNITS:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        self._check_rate(chat_id)
+        reply = params.get("reply_parameters")
+        reply_to = reply.get("message_id") if isinstance(reply, dict) else \
+            params.get("reply_to_message_id")
+        with self._cond:
+            self._message_ids[chat_id] += 1
+            message_id = self._message_ids[chat_id]
+            self.sent.append(SentMessage(
+                chat_id=chat_id, text=caption, parse_mode=params.get("parse_mode") or None,
+                reply_to_message_id=int(reply_to) if reply_to is not None else None,
+                message_thread_id=params.get("message_thread_id"), message_id=message_id,
+                link_preview_disabled=False, token=token, photo=photo))
+            what = f"{size[0]}x{size[1]} PNG" if size else "JPEG"
+            seen = f"[photo: {what}, {len(photo) // 1024} KB]\n{shown.strip()}"
+            if reply_to is not None:
+                seen = f"(↩ reply to #{int(reply_to)}) " + seen
+            self.events.append(("bot", chat_id, f"#{message_id} " + seen))
+            self._cond.notify_all()
+        width, height = size or (0, 0)
+        return {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id),
+                "from": self.bot_user, "caption": shown.strip(),
+                "photo": [{"file_id": f"photo{message_id}", "file_unique_id": f"u{message_id}",
+                           "width": width, "height": height, "file_size": len(photo)}]}
 
     def _check_rate(self, chat_id: Any) -> None:
         with self._cond:

@@ -217,18 +217,19 @@ class Daemon:
         factory = session_factory(sa_engine)
         cfg = self.settings
         demo = None
-        allowed_hosts: list[str] = []  # besides cfg.daemon.allowed_hosts
+        demo_origin: list[tuple[str, int]] = []
         if cfg.demo.enabled:
             from watcher.demo.server import DemoFeedServer
 
             demo = DemoFeedServer(cfg.demo.port, cfg.demo.release_interval)
             demo.start()
-            allowed_hosts.append("127.0.0.1")
+            # Its own address and port only: no other feed, nor a redirect, reaches loopback.
+            demo_origin.append(demo.origin)
             logger.info("demo story: serving %s, one item every %.0f s", demo.url,
                         cfg.demo.release_interval)
         await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
 
-        fetcher = fetcher_from_settings(cfg.daemon, extra_allowed_hosts=allowed_hosts)
+        fetcher = fetcher_from_settings(cfg.daemon, allowed_origins=demo_origin)
         logger.info("loading the language model")
         from watcher.tracking.story import shared_engine
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from watcher.chatbot.text import ClaimLine, MuteArgs, TimelineLine
-from watcher.models import ArticleText
-from watcher.store import chats_repo, repo, stories_repo
+from watcher.chatbot.text import ClaimLine, MuteArgs
+from watcher.models import ArticleText, TimelineEntry
+from watcher.store import chats_repo, repo, stories_repo, timeline_repo
 from watcher.store.db import transaction
 from watcher.tracking.state import StoryState
 
@@ -134,17 +134,16 @@ class StoreBotBackend:
                 created = True
             if thread_id is not None:
                 chats_repo.set_topic(s, chat_id, f"story:{story_id}", thread_id, now)
-            claims = _claim_lines(stories_repo.claims_overview(s, story_id))
+            claims = _claim_lines(timeline_repo.claims_overview(s, story_id))
         return StoryReport(story_id, name, created, tuple(keywords), tuple(claims))
 
     def claims(self, story_id: int) -> list[ClaimLine]:
         with self.factory() as s:
-            return _claim_lines(stories_repo.claims_overview(s, story_id))
+            return _claim_lines(timeline_repo.claims_overview(s, story_id))
 
-    def timeline(self, story_id: int) -> list[TimelineLine]:
+    def timeline(self, story_id: int) -> list[TimelineEntry]:
         with self.factory() as s:
-            return [TimelineLine(e.at, e.claim, e.actor, e.previous, e.status, e.baseline)
-                    for e in stories_repo.timeline(s, story_id)]
+            return timeline_repo.timeline(s, story_id)
 
     # ----------------------------------------------------------------- mutes
     def set_mute(self, chat_id: int, args: MuteArgs, on: bool) -> str:
@@ -165,7 +164,7 @@ class StoreBotBackend:
             if args.kind == "story":
                 target, what = "", f"story “{story.name}”"
             else:
-                views = stories_repo.claims_overview(s, story.id)
+                views = timeline_repo.claims_overview(s, story.id)
                 assert args.claim is not None
                 if args.claim > len(views):
                     raise ValueError(f"“{story.name}” has {len(views)} claim(s); /claims "
@@ -210,7 +209,7 @@ class StoreBotBackend:
                 if m.kind == "story":
                     out.append(f"story “{story}”")
                 elif m.kind == "claim":
-                    views = {v.key: v.text for v in stories_repo.claims_overview(
+                    views = {v.key: v.text for v in timeline_repo.claims_overview(
                         s, m.story_id)} if m.story_id else {}
                     out.append(f"claim “{views.get(m.target, m.target)}” ({story})")
                 else:
@@ -245,9 +244,8 @@ class StoreBotBackend:
                                            self.clock())
 
 
-def _claim_lines(views: list[stories_repo.ClaimView]) -> list[ClaimLine]:
-    return [ClaimLine(v.text, tuple((name, status) for _, name, status, _ in v.positions))
-            for v in views]
+def _claim_lines(views: list[timeline_repo.ClaimView]) -> list[ClaimLine]:
+    return [ClaimLine(v.text, v.positions) for v in views]
 
 
 def _pick_story(stories: list[stories_repo.StoryRow], number: int | None

@@ -15,6 +15,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram import Message, ReplyParameters, Update
@@ -32,10 +33,12 @@ from watcher.chatbot.text import (
     parse_mute_args,
     parse_watch_args,
 )
+from watcher.delivery.chart import chart_caption, draw_timeline
 from watcher.delivery.format import render_evidence
 from watcher.delivery.policy import DEFAULT_DIGEST_MINUTES, parse_quiet, parse_timezone
 from watcher.delivery.telegram import paced
 from watcher.errors import FetchError, ParseError
+from watcher.models import TimelineEntry
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -185,13 +188,15 @@ class StoryCommands:
         stories = await self._pick_story(message, chat.id, command_args(message))
         if not stories:
             return
+        settings = await self._call(self._backend.get_settings, chat.id)
+        tz = str(settings.get("tz") or "UTC")
         blocks = []
         for story_id, name in stories:
             claims: list[ClaimLine] = await self._call(self._backend.claims, story_id)
             number = [sid for sid, _ in all_stories].index(story_id) + 1
             prefix = f"{number}." if len(all_stories) > 1 else ""
             title = f"Story {number}: {name}" if len(all_stories) > 1 else name
-            blocks.append(format_claims(title, claims, prefix))
+            blocks.append(format_claims(title, claims, prefix, tz))
         await self._reply(message, "\n\n".join(blocks))
 
     async def _cmd_timeline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,11 +207,32 @@ class StoryCommands:
         if not stories:
             return
         settings = await self._call(self._backend.get_settings, chat.id)
-        blocks = []
+        tz = str(settings.get("tz") or "UTC")
         for story_id, name in stories:
             entries = await self._call(self._backend.timeline, story_id)
-            blocks.append(format_timeline(name, entries, str(settings.get("tz") or "UTC")))
-        await self._reply(message, "\n\n".join(blocks))
+            if not await self._timeline_chart(message, name, entries, tz):
+                await self._reply(message, format_timeline(name, entries, tz))
+
+    async def _timeline_chart(self, message: Message, name: str,
+                              entries: list[TimelineEntry], tz: str) -> bool:
+        """Send the story's timeline as a chart (a photo with a caption); False when it could
+        not be drawn or sent, so that the caller answers with the text instead."""
+        if not entries:
+            return False
+        try:
+            png = await asyncio.to_thread(draw_timeline, name, entries,
+                                          now=datetime.now(UTC), tz=tz)
+        except Exception:  # a chart is a nicety: never lose the answer over it
+            logger.exception("/timeline chart could not be drawn chat_id=%s",
+                             message.chat_id)
+            return False
+        try:
+            await message.reply_photo(png, caption=chart_caption(name, entries, tz),
+                                      do_quote=True)
+        except TelegramError as exc:
+            logger.warning("/timeline chart not accepted chat_id=%s: %s", message.chat_id, exc)
+            return False
+        return True
 
     # ----------------------------------------------------------------- /mute, /unmute
     async def _cmd_mute(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

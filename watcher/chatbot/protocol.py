@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from watcher.chatbot.text import ClaimLine, MuteArgs, TimelineLine
+from watcher.chatbot.text import ClaimLine, MuteArgs
 
 if TYPE_CHECKING:
     from watcher.chatbot.backend import AlertRef, StoryReport
-    from watcher.models import ArticleText
+    from watcher.models import ArticleText, TimelineEntry
     from watcher.tracking.state import StoryState
 
 __all__ = ["BotBackend"]
@@ -69,7 +69,7 @@ class BotBackend(Protocol):
         """The story's claims with each actor's current position."""
         ...
 
-    def timeline(self, story_id: int) -> list[TimelineLine]:
+    def timeline(self, story_id: int) -> list[TimelineEntry]:
         """The story's positions in the order they were recorded."""
         ...
 

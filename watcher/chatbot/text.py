@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from watcher.delivery.format import status_label
+from watcher.delivery.wording import stance, was_phrase, when_where
+from watcher.models import TimelineEntry
 
 __all__ = [
-    "COMMANDS", "HELP_TEXT", "START_TEXT", "MuteArgs", "find_url", "format_claims",
+    "COMMANDS", "HELP_TEXT", "START_TEXT", "ClaimLine", "MuteArgs", "find_url", "format_claims",
     "format_settings", "format_timeline", "parse_mute_args", "parse_watch_args",
+    "position_line",
 ]
 
 #: (command, description) as registered with setMyCommands and shown by /help.
@@ -38,7 +40,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 START_TEXT = (
     "I follow developing news stories and tell you the moment someone's position on a claim "
-    "changes (e.g. Putin: NO COMMENT → CONFIRMED).\n"
+    "changes (e.g. Putin now CONFIRMS: North Korean troops are in Russia).\n"
     "Send /story with a link to an article to track its claims; I can also alert you to every "
     "new item matching keywords.\n"
     'Begin with /story <link> or /watch "North Korea" troops; /help lists all commands.'
@@ -167,11 +169,24 @@ def parse_mute_args(text: str, *, allow_all: bool = False) -> MuteArgs:
 @dataclass(frozen=True)
 class ClaimLine:
     text: str
-    positions: tuple[tuple[str, str], ...]  # (actor name, status)
+    positions: tuple[TimelineEntry, ...]  # the current position of each actor
 
 
-def format_claims(story: str, claims: Sequence[ClaimLine], prefix: str = "") -> str:
-    """One story's claims, numbered (``prefix`` "2." numbers them 2.1, 2.2...)."""
+def position_line(e: TimelineEntry, tz: str = "UTC") -> str:
+    """``Vladimir Putin now CONFIRMS (3 Nov, Reuters) — was: refused to confirm or deny
+    (24 Oct, BRICS press conference)``: an actor's current position on a claim."""
+    line = f"{e.actor} {stance(e.status, changed=e.previous is not None)}"
+    where = when_where(e.at, e.source, tz)
+    if where:
+        line += f" ({where})"
+    was = was_phrase(e.previous, e.was_at, e.was_source, tz)
+    return f"{line} — {was}" if was else line
+
+
+def format_claims(story: str, claims: Sequence[ClaimLine], prefix: str = "",
+                  tz: str = "UTC") -> str:
+    """One story's claims, numbered (``prefix`` "2." numbers them 2.1, 2.2...), each with one
+    current position per actor; earlier ones are in /timeline."""
     if not claims:
         return f"{story}\n   No claims with an attributed position yet."
     lines = [story]
@@ -179,19 +194,9 @@ def format_claims(story: str, claims: Sequence[ClaimLine], prefix: str = "") -> 
         lines.append(f"{prefix}{n}. {claim.text}")
         if not claim.positions:
             lines.append("   (no actor on record)")
-        for actor, status in claim.positions:
-            lines.append(f"   • {actor}: {status_label(status)}")
+        for entry in claim.positions:
+            lines.append(f"   • {position_line(entry, tz)}")
     return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class TimelineLine:
-    at: datetime
-    claim: str
-    actor: str
-    previous: str | None
-    status: str
-    baseline: bool
 
 
 def _when(at: datetime, tz: str) -> str:
@@ -202,22 +207,25 @@ def _when(at: datetime, tz: str) -> str:
     return at.astimezone(zone).strftime("%d %b %H:%M")
 
 
-def format_timeline(story: str, entries: Sequence[TimelineLine], tz: str = "UTC") -> str:
+def format_timeline(story: str, entries: Sequence[TimelineEntry], tz: str = "UTC") -> str:
     """The history of a story's positions, oldest first, in the chat's time zone."""
     head = f"Timeline: {story} (times {tz})"
     if not entries:
         return head + "\nNothing recorded yet."
     lines = [head]
     last_claim = None
-    for e in entries:
+    order = {key: n for n, key in enumerate(dict.fromkeys(e.claim_key for e in entries))}
+    for e in sorted(entries, key=lambda e: order[e.claim_key]):  # stable: time order kept
         if e.claim != last_claim:
             lines.append(f"— {e.claim}")
             last_claim = e.claim
+        change = f"{e.actor} {stance(e.status, changed=e.previous is not None)}"
         if e.baseline:
-            change = f"{status_label(e.status)} (baseline)"
-        else:
-            change = f"{status_label(e.previous)} → {status_label(e.status)}"
-        lines.append(f"   {_when(e.at, tz)}  {e.actor}: {change}")
+            change += " (baseline" + (f", {e.source})" if e.source else ")")
+        elif e.source:
+            change += f" ({e.source})"
+        was = was_phrase(e.previous)
+        lines.append(f"   {_when(e.at, tz)}  {change}" + (f" — {was}" if was else ""))
     return "\n".join(lines)
 
 

@@ -27,9 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="DEBUG, INFO, WARNING (default: the config's, else INFO)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from watcher.cli import analyze, feeds, replay, run, stance, stats
+    from watcher.cli import analyze, feeds, replay, run, stance, stats, timeline
 
-    for group in (run, replay, analyze, stance, feeds, stats):
+    for group in (run, replay, analyze, stance, feeds, stats, timeline):
         group.add_parser(sub)
     return parser
 
@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    setup_logging(args.log_level or "INFO")
+    # Logs go to stderr, results to stdout; a command that prints a result logs only warnings
+    # unless asked (`run` sets the daemon's own level from its config).
+    setup_logging(args.log_level or ("INFO" if args.command == "run" else "WARNING"))
     try:
         return int(args.func(args) or 0)
     except WatcherError as exc:

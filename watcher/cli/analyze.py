@@ -7,6 +7,7 @@ import asyncio
 from collections import defaultdict
 from typing import Any
 
+from watcher.delivery.wording import stance
 from watcher.ingest.article import extract_article, read_article_file
 from watcher.models import Analysis, ArticleText
 
@@ -69,9 +70,9 @@ def render(article: ArticleText, analysis: Analysis) -> str:
     claims = {c.key: c for c in analysis.claims}
     by_claim: dict[str, list[str]] = defaultdict(list)
     for p in analysis.positions:
-        tag = " (earlier position)" if p.retrospective else ""
+        tag = " (an earlier position)" if p.retrospective else ""
         by_claim[p.claim_key].append(
-            f"      {p.actor.name}: {p.status.upper().replace('_', ' ')}{tag}\n"
+            f"      {p.actor.name} {stance(p.status, changed=False)}{tag}\n"
             f"        \u201c{p.evidence}\u201d")
     for n, (key, claim) in enumerate(claims.items(), 1):
         lines.append(f"  {n}. {claim.text}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ def add_parser(subparsers: Any) -> None:
     q = sub.add_parser("list", help="each feed with last success, errors, next check, state",
                        description="List every feed: last success, consecutive errors, last "
                                    "error kind, next check, and why it is disabled.")
+    q.add_argument("--json", action="store_true", help="print one JSON object per feed")
     q.set_defaults(func=cmd_list)
     q = sub.add_parser("enable", help="re-enable a disabled feed and poll it at once",
                        description="Clear a feed's disabled reason and error count.")
@@ -117,6 +119,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
@@ -126,6 +132,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     with _factory(args.config) as factory, factory() as s:
         feeds = feeds_repo.list_feeds(s)
+    if args.json:
+        for f in feeds:
+            print(json.dumps({
+                "id": f.id, "url": f.url, "title": f.title, "interval": f.interval_s,
+                "last_success": _iso(f.last_success_at), "errors": f.error_count,
+                "last_status": f.last_status, "last_error_kind": f.last_error_kind,
+                "next_check": _iso(f.next_check_at), "disabled": f.disabled_reason,
+            }, ensure_ascii=False))
+        return 0
     print(f"{'ID':>4}  {'LAST SUCCESS':16}  {'ERRORS':>6}  {'LAST':12}  {'NEXT CHECK':16}  URL")
     for f in feeds:
         last = f.last_error_kind or (str(f.last_status) if f.last_status else "-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from typing import Any
 
@@ -53,9 +54,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     else:
         engine = db.make_engine(url)
         try:
-            print(f"current {db.current_revision(engine) or 'none'}, head {db.head_revision(url)}")
+            current, head = db.current_revision(engine), db.head_revision(url)
         finally:
             engine.dispose()
+        print(json.dumps({"current": current, "head": head}) if args.json
+              else f"current {current or 'none'}, head {head}")
     return 0
 
 
@@ -85,7 +88,10 @@ def add_parser(subparsers: Any) -> None:
                                 ("current", "print the current and newest revision", None)):
         q = dbsub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         q.add_argument("--config", required=True, help="path to the TOML config file")
-        if name != "current":
+        if name == "current":
+            q.add_argument("--json", action="store_true",
+                           help='print {"current": …, "head": …} instead')
+        else:
             q.add_argument("revision", nargs="?" if default else None, default=default,
                            help=f"target revision{' (default head)' if default else ''}")
         q.set_defaults(func=cmd_db)

@@ -24,15 +24,11 @@ def add_parser(subparsers: Any) -> None:
 
 def collect_stats(factory: Any) -> dict[str, Any]:
     """The figures `watcher stats` prints, from a session factory."""
-    from sqlalchemy import func, select
-
     from watcher.store import chats_repo, repo
-    from watcher.store import schema as t
 
     with factory() as s:
         counts = repo.outbox_counts(s)
-        inactive = s.scalar(select(func.count()).select_from(t.Chat)
-                            .where(t.Chat.active.is_(False))) or 0
+        inactive = len(repo.inactive_chats(s))
         stories = chats_repo.feedback_by_story(s)
     return {
         "alerts": {k: int(counts.get(k, 0)) for k in ("sent", "failed", "pending", "muted")},

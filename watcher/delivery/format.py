@@ -12,27 +12,25 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from watcher.models import STATUS_LABELS, AlertMessage
+from watcher.delivery.wording import position_head, short_date, was_phrase
+from watcher.models import AlertMessage
 
 __all__ = [
     "TELEGRAM_LIMIT",
     "html_to_text",
+    "plain_text",
     "render_alert",
     "render_console",
     "render_digest",
     "render_evidence",
     "render_keyword_alert",
     "split_message",
-    "status_label",
     "text_content",
     "utf16_len",
 ]
 
 #: Telegram's limit for one message's text, in UTF-16 code units.
 TELEGRAM_LIMIT = 4096
-
-#: How the previous status reads when the actor had said nothing on record.
-NOT_ON_RECORD = "not on record"
 
 # Field caps in UTF-16 units of *escaped* HTML. Their sum plus the markup stays well under 4096
 # so one alert always fits one message; the evidence gets what is left (at most _EVIDENCE_MAX).
@@ -59,13 +57,6 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def status_label(status: str | None) -> str:
-    """The word people read for a status; ``None`` means the actor was not on record."""
-    if status is None:
-        return NOT_ON_RECORD
-    return STATUS_LABELS.get(status, status.replace("_", " ").upper())
-
-
 # --------------------------------------------------------------------------- normalising text
 
 
@@ -81,6 +72,11 @@ def _plain(text: str, *, single_line: bool = True) -> str:
         return _WS_RE.sub(" ", text).strip()
     lines = (_WS_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def plain_text(text: str) -> str:
+    """Feed text made plain (entities undone, control characters dropped, one line)."""
+    return _plain(text)
 
 
 def _esc(text: str) -> str:
@@ -141,24 +137,40 @@ def _link_line(link: str, text: str) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_alert(msg: AlertMessage) -> str:
-    """One status-change alert as Telegram HTML that always fits a single message."""
+def _flash_head(msg: AlertMessage) -> str:
+    """``<b>Vladimir Putin now CONFIRMS:</b> North Korean troops are in Russia``."""
     actor = _truncate(_plain(msg.actor), _ACTOR_MAX)
-    head = f"<b>{_esc(actor)}: {status_label(msg.old)} → {status_label(msg.new)}</b>"
-    lines = [
-        head,
-        f"Story: {_esc(_truncate(_plain(msg.story), _STORY_MAX))}",
-        f"Claim: {_esc(_truncate(_plain(msg.claim), _CLAIM_MAX))}",
-    ]
+    claim = _truncate(_plain(msg.claim), _CLAIM_MAX)
+    return f"<b>{_esc(position_head(actor, msg.new, msg.old))}</b> {_esc(claim)}"
+
+
+def _source_line(msg: AlertMessage) -> str:
+    """``Reuters, 3 Nov · <a href=…>the article's title</a>`` (parts that are known)."""
+    named = ", ".join(x for x in (_plain(msg.source), short_date(msg.at)) if x)
+    where = _esc(_truncate(named, _TITLE_MAX))
     link = _link_line(msg.link, msg.title)
-    used = sum(utf16_len(line) + 1 for line in lines) + utf16_len(link)
+    return " · ".join(x for x in (where, link) if x)
+
+
+def render_alert(msg: AlertMessage) -> str:
+    """One status-change alert as Telegram HTML that always fits a single message.
+
+    A wire flash: who now takes which position on what, what they said before (with that
+    statement's date and source), the evidence sentence, then where and when it was published.
+    """
+    lines = [_flash_head(msg)]
+    was = was_phrase(msg.old, msg.was_at, _plain(msg.was_source))
+    if was:
+        lines.append(f"<i>{_esc(_truncate(was, _STORY_MAX))}</i>")
+    source = _source_line(msg)
+    used = sum(utf16_len(line) + 1 for line in lines) + utf16_len(source)
     evidence = _plain(msg.evidence)
     if evidence:
         room = TELEGRAM_LIMIT - used - utf16_len("<blockquote></blockquote>\n") - 16
         evidence = _truncate(evidence, max(0, min(_EVIDENCE_MAX, room)))
         lines.append(f"<blockquote>{_esc(evidence)}</blockquote>")
-    if link:
-        lines.append(link)
+    if source:
+        lines.append(source)
     return "\n".join(lines)
 
 
@@ -189,24 +201,27 @@ def render_digest(items: list[tuple[str, str, str]]) -> str:
 
 def render_evidence(msg: AlertMessage) -> str:
     """The full evidence of an alert (the "Evidence" button), cut only at Telegram's limit."""
-    actor = _truncate(_plain(msg.actor), _ACTOR_MAX)
-    head = f"<b>Evidence: {_esc(actor)} → {status_label(msg.new)}</b>"
-    claim = f"Claim: {_esc(_truncate(_plain(msg.claim), _CLAIM_MAX))}"
-    link = _link_line(msg.link, msg.title)
-    room = TELEGRAM_LIMIT - sum(utf16_len(x) + 1 for x in (head, claim, link)) - 40
+    head = _flash_head(msg)
+    source = _source_line(msg)
+    room = TELEGRAM_LIMIT - sum(utf16_len(x) + 1 for x in (head, source)) - 40
     evidence = _truncate(_plain(msg.evidence) or "(no quote recorded)", max(0, room))
-    return "\n".join(x for x in (head, claim, f"<blockquote>{_esc(evidence)}</blockquote>", link)
+    return "\n".join(x for x in (head, f"<blockquote>{_esc(evidence)}</blockquote>", source)
                      if x)
 
 
 def render_console(msg: AlertMessage) -> str:
     """One alert as a single plain-text line for terminals and logs."""
-    actor = _plain(msg.actor)
-    change = f"{actor}: {status_label(msg.old)} -> {status_label(msg.new)}"
-    fields = [f"[{_plain(msg.story)}] {change}", _plain(msg.claim)]
+    head = f"[{_plain(msg.story)}] {position_head(_plain(msg.actor), msg.new, msg.old)}"
+    fields = [f"{head} {_plain(msg.claim)}"]
+    was = was_phrase(msg.old, msg.was_at, _plain(msg.was_source))
+    if was:
+        fields.append(was)
     evidence = _plain(msg.evidence)
     if evidence:
         fields.append(f"“{evidence}”")
+    where = ", ".join(x for x in (_plain(msg.source), short_date(msg.at)) if x)
+    if where:
+        fields.append(where)
     link = _plain(msg.link)
     if link:
         fields.append(link)

@@ -13,8 +13,9 @@ and gives its remaining alerts back for the next flush, so a long burst never bl
 
 Per chat, before sending: muted alerts are closed as ``muted``; during quiet hours non-decisive
 alerts are held until they end; with the digest on, keyword alerts are batched into one message
-per interval. Claim alerts carry buttons (evidence, mute claim, wrong alert) and reply to the
-first alert about the same claim in that chat.
+per interval. A chat that comes back (it unblocked the bot, or its quiet hours ended with alerts
+held) gets its backlog as one summary message. Claim alerts carry buttons (evidence, mute claim,
+wrong alert) and reply to the first alert about the same claim in that chat.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from watcher.delivery.policy import ChatPrefs, decide
+from watcher.delivery.policy import AWAY_KEY, ChatPrefs, decide, quiet_until
+from watcher.delivery.summary import render_summary
 from watcher.errors import NotifyError
 from watcher.models import AlertMessage
 from watcher.ops.metrics import ALERTS_FAILED, ALERTS_SENT
@@ -88,6 +90,27 @@ class _Plan:
     muted: list[int] = field(default_factory=list)
     held: dict[datetime, list[int]] = field(default_factory=lambda: defaultdict(list))
     settings: dict[str, Any] | None = None  # new digest settings to store for the chat
+
+
+def _summary_plan(rows: list[repo.OutboxRow], prefs: ChatPrefs, now: datetime) -> _Plan | None:
+    """A returning chat's backlog as one summary message; None when there is at most one alert
+    to send (it goes out as itself)."""
+    plan = _Plan(settings={AWAY_KEY: None})
+    due: list[repo.OutboxRow] = []
+    for row in rows:
+        if decide(row.kind, row.payload, row.story_id, prefs, now).action == "mute":
+            plan.muted.append(row.id)
+        else:
+            due.append(row)
+    if len(due) < 2:
+        return None
+    claims = [r.payload for r in due if r.kind == "claim"]
+    keywords = [r.payload for r in due if r.kind != "claim"]
+    plan.deliveries.append(_Delivery([r.id for r in due],
+                                     render_summary(claims, keywords, prefs.away_since),
+                                     "summary"))
+    logger.info("chat back: %d alert(s) summarised in one message", len(due))
+    return plan
 
 
 class OutboxSender:
@@ -184,8 +207,13 @@ class OutboxSender:
     def _plan(self, chat_id: int, rows: list[repo.OutboxRow], prefs: ChatPrefs) -> _Plan:
         """Decide for each row of one chat: send, mute, hold, or batch into the digest."""
         now = self.clock()
-        plan = _Plan()
         _, to_console = self._notifier(chat_id)
+        back = prefs.away_since is not None and not to_console and quiet_until(now, prefs) is None
+        if back:
+            summary = _summary_plan(rows, prefs, now)
+            if summary is not None:
+                return summary
+        plan = _Plan(settings={AWAY_KEY: None} if back else None)
         digest_rows: list[repo.OutboxRow] = []
         resumed: dict[tuple[int, int | None], list[repo.OutboxRow]] = defaultdict(list)
         for row in rows:
@@ -194,6 +222,8 @@ class OutboxSender:
                 plan.muted.append(row.id)
             elif d.action == "hold" and d.until is not None:
                 plan.held[d.until].append(row.id)
+                if prefs.away_since is None:  # quiet hours: the chat is away until they end
+                    plan.settings = {**(plan.settings or {}), AWAY_KEY: now.isoformat()}
             elif d.action == "digest" and not to_console:
                 # A digest cut short after some parts: the rest of that same message, now.
                 (resumed[(row.parts_sent, row.first_message_id)] if row.parts_sent
@@ -207,7 +237,7 @@ class OutboxSender:
             if due is None or due > now:
                 if due is None:
                     due = now + timedelta(minutes=prefs.digest_minutes)
-                    plan.settings = {"digest_next": due.isoformat()}
+                    plan.settings = {**(plan.settings or {}), "digest_next": due.isoformat()}
                 plan.held[due].extend(r.id for r in digest_rows)
             else:
                 from watcher.delivery.format import render_digest
@@ -216,7 +246,7 @@ class OutboxSender:
                           r.payload.get("link", "")) for r in digest_rows]
                 plan.deliveries.append(_Delivery([r.id for r in digest_rows],
                                                  render_digest(items), "digest"))
-                plan.settings = {"digest_next": None}
+                plan.settings = {**(plan.settings or {}), "digest_next": None}
         return plan
 
     @staticmethod

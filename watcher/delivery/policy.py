@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from watcher.models import DECISIVE
 
 __all__ = [
+    "AWAY_KEY",
     "DEFAULT_DIGEST_MINUTES",
     "ChatPrefs",
     "Decision",
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 DEFAULT_DIGEST_MINUTES = 60
+#: The chat setting that marks a chat away since then (ISO time); see ``ChatPrefs.away_since``.
+AWAY_KEY = "away_since"
 _QUIET_RE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?\s*$")
 
 #: (kind, story id, target) as stored in ``mutes``: ("story", 3, ""), ("claim", 3, "c1"), ...
@@ -45,6 +48,9 @@ class ChatPrefs:
     digest_minutes: int = DEFAULT_DIGEST_MINUTES
     digest_next: datetime | None = None
     mutes: frozenset[MuteKey] = field(default_factory=frozenset)
+    #: Set while the chat is away (blocked the bot, or in quiet hours with alerts held): its
+    #: backlog goes out as one summary when it is back.
+    away_since: datetime | None = None
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None,
@@ -63,8 +69,15 @@ class ChatPrefs:
             except ValueError:
                 nxt = None
         minutes = s.get("digest_minutes") or DEFAULT_DIGEST_MINUTES
+        away = None
+        if s.get(AWAY_KEY):
+            try:
+                away = datetime.fromisoformat(str(s[AWAY_KEY]))
+            except ValueError:
+                away = None
         return cls(tz=str(s.get("tz") or "UTC"), quiet=quiet, digest=bool(s.get("digest")),
-                   digest_minutes=int(minutes), digest_next=nxt, mutes=frozenset(mutes))
+                   digest_minutes=int(minutes), digest_next=nxt, mutes=frozenset(mutes),
+                   away_since=away)
 
 
 def parse_quiet(text: str) -> tuple[time, time]:

@@ -79,6 +79,11 @@ class DemoFeedServer:
                                         daemon=True)
 
     @property
+    def origin(self) -> tuple[str, int]:
+        """The (host, port) this server listens on: the fetcher trusts exactly this."""
+        return "127.0.0.1", int(self._httpd.server_address[1])
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/demo.xml"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from watcher.delivery.alerts import queue_changes
 from watcher.models import ArticleText, Change
 from watcher.store import repo
 from watcher.store.db import transaction
@@ -101,8 +102,8 @@ def analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.StoryR
     now = clock()
     with transaction(factory) as s:
         unchanged = states is not None and state_version(s, story.id) == version
-        repo.save_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
-                          title=item.title, now=now, destinations=destinations)
+        queue_changes(s, story, changes, pipeline.state, item_id=item.id, link=item.link,
+                      title=item.title, now=now, destinations=destinations)
         repo.mark_story_item(s, story.id, item.id, item.content_hash, now)
         s.flush()
         after = state_version(s, story.id) if unchanged else None

@@ -257,14 +257,16 @@ class Fetcher:
     fetch. ``max_bytes`` caps the decoded body. Private, loopback, link-local and reserved
     addresses are refused unless ``allow_private`` or listed in ``allowed_hosts`` (names or IP
     literals) / ``allowed_networks`` (CIDR strings). ``resolver`` (host, port -> addresses) and
-    ``network_backend`` (opens the checked sockets) replace the system's DNS and sockets.
+    ``network_backend`` (opens the checked sockets) replace the system's DNS and sockets;
+    ``allowed_origins`` trusts one (host, port) each, on that port only.
     """
 
     def __init__(self, *, user_agent: str, connect_timeout: float = 10.0,
                  read_timeout: float = 20.0, total_timeout: float = 60.0,
                  max_bytes: int = 5 * 1024 * 1024, max_redirects: int = 5,
                  allow_private: bool = False, allowed_hosts: Iterable[str] = (),
-                 allowed_networks: Iterable[str] = (), max_connections: int = 20,
+                 allowed_networks: Iterable[str] = (),
+                 allowed_origins: Iterable[tuple[str, int]] = (), max_connections: int = 20,
                  per_host: int = 2, resolver: Resolver | None = None,
                  network_backend: httpcore.AsyncNetworkBackend | None = None) -> None:
         if max_bytes <= 0 or total_timeout <= 0 or max_redirects < 0:
@@ -275,7 +277,8 @@ class Fetcher:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         policy = AddressPolicy.build(allow_private=allow_private, allowed_hosts=allowed_hosts,
-                                     allowed_networks=allowed_networks)
+                                     allowed_networks=allowed_networks,
+                                     allowed_origins=allowed_origins)
         limits = httpx.Limits(max_connections=max_connections,
                               max_keepalive_connections=max_connections, keepalive_expiry=30.0)
         self._client = httpx.AsyncClient(
@@ -481,7 +484,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def fetcher_from_settings(daemon: DaemonSettings, *,
-                          extra_allowed_hosts: Iterable[str] = ()) -> Fetcher:
+                          allowed_origins: Iterable[tuple[str, int]] = ()) -> Fetcher:
     """The one way a fetcher is built (the poller, baselines, /story, `watcher analyze`): the
     limits, timeouts and address policy of the ``[daemon]`` settings."""
     timeout = daemon.http_timeout
@@ -490,4 +493,4 @@ def fetcher_from_settings(daemon: DaemonSettings, *,
                    max_connections=daemon.max_concurrent_fetches,
                    per_host=daemon.per_host_concurrency,
                    allow_private=daemon.allow_private_addresses,
-                   allowed_hosts=[*daemon.allowed_hosts, *extra_allowed_hosts])
+                   allowed_hosts=daemon.allowed_hosts, allowed_origins=allowed_origins)

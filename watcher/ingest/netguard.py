@@ -57,22 +57,27 @@ class AddressPolicy:
     ``allow_private`` turns the guard off. ``allowed_hosts`` are host names (or IP literals)
     trusted whatever they resolve to, cloud metadata endpoints excepted; ``allowed_networks``
     are CIDR blocks whose addresses are allowed even though they are not public (tests allow
-    ``127.0.0.1/32``), metadata endpoints again excepted.
+    ``127.0.0.1/32``), metadata endpoints again excepted; ``allowed_origins`` are (host,
+    port) pairs trusted on that port only (the demo's own feed server).
     """
 
     allow_private: bool = False
     allowed_hosts: frozenset[str] = frozenset()
     allowed_networks: tuple[IPNetwork, ...] = ()
+    allowed_origins: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
     def build(cls, *, allow_private: bool = False, allowed_hosts: Iterable[str] = (),
-              allowed_networks: Iterable[str] = ()) -> AddressPolicy:
+              allowed_networks: Iterable[str] = (),
+              allowed_origins: Iterable[tuple[str, int]] = ()) -> AddressPolicy:
         """Build a policy from configuration strings; raises ValueError on a bad network."""
         return cls(
             allow_private=allow_private,
             allowed_hosts=frozenset(h.strip().lower().strip("[]") for h in allowed_hosts),
             allowed_networks=tuple(ipaddress.ip_network(n.strip(), strict=False)
                                    for n in allowed_networks),
+            allowed_origins=frozenset((h.strip().lower().strip("[]"), int(p))
+                                      for h, p in allowed_origins),
         )
 
     def refusal(self, host: str, ip: IPAddress) -> str | None:
@@ -92,8 +97,10 @@ class AddressPolicy:
             return None
         return why
 
-    def check(self, host: str, addresses: Sequence[str]) -> None:
+    def check(self, host: str, addresses: Sequence[str], port: int | None = None) -> None:
         """Raise :class:`AddressNotAllowed` unless every address may be contacted."""
+        if port is not None and (host.lower().strip("[]"), port) in self.allowed_origins:
+            return
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
             why = self.refusal(host, ip)
@@ -148,7 +155,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                           socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
                           ) -> httpcore.AsyncNetworkStream:
         addresses = await self._resolve(host, port, timeout)
-        self._policy.check(host, addresses)
+        self._policy.check(host, addresses, port)
         last: Exception | None = None
         for address in addresses:
             try:

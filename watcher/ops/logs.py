@@ -91,4 +91,7 @@ def setup_logging(level: str | int = "INFO", json_logs: bool = False, *,
     # httpx logs full URLs at INFO, and Telegram's URLs carry the bot token (redacted anyway).
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Alembic's INFO lines ("setup plugin …", "Context impl …") say nothing a user asked for.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if root.level <= logging.DEBUG
+                                          else logging.WARNING)
     return handler

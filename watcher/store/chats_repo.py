@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from watcher.delivery.policy import ChatPrefs, MuteKey
+from watcher.delivery.policy import AWAY_KEY, ChatPrefs, MuteKey
 from watcher.store import schema as t
 
 __all__ = [
@@ -44,6 +44,9 @@ def touch_chat(s: Session, chat_id: int, kind: str, title: str, now: datetime) -
     was_inactive = not chat.active
     if was_inactive:
         chat.active, chat.inactive_reason = True, None
+        # Its backlog goes out as one summary of what changed since it went away.
+        since = chat.updated_at.isoformat() if chat.updated_at else now.isoformat()
+        chat.settings = {AWAY_KEY: since, **dict(chat.settings or {})}
     if kind and chat.kind != kind:
         chat.kind = kind
     if title and chat.title != title[:512]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,14 +15,12 @@ from watcher.models import (
     ALERT_RULES,
     DEFAULT_ALERT_RULE,
     Actor,
-    AlertMessage,
     AlertRule,
     Change,
     Claim,
     Position,
 )
 from watcher.store import schema as t
-from watcher.store.outbox_repo import enqueue
 from watcher.tracking.state import StoryState
 
 
@@ -236,48 +233,22 @@ def state_as_saved(loaded: StoryState, changes: Sequence[Change],
 
 
 def save_changes(s: Session, story: StoryRow, changes: Sequence[Change], state: StoryState, *,
-                 item_id: int | None, link: str, title: str, now: datetime,
-                 destinations: Sequence[int]) -> int:
-    """Store the changes as positions and queue one outbox row per alert and destination.
+                 item_id: int | None, link: str, now: datetime) -> None:
+    """Store the changes as positions (and any new claims and actor names of ``state``).
 
-    Alerts about one claim share a thread key (story + claim), so that in each chat the later
-    ones reply to the first. The payload carries the claim and actor keys beside the message,
-    for mutes and buttons. Returns the number of outbox rows queued. Runs in the caller's
-    transaction.
+    Runs in the caller's transaction; the alerts are queued beside it by
+    :func:`watcher.delivery.alerts.queue_changes`, which builds their payloads.
     """
     cids, aids = _claim_ids(s, story.id), _actor_ids(s, story.id)
     for claim in state.claims.values():
         _ensure_claim(s, story.id, claim, claim.key in state.baseline_keys, now, cids)
     _sync_actor_aliases(s, story.id, state)
-    queued = 0
     for ch in changes:
         aid = _ensure_actor(s, story.id, ch.actor, aids)
         s.add(t.Position(story_id=story.id, claim_id=cids[ch.claim.key], actor_id=aid,
                          status=ch.new, previous=ch.old, evidence=ch.evidence, item_id=item_id,
                          link=link, alerted=ch.alert, created_at=now))
-        if not ch.alert:
-            continue
-        msg = AlertMessage(story=story.name, claim=ch.claim.text, actor=ch.actor.name,
-                           old=ch.old, new=ch.new, evidence=ch.evidence, link=link, title=title)
-        payload = {**asdict(msg), "claim_key": ch.claim.key, "actor_key": ch.actor.key}
-        base = f"claim:{story.id}:{ch.claim.key}:{ch.actor.key}:{ch.old}:{ch.new}:{item_id}"
-        thread = thread_key(story.id, ch.claim.key)
-        for chat in destinations:
-            queued += enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", payload, now,
-                              story_id=story.id, item_id=item_id, thread_key=thread)
-    return queued
-
-
-def thread_key(story_id: int, claim_key: str) -> str:
-    """The key that groups a claim's alerts into one thread (at most 256 characters)."""
-    key = f"{story_id}:{claim_key}"
-    return key if len(key) <= 256 else f"{story_id}:#" + _digest(claim_key)
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
+    s.flush()
 
 
 # --------------------------------------------------------------------------- views for chats
@@ -311,47 +282,3 @@ def unique_story_name(s: Session, name: str) -> str:
     while f"{name} ({n})" in taken:
         n += 1
     return f"{name} ({n})"
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    key: str
-    text: str
-    from_baseline: bool
-    positions: tuple[tuple[str, str, str, str], ...]  # (actor key, actor name, status, evidence)
-
-
-def claims_overview(s: Session, story_id: int) -> list[ClaimView]:
-    """Each claim of the story (baseline ones first) with every actor's current position."""
-    claims = list(s.scalars(select(t.Claim).where(t.Claim.story_id == story_id)
-                            .order_by(t.Claim.from_baseline.desc(), t.Claim.id)))
-    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
-    current = {(p.claim_id, p.actor_id): p for p in _current_positions(s, story_id)}
-    out = []
-    for c in claims:
-        positions = tuple((actors[aid].key, actors[aid].name, p.status, p.evidence)
-                          for (cid, aid), p in current.items() if cid == c.id)
-        out.append(ClaimView(c.key, c.text, c.from_baseline, positions))
-    return out
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    claim: str
-    actor: str
-    previous: str | None
-    status: str
-    link: str
-    baseline: bool  # the position was found in the baseline article
-
-
-def timeline(s: Session, story_id: int, limit: int = 200) -> list[TimelineEntry]:
-    """The story's positions in the order they were recorded (the newest ``limit``)."""
-    claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id))}
-    actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
-    rows = list(s.scalars(select(t.Position).where(t.Position.story_id == story_id)
-                          .order_by(t.Position.id.desc()).limit(limit)))
-    return [TimelineEntry(p.created_at, claims[p.claim_id].text, actors[p.actor_id].name,
-                          p.previous, p.status, p.link, p.item_id is None and p.previous is None)
-            for p in reversed(rows)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
-from watcher.tracking.decide import _one_per_actor, apply_analysis
+from watcher.tracking.decide import apply_analysis, reading
 from watcher.tracking.state import StoryState
 
 BASELINE = (
@@ -24,8 +24,8 @@ def statuses(engine: ClaimEngine, text: str, baseline: str = BASELINE,
              title: str = "") -> dict[str, str]:
     """Actor name -> the article's decisive status on a baseline claim (recaps excluded)."""
     state = story(engine, baseline)
-    analysis = engine.analyze(ArticleText(title, text), state)
-    return {p.actor.name: p.status for p in _one_per_actor(analysis.positions)
+    analysis = engine.analyze(ArticleText(title, text), state.view())
+    return {p.actor.name: reading(state, p).status for p in analysis.positions
             if p.claim_key in state.baseline_keys and not p.retrospective}
 
 

@@ -55,5 +55,7 @@ def test_claim_data_is_json_and_keys_are_stable(nlp) -> None:
     a = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
     b = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
     assert a.key == b.key
-    json.dumps(a.data)
+    from watcher.models import ClaimData
+
+    assert ClaimData.from_json(json.loads(json.dumps(a.data.to_json()))) == a.data
     assert score(proposition(list(nlp("Russian troops are in North Korea."))), a.data) == 0.0

@@ -13,12 +13,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from spacy.tokens import Token
 
 from watcher.analysis.cues import SYNONYMS
-from watcher.models import Claim
+from watcher.models import Claim, ClaimData
 
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.5, "VERB": 1.0, "ADJ": 0.5, "NUM": 0.5}
 _LIGHT = frozenset({
@@ -101,9 +100,9 @@ class Proposition:
     verbs: set[str] = field(default_factory=set)  # keys of every verb and adjective
     light: bool = False  # headed by a light verb ("jobs would go"): read by its arguments
 
-    def as_data(self) -> dict[str, Any]:
-        return {"terms": dict(sorted(self.terms.items())), "subject": sorted(self.subj),
-                "object": sorted(self.obj), "preds": sorted(self.preds)}
+    def as_data(self) -> ClaimData:
+        return ClaimData(terms=dict(sorted(self.terms.items())), subject=tuple(sorted(self.subj)),
+                         object=tuple(sorted(self.obj)), preds=tuple(sorted(self.preds)))
 
 
 def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposition:
@@ -200,10 +199,10 @@ def derived_from(word: str, base: str) -> bool:
     return base in (stem, stem + "e", doubled) or suffix == "ation" and base == stem + "ate"
 
 
-def align(prop: Proposition, data: Mapping[str, Any]) -> Proposition:
+def align(prop: Proposition, data: ClaimData) -> Proposition:
     """The proposition with its nominalised words keyed as the claim's own words
     ("confirmed overheating in the batteries" meets a claim that batteries "overheat")."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     loose = [k for k in prop.terms if k not in terms and k.endswith(_DERIVATIONS)]
     if not loose:
         return prop
@@ -223,19 +222,19 @@ def align(prop: Proposition, data: Mapping[str, Any]) -> Proposition:
                    head=rename.get(prop.head, prop.head) if prop.head else prop.head)
 
 
-def compatible(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def compatible(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition's main subject is one the claim is about (or unknown)."""
-    return prop.head is None or prop.head in data.get("terms", {})
+    return prop.head is None or prop.head in data.terms
 
 
-def score(prop: Proposition, data: Mapping[str, Any]) -> float:
+def score(prop: Proposition, data: ClaimData) -> float:
     """How well a proposition matches a claim's data; 0 when the roles are swapped."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     prop = align(prop, data)
     shared = [k for k in prop.terms if k in terms]
     if not shared:
         return 0.0
-    subj, obj = set(data.get("subject", ())), set(data.get("object", ()))
+    subj, obj = set(data.subject), set(data.object)
     if (prop.subj & obj) and (prop.obj & subj) and not (prop.subj & subj):
         return 0.0
     if all(terms[k] > 1.0 and prop.terms[k] > 1.0 for k in shared):
@@ -244,18 +243,18 @@ def score(prop: Proposition, data: Mapping[str, Any]) -> float:
     return sum(min(prop.terms[k], terms[k]) for k in shared) + bonus
 
 
-def restates(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def restates(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition restates the claim's own predicate (not only its arguments)."""
-    return bool(align(prop, data).preds & set(data.get("preds", ())))
+    return bool(align(prop, data).preds & set(data.preds))
 
 
-def predicates_meet(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def predicates_meet(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition says something of the claim's own kind: it restates the claim's
     predicate, or one of its verbs or adjectives is a word of the claim ("can fail to switch
     off, causing it to overheat"). Shared nouns alone ("the bank had spent £120 million")
     make a different question. A relation ("fires were caused by the kettles", "the
     presence of bird flu in mink") is judged by its arguments: two shared common words."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     prop = align(prop, data)
     if restates(prop, data) or (prop.verbs | prop.preds) & set(terms):
         return True
@@ -281,15 +280,14 @@ def best_claim(prop: Proposition, claims: Mapping[str, Claim], min_score: float 
     return best
 
 
-def merge_data(data: Mapping[str, Any], prop: Proposition) -> dict[str, Any]:
+def merge_data(data: ClaimData, prop: Proposition) -> ClaimData:
     """Claim data enriched with one more proposition that states the same claim."""
-    terms = dict(data.get("terms", {}))
+    terms = dict(data.terms)
     for k, w in prop.terms.items():
         terms[k] = max(terms.get(k, 0.0), w)
-    return {**data, "terms": terms,
-            "preds": sorted(set(data.get("preds", ())) | prop.preds),
-            "subject": sorted(set(data.get("subject", ())) | prop.subj),
-            "object": sorted(set(data.get("object", ())) | prop.obj)}
+    return replace(data, terms=terms, preds=tuple(sorted(set(data.preds) | prop.preds)),
+                   subject=tuple(sorted(set(data.subject) | prop.subj)),
+                   object=tuple(sorted(set(data.object) | prop.obj)), mentions=data.mentions + 1)
 
 
 _LEAD_MARK = re.compile(r"^(?:that|whether|if)\s+", re.IGNORECASE)
@@ -316,4 +314,4 @@ def new_claim(prop: Proposition) -> Claim:
     if text:
         text = text[0].upper() + text[1:]
     digest = hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()[:10]
-    return Claim(key=f"c-{digest}", text=text, data={**prop.as_data(), "mentions": 1})
+    return Claim(key=f"c-{digest}", text=text, data=prop.as_data())

@@ -34,7 +34,6 @@ from watcher.analysis.clues import (
     broad_denial,
     first_person,
     fitting_conjunct,
-    held_back,
     judges_false,
     judges_true,
     name_keys,
@@ -53,10 +52,19 @@ from watcher.analysis.cues import (
     CLAIM_VERBS,
     FINDING_VERBS,
 )
+from watcher.analysis.current import current_positions
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import SAY, clause_polarity, judged_false
-from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
-from watcher.tracking.state import StoryState
+from watcher.models import (
+    Actor,
+    Analysis,
+    ArticleText,
+    Claim,
+    ClaimData,
+    Entity,
+    Position,
+    StoryView,
+)
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
@@ -74,9 +82,9 @@ class ClaimEngine:
         self.nlp = nlp
         self.aliases: Mapping[str, Sequence[str]] = dict(aliases or {})
 
-    def analyze(self, article: ArticleText, state: StoryState | None,
+    def analyze(self, article: ArticleText, state: StoryView | None,
                 aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis:
-        """Positions in ``article`` on the claims of ``state`` (None: a baseline).
+        """Positions in ``article`` on the claims of the story ``state`` (None: a baseline).
 
         ``aliases`` maps a canonical name to variants that stand for the same actor in this
         story ({"Vladimir Putin": ["the Kremlin leader"]}), on top of the engine's own.
@@ -90,7 +98,7 @@ class ClaimEngine:
 class _Run:
     """The analysis of one article (keeps the per-article memory of actors and claims)."""
 
-    def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryState | None,
+    def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryView | None,
                  aliases: Mapping[str, Sequence[str]]) -> None:
         self.sents, self.docs = sents, docs
         self.state = state
@@ -128,7 +136,8 @@ class _Run:
             self._positions(ev, actor)
         new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
         return Analysis(entities=self._entities(), claims=tuple(new_claims),
-                        actors=tuple(self.speakers.values()), positions=tuple(self.positions))
+                        actors=tuple(self.speakers.values()),
+                        positions=current_positions(self.positions))
 
     def _resolve(self, events: list[Event]) -> dict[int, Actor]:
         actors: dict[int, Actor] = {}
@@ -322,24 +331,20 @@ class _Run:
             verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
                 (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
                 source_verified(ev.speaker)
-            if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
-                status = "confirmed"  # "we have traced it to a drain": verified independently
-            if status == "asserted" and first_person(clause) and held_back(self.state, key, actor):
-                status = "confirmed"  # "I have resigned", after declining to comment: owns it
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
                     restates(prop, self.claims[key].data) or compatible(
                         prop, self.claims[key].data)):
                 # a statement about the claim's own subject teaches it new words; one matched
                 # only by shared arguments ("Parents are advised to check the buckle") does not
                 self._merge(key, prop)
-            self._add(ev, actor, key, status, evidence)
+            self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
+                      owned=status == "asserted" and first_person(clause))
             return
         if ev.weak is not None and not ev.anaphoric:
             key = self._salient()
             wkey = term_key(ev.weak)
-            data = self.claims[key].data if key is not None else {}
-            ev.anaphoric = wkey is not None and (
-                wkey in data.get("preds", ()) or wkey in data.get("terms", {}))
+            data = self.claims[key].data if key is not None else ClaimData()
+            ev.anaphoric = wkey is not None and (wkey in data.preds or wkey in data.terms)
         false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
         true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
             judges_true(c) for _, _, _, c in scored)
@@ -393,27 +398,17 @@ class _Run:
             self._add(ev, actor, claim.key, status, evidence)
             break
 
-    def _on_record(self, key: str, actor: Actor | None, status: str) -> bool:
-        """Whether the actor already holds ``status`` on the claim (the claim's own source
-        re-checking its work is not an independent verification)."""
-        if actor is None or self.state is None:
-            return False
-        pos = self.state.positions.get((key, actor.key))
-        return pos is not None and pos.status == status
-
     def _topical(self, prop: Proposition) -> bool:
         """Shares a word other than a name with the headline's claim."""
         if self.title_key is None:
             return True
         data = self.claims[self.title_key].data
-        terms = data.get("terms", {})
+        terms = data.terms
         shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
         return len(shared) >= 2 or bool(shared) and restates(prop, data)
 
     def _merge(self, key: str, prop: Proposition) -> None:
-        self.claims[key] = replace(self.claims[key], data={
-            **merge_data(self.claims[key].data, prop),
-            "mentions": int(self.claims[key].data.get("mentions", 1)) + 1})
+        self.claims[key] = replace(self.claims[key], data=merge_data(self.claims[key].data, prop))
 
     def _match(self, prop: Proposition, decisive: bool = False) -> tuple[float, str | None]:
         """The best claim for a proposition: a tracked claim when one fits, else any. Under a
@@ -447,7 +442,7 @@ class _Run:
                 return s, key
         key, s = best_claim(prop, self.claims, strict=self.baseline)
         if key is None and self.baseline and prop.head is not None and not any(
-                prop.head in c.data.get("terms", {}) for c in self.claims.values()):
+                prop.head in c.data.terms for c in self.claims.values()):
             key, s = best_claim(prop, self.claims)  # "his animals": a subject no claim names
         return s, key
 
@@ -459,13 +454,15 @@ class _Run:
             return "denied"
         return ev.status
 
-    def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str) -> None:
+    def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str, *,
+             verified: bool = False, owned: bool = False) -> None:
         self.last_claim = key
         if actor is None:
             return
         self.speakers[actor.key] = actor
         self.positions.append(Position(claim_key=key, actor=actor, status=status,  # type: ignore[arg-type]
-                                       evidence=evidence, retrospective=ev.retrospective))
+                                       evidence=evidence, retrospective=ev.retrospective,
+                                       verified=verified, owned=owned))
 
     def _salient(self) -> str | None:
         if self.last_claim is not None:
@@ -473,7 +470,7 @@ class _Run:
         if not self.claims:
             return None
         pool = [k for k in self.claims if k in self.tracked] or list(self.claims)
-        return max(pool, key=lambda k: int(self.claims[k].data.get("mentions", 1)))
+        return max(pool, key=lambda k: self.claims[k].data.mentions)
 
     def _seed_title(self, events: list[Event]) -> None:
         """The headline states the story's main claim: the content of its speech verb
@@ -491,7 +488,7 @@ class _Run:
         if len(prop.terms) < 2:
             return
         claim = new_claim(prop)
-        self.claims[claim.key] = replace(claim, data={**claim.data, "mentions": 2})
+        self.claims[claim.key] = replace(claim, data=replace(claim.data, mentions=2))
         self.title_key = claim.key
 
     def _entities(self) -> tuple[Entity, ...]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from watcher.models import Actor, AlertMessage, Change, Claim, Position
+from watcher.models import Actor, AlertMessage, Change, Claim, ClaimData, Position
 from watcher.store import schema as t
 from watcher.store.outbox_repo import enqueue
 from watcher.tracking.state import StoryState
@@ -91,7 +91,7 @@ def _actor_ids(s: Session, story_id: int) -> dict[str, int]:
 def _ensure_claim(s: Session, story_id: int, claim: Claim, baseline: bool, now: datetime,
                   ids: dict[str, int]) -> int:
     if claim.key not in ids:
-        row = t.Claim(story_id=story_id, key=claim.key, text=claim.text, data=dict(claim.data),
+        row = t.Claim(story_id=story_id, key=claim.key, text=claim.text, data=claim.data.to_json(),
                       from_baseline=baseline, created_at=now)
         s.add(row)
         s.flush()
@@ -140,7 +140,7 @@ def load_state(s: Session, story_id: int) -> StoryState:
     claims = {c.id: c for c in s.scalars(select(t.Claim).where(t.Claim.story_id == story_id))}
     actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id))}
     for c in claims.values():
-        state.claims[c.key] = Claim(key=c.key, text=c.text, data=dict(c.data or {}))
+        state.claims[c.key] = Claim(key=c.key, text=c.text, data=ClaimData.from_json(c.data))
         if c.from_baseline:
             state.baseline_keys.add(c.key)
     for a in actors.values():

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from watcher.models import ArticleText, Change
+from watcher.models import ArticleText, Change, StoryView
 from watcher.tracking.decide import apply_analysis
 from watcher.tracking.match import matches
 from watcher.tracking.state import StoryState
@@ -31,7 +31,7 @@ class SerialEngine:
         self._engine = engine
         self._lock = threading.Lock()
 
-    def analyze(self, article: ArticleText, state: StoryState | None,
+    def analyze(self, article: ArticleText, state: StoryView | None,
                 aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
         with self._lock:
             return self._engine.analyze(article, state, aliases=aliases)
@@ -71,7 +71,7 @@ class StoryPipeline:
         if not self.relevant(search_text):
             logger.debug("item %s does not match story %s", item_id, self.name)
             return []
-        analysis = self.engine.analyze(article, self.state, aliases=self.aliases)
+        analysis = self.engine.analyze(article, self.state.view(), aliases=self.aliases)
         return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims)
 
 

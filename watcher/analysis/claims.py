@@ -1,8 +1,8 @@
 """Claims: role-aware terms of a proposition, claim building, and matching content to claims.
 
-A proposition is reduced to weighted content terms (lemmas, synonyms folded, demonyms folded to
-their country: "North Korean" and "North Korea" share a key) and to two role sets: the entities
-on the subject side (agents, possessors of the subject) and on the object side (objects,
+A proposition is reduced to weighted content terms (lemmas; demonyms folded to their state
+by the places table: "North Korean" and "North Korea" share a key) and to two role sets: the
+entities on the subject side (agents, possessors of the subject) and on the object side (objects,
 locations, passive subjects). A clause matches a claim when enough terms overlap and the roles
 are not swapped ("Russian troops in North Korea" vs "North Korean troops in Russia").
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
-from watcher.analysis.cues import SYNONYMS
+from watcher.analysis.lexicon import state_key
 from watcher.models import Claim, ClaimData
 
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.5, "VERB": 1.0, "ADJ": 0.5, "NUM": 0.5}
@@ -49,16 +49,21 @@ def term_key(tok: Token) -> str | None:
         return None
     if pos == "PROPN" or tok.ent_type_ in ("NORP", "GPE") or tok.text[:1].isupper() and tok.i:
         return demonym_key(tok.text.lower().strip(".'’"))
-    return SYNONYMS.get(lemma, lemma)
+    return lemma
 
 
 def demonym_key(word: str) -> str:
-    """Fold a demonym and its country to one key: russian/russia -> russ, serevian -> serev."""
+    """Fold a demonym and its state to one key: the places table's state code when the word
+    names a state ("russian", "russia" -> "rus"), else the word without a demonym suffix
+    ("serevian" -> "serev")."""
     word = word.removesuffix("'s").removesuffix("’s")
+    code = state_key(word) if len(word) > 3 else None
+    if code is not None:
+        return code.lower()
     for suffix in _DEMONYM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return SYNONYMS.get(word, word[: len(word) - len(suffix)])
-    return SYNONYMS.get(word, word)
+            return word[: len(word) - len(suffix)]
+    return word
 
 
 def _weight(tok: Token) -> float:
@@ -308,10 +313,40 @@ def clean_text(text: str) -> str:
     return _SAYS_TAIL.sub("", text).strip(" ,;:")
 
 
-def new_claim(prop: Proposition) -> Claim:
-    """A claim whose text is the proposition's text and whose key is a stable hash of it."""
-    text = clean_text(prop.text)
+#: Adverbs that only say where a statement comes from or how sure it is ("reportedly"): a
+#: closed class, dropped from a claim's text.
+_HEARSAY_ADVERBS = frozenset({
+    "reportedly", "allegedly", "apparently", "purportedly", "supposedly", "ostensibly",
+    "possibly", "probably", "perhaps", "maybe", "likely", "seemingly", "evidently",
+    "arguably", "presumably", "still", "already", "also",
+})
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """A clause's words as a plain proposition: without attribution ("according to ..."),
+    hearsay and hedge adverbs, or negation ("were not sent" -> "were sent")."""
+    drop: set[int] = set()
+    for tok in tokens:
+        if tok.dep_ == "prep" and tok.lower_ == "according" or tok.dep_ == "neg" or (
+                tok.dep_ == "advmod" and tok.lower_ in _HEARSAY_ADVERBS):
+            drop |= {t.i for t in tok.subtree}
+    kept = sorted((t for t in tokens if t.i not in drop), key=lambda t: t.i)
+    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", "".join(t.text_with_ws for t in kept))
+    return clean_text(text).rstrip(" ,.;:")
+
+
+def is_statement(prop: Proposition) -> bool:
+    """Whether a proposition is a full statement: a subject and a predicate of its own."""
+    return prop.head is not None and bool(prop.preds) and len(prop.terms) >= 3
+
+
+def new_claim(prop: Proposition, text: str | None = None) -> Claim:
+    """A claim whose text is ``text`` (or the proposition's text) and whose key is a stable
+    hash of the proposition's text."""
+    key_text = clean_text(prop.text)
+    text = clean_text(text) if text else key_text
     if text:
         text = text[0].upper() + text[1:]
-    digest = hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()[:10]
+    key_text = key_text[:1].upper() + key_text[1:]
+    digest = hashlib.sha1(key_text.casefold().encode("utf-8")).hexdigest()[:10]
     return Claim(key=f"c-{digest}", text=text, data=prop.as_data())

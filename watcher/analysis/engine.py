@@ -21,8 +21,10 @@ from watcher.analysis.claims import (
     Proposition,
     best_claim,
     compatible,
+    is_statement,
     merge_data,
     new_claim,
+    plain_text,
     predicates_meet,
     proposition,
     restates,
@@ -53,6 +55,8 @@ from watcher.analysis.cues import (
     FINDING_VERBS,
 )
 from watcher.analysis.current import current_positions
+from watcher.analysis.embed import shared_embedder
+from watcher.analysis.linking import Linker, Links
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import SAY, clause_polarity, judged_false
 from watcher.models import (
@@ -74,12 +78,14 @@ class ClaimEngine:
     """Finds actors' positions on a story's claims (pure once the model is loaded)."""
 
     def __init__(self, nlp: Any = None,
-                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+                 aliases: Mapping[str, Sequence[str]] | None = None,
+                 linker: Linker | None = None) -> None:
         if nlp is None:
             from watcher.analysis.model import load_model
 
             nlp = load_model()
         self.nlp = nlp
+        self.linker = linker if linker is not None else Linker(shared_embedder())
         self.aliases: Mapping[str, Sequence[str]] = dict(aliases or {})
 
     def analyze(self, article: ArticleText, state: StoryView | None,
@@ -92,7 +98,7 @@ class ClaimEngine:
         sents = split_article(article.title, article.text)
         docs = list(self.nlp.pipe([s.text for s in sents]))
         run = _Run(sents, docs, state, {**self.aliases, **(aliases or {})})
-        return run.analysis()
+        return run.analysis(self.linker)
 
 
 class _Run:
@@ -115,9 +121,11 @@ class _Run:
         self.label_quotes: dict[QuoteKey, int] = {}  # a transcript answer -> its sentence
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
+        self.links = Links()
+        self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
 
     # -- the steps -------------------------------------------------------------------------
-    def analysis(self) -> Analysis:
+    def analysis(self, linker: Linker) -> Analysis:
         events: list[Event] = []
         for n, (sent, doc) in enumerate(zip(self.sents, self.docs, strict=True)):
             if sent.label is None or sent.label.casefold() not in QUESTION_LABELS:
@@ -131,9 +139,15 @@ class _Run:
             self._seed_title(events)
         events = events + self._labelled_answers(actors) + self._unattributed_quotes(
             events, actors)
+        if not self.baseline:
+            self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
+                                        self._link_candidates(events))
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
+        for key, text in self.stated.items():
+            if len(text.split()) >= 3:
+                self.claims[key] = replace(self.claims[key], text=text[:1].upper() + text[1:])
         new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
         return Analysis(entities=self._entities(), claims=tuple(new_claims),
                         actors=tuple(self.speakers.values()),
@@ -308,6 +322,9 @@ class _Run:
                 prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
                 scored.append((*self._match(prop), prop, clause))
         matched = [x for x in scored if x[1] is not None]
+        by_meaning = not matched and not self.baseline
+        if by_meaning:
+            matched = self._by_meaning(ev, scored)
         evidence = self.sents[ev.sent].text
         if matched:
             s, key, prop, clause = max(matched, key=lambda x: x[0])
@@ -318,7 +335,7 @@ class _Run:
                 polarity = clause_polarity(best[0], set(best[1]))
             if polarity == "denied" and restates_failure(clause, self.claims[key].data):
                 polarity = "asserted"  # "had not deployed" restates "failed to deploy"
-            if ev.status == SAY and polarity == "denied" and not judged_false(
+            if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
                     clause[0].doc[i] for i in clause[1]) and not restates(
                     prop, self.claims[key].data):
                 return  # a negation that does not restate the claim's predicate denies nothing
@@ -337,6 +354,8 @@ class _Run:
                 # a statement about the claim's own subject teaches it new words; one matched
                 # only by shared arguments ("Parents are advised to check the buckle") does not
                 self._merge(key, prop)
+            if self.baseline and key == self.title_key and is_statement(prop):
+                self.stated.setdefault(key, plain_text([clause[0].doc[i] for i in clause[1]]))
             self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
                       owned=status == "asserted" and first_person(clause))
             return
@@ -393,10 +412,34 @@ class _Run:
             if self.baseline and (polarity != "asserted" or not (
                     ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
                 continue
-            claim = new_claim(prop)
+            claim = new_claim(prop, plain_text([clause[0].doc[i] for i in clause[1]]))
             self.claims.setdefault(claim.key, claim)
             self._add(ev, actor, claim.key, status, evidence)
             break
+
+    def _link_candidates(self, events: list[Event]) -> list[Clause]:
+        """Clauses worth linking by meaning: under a stance cue, or negated statements."""
+        out: list[Clause] = []
+        for ev in events:
+            clauses = list(ev.clauses)
+            if ev.quote is not None:
+                clauses += self.quote_clauses.get(ev.quote, [])
+            out += [c for c in clauses if ev.status != SAY or clause_polarity(
+                c[0], set(c[1])) == "denied"]
+        return out
+
+    def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
+                    ) -> list[tuple[float, str | None, Proposition, Clause]]:
+        """The clause that says a tracked claim in other words (linking.py), if one does."""
+        tracked = {k: self.claims[k] for k in self.tracked}
+        found: list[tuple[float, str | None, Proposition, Clause]] = []
+        for _, _, prop, clause in scored:
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) != "denied":
+                continue
+            link = self.links.best(clause, prop, tracked)
+            if link is not None:
+                found.append((link[0], link[1], prop, clause))
+        return found
 
     def _topical(self, prop: Proposition) -> bool:
         """Shares a word other than a name with the headline's claim."""
@@ -487,7 +530,7 @@ class _Run:
         prop = proposition(toks)
         if len(prop.terms) < 2:
             return
-        claim = new_claim(prop)
+        claim = new_claim(prop, plain_text(toks))
         self.claims[claim.key] = replace(claim, data=replace(claim.data, mentions=2))
         self.title_key = claim.key
 

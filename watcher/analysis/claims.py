@@ -335,9 +335,11 @@ def plain_text(tokens: Sequence[Token]) -> str:
     return clean_text(text).rstrip(" ,.;:")
 
 
-def is_statement(prop: Proposition) -> bool:
-    """Whether a proposition is a full statement: a subject and a predicate of its own."""
-    return prop.head is not None and bool(prop.preds) and len(prop.terms) >= 3
+def is_statement(prop: Proposition, tokens: Sequence[Token]) -> bool:
+    """Whether a clause reads as a claim on its own: a subject and a predicate of its own, and
+    no personal pronoun that needs the sentences around it ("decided to sack him")."""
+    return prop.head is not None and bool(prop.preds) and len(prop.terms) >= 3 and not any(
+        t.pos_ == "PRON" and "Prs" in t.morph.get("PronType", []) for t in tokens)
 
 
 def new_claim(prop: Proposition, text: str | None = None) -> Claim:

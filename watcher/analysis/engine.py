@@ -354,8 +354,9 @@ class _Run:
                 # a statement about the claim's own subject teaches it new words; one matched
                 # only by shared arguments ("Parents are advised to check the buckle") does not
                 self._merge(key, prop)
-            if self.baseline and key == self.title_key and is_statement(prop):
-                self.stated.setdefault(key, plain_text([clause[0].doc[i] for i in clause[1]]))
+            toks = [clause[0].doc[i] for i in sorted(clause[1])]
+            if self.baseline and key == self.title_key and is_statement(prop, toks):
+                self.stated.setdefault(key, plain_text(toks))
             self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
                       owned=status == "asserted" and first_person(clause))
             return

@@ -3,11 +3,12 @@
 Run as ``.venv/bin/python bench/fit_link.py [DIR...]`` (default: ../shared/stories/dev,
 tests/stories and its subfolders, bench/pools/pool-a-dev; never the validation half). For each
 case the baseline's claims are built by the engine; every sentence of every item is then
-scored against them (best cosine, and whether it shares a content key with that claim). A
-sentence is a positive when its item expects an alert and it names that alert's actor; a
-negative when its item expects none. Each threshold (with a shared word: LINK_MIN; without:
-LINK_ALONE) is the value on a 0.01 grid that maximises F1 of "cosine >= threshold" over those
-sentences. Prints the sample sizes, both thresholds and their F1.
+scored against them (best cosine, and whether it shares a content key with that claim). Only
+sentences with a stance cue (a verb of the WordNet-built lexicon, not flagged ambiguous) count,
+as only those are linked. Such a sentence is a positive when its item expects an alert and it
+names that alert's actor; a negative when its item expects none. Each threshold (with a
+shared word: LINK_MIN; without: LINK_ALONE) is the value on a 0.01 grid that maximises F1 of
+"cosine >= threshold" over those sentences. Prints the sample sizes, both thresholds and their F1.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from watcher.analysis.claims import proposition  # noqa: E402
 from watcher.analysis.embed import shared_embedder  # noqa: E402
 from watcher.analysis.engine import ClaimEngine  # noqa: E402
+from watcher.analysis.lexicon import stance_of_verb  # noqa: E402
 from watcher.analysis.sentences import split_article  # noqa: E402
 from watcher.models import ArticleText  # noqa: E402
 from watcher.tracking.story import baseline_state  # noqa: E402
@@ -50,6 +52,9 @@ def samples(engine: ClaimEngine, case: dict) -> list[tuple[float, bool, bool]]:
             continue
         sims = emb.encode(sents) @ cvecs.T
         for text, row, doc in zip(sents, sims, engine.nlp.pipe(sents), strict=True):
+            if not any(t.pos_ == "VERB" and stance_of_verb(t.lemma_, include_ambiguous=False)
+                       for t in doc):
+                continue
             col = int(row.argmax())
             shared = bool(set(proposition(list(doc)).terms) & set(claims[col].data.terms))
             if names and any(n in text.casefold() for n in names):

@@ -70,3 +70,10 @@ def test_plain_text_drops_attribution_hedges_and_negation(nlp, text: str, expect
     from watcher.analysis.claims import plain_text
 
     assert plain_text(list(nlp(text))) == expected
+
+
+def test_plain_text_names_the_person_a_pronoun_stands_for(nlp) -> None:
+    from watcher.analysis.claims import plain_text
+
+    tokens = list(nlp("The board has decided to sack her."))
+    assert plain_text(tokens, "Mara Quint") == "The board has decided to sack Mara Quint"

@@ -322,16 +322,22 @@ _HEARSAY_ADVERBS = frozenset({
 })
 
 
-def plain_text(tokens: Sequence[Token]) -> str:
+_PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
+
+
+def plain_text(tokens: Sequence[Token], person: str | None = None) -> str:
     """A clause's words as a plain proposition: without attribution ("according to ..."),
-    hearsay and hedge adverbs, or negation ("were not sent" -> "were sent")."""
+    hearsay and hedge adverbs, or negation ("were not sent" -> "were sent"); a third-person
+    pronoun stands for ``person`` when one is given ("decided to sack him")."""
     drop: set[int] = set()
     for tok in tokens:
         if tok.dep_ == "prep" and tok.lower_ == "according" or tok.dep_ == "neg" or (
                 tok.dep_ == "advmod" and tok.lower_ in _HEARSAY_ADVERBS):
             drop |= {t.i for t in tok.subtree}
     kept = sorted((t for t in tokens if t.i not in drop), key=lambda t: t.i)
-    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", "".join(t.text_with_ws for t in kept))
+    words = [(person + t.whitespace_ if person and t.lower_ in _PERSON_PRONOUNS else
+              t.text_with_ws) for t in kept]
+    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", "".join(words))
     return clean_text(text).rstrip(" ,.;:")
 
 

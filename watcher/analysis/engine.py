@@ -531,7 +531,9 @@ class _Run:
         prop = proposition(toks)
         if len(prop.terms) < 2:
             return
-        claim = new_claim(prop, plain_text(toks))
+        people = {e.text for e in doc.ents if e.label_ == "PERSON" and e.root.i not in ids}
+        person = people.pop() if len(people) == 1 else None  # the only one "him" can be
+        claim = new_claim(prop, plain_text(toks, person))
         self.claims[claim.key] = replace(claim, data=replace(claim.data, mentions=2))
         self.title_key = claim.key
 

@@ -47,8 +47,6 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                    "council's own (syndicated) confirmation alerts again",
     "brackley-cheese-listeria": "'the presence of listeria ... was acknowledged by the "
                                 "company': a passive nominalisation is not read",
-    "harlow-tane-ammonia-spill": "the agency's 'ammonia entered the Tane' is not matched to "
-                                 "the headline claim 'anglers blame plant for fish kill'",
     "northway-coastjet-merger": "'held preliminary conversations about combining' is not "
                                 "matched to 'merger talks', and 'the chair' not to Coastjet",
     "pryde-missing-hiker": "'Owen was located' is not matched to 'found alive', and the "

@@ -213,10 +213,20 @@ def bench_analyze(reps: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         engine.analyze(article, None)
         times.append(time.perf_counter() - t0)
+    # The same article against a tracked story (its own baseline): linking by meaning runs.
+    from watcher.tracking.story import baseline_state
+
+    view = baseline_state(engine, article).view()
+    engine.analyze(article, view)
+    tracked = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        engine.analyze(article, view)
+        tracked.append(time.perf_counter() - t0)
     # ru_maxrss is KiB on Linux: the peak RSS of this process (model included).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"words": len(FIXTURE.read_text(encoding="utf-8").split()), "reps": reps,
-            "median_s": statistics.median(times),
+            "median_s": statistics.median(times), "tracked_median_s": statistics.median(tracked),
             "articles_per_s": 1.0 / statistics.median(times), "peak_rss_mib": peak}
 
 
@@ -280,6 +290,8 @@ def print_table(out: dict[str, Any]) -> None:
     else:
         rows.append(("analyze() speed", f"{a['articles_per_s']:.2f} articles/s  (median "
                      f"{a['median_s'] * 1000:.0f} ms, {a['words']} words, {a['reps']} reps)"))
+        rows.append(("analyze() tracked", f"median {a['tracked_median_s'] * 1000:.0f} ms "
+                     "(against its own baseline: linking by meaning on)"))
         rows.append(("peak RSS", f"{a['peak_rss_mib']:.0f} MiB (analyze process: model + "
                      "article)"))
     width = max(len(k) for k, _ in rows)

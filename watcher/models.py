@@ -61,27 +61,76 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """A canonical proposition tracked in a story.
+class ClaimData:
+    """What the claim engine keeps of a claim to match later statements against it.
 
-    ``data`` is owned by the claim engine (roles, lemmas, vectors...) and must be JSON-serialisable;
-    the store keeps it as given.
+    ``terms`` are weighted content keys, ``subject``/``object`` the entity keys on each side of
+    the proposition, ``preds`` its predicate keys, ``mentions`` how often the baseline stated
+    it. Stored as JSON (:meth:`to_json` / :meth:`from_json`, at the store boundary only).
     """
+
+    terms: Mapping[str, float] = field(default_factory=dict)
+    subject: tuple[str, ...] = ()
+    object: tuple[str, ...] = ()
+    preds: tuple[str, ...] = ()
+    mentions: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"terms": dict(sorted(self.terms.items())), "subject": list(self.subject),
+                "object": list(self.object), "preds": list(self.preds),
+                "mentions": self.mentions}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any] | None) -> ClaimData:
+        """Read stored JSON; unknown keys (older rows) are ignored, missing ones defaulted."""
+        raw = raw or {}
+        terms = raw.get("terms") or {}
+        return cls(terms={str(k): float(v) for k, v in dict(terms).items()},
+                   subject=tuple(raw.get("subject") or ()), object=tuple(raw.get("object") or ()),
+                   preds=tuple(raw.get("preds") or ()), mentions=int(raw.get("mentions") or 1))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Mapping-style read kept for callers not yet moved to the attributes."""
+        return getattr(self, name, default)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A canonical proposition tracked in a story: ``text`` is the disputed proposition as
+    people read it ("North Korean troops are in Russia"); ``data`` is the engine's matching
+    material."""
 
     key: str
     text: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: ClaimData = field(default_factory=ClaimData)
 
 
 @dataclass(frozen=True)
 class Position:
-    """An actor's position on one claim, as one article states it."""
+    """An actor's position on one claim, as one article states it.
+
+    ``verified`` (the speaker checked it independently: "we have traced it to ...") and
+    ``owned`` (stated in the first person about the speaker's own act) are evidence that an
+    assertion may mean confirmation; tracking decides that against the actor's record.
+    """
 
     claim_key: str
     actor: Actor
     status: Status
     evidence: str
     retrospective: bool = False  # "had previously declined to comment": not a new position
+    verified: bool = False
+    owned: bool = False
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """A read-only view of a tracked story for the claim engine, built by tracking: the
+    claims, the known actors and each actor's current status on each claim."""
+
+    claims: Mapping[str, Claim] = field(default_factory=dict)
+    actors: Mapping[str, Actor] = field(default_factory=dict)
+    statuses: Mapping[tuple[str, str], Status] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

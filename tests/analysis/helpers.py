@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
-from watcher.tracking.decide import _one_per_actor, apply_analysis
+from watcher.tracking.decide import apply_analysis, reading
 from watcher.tracking.state import StoryState
 
 BASELINE = (
@@ -26,8 +26,8 @@ def statuses(engine: ClaimEngine, text: str, baseline: str = BASELINE,
              title: str = "") -> dict[str, str]:
     """Actor name -> the article's decisive status on a baseline claim (recaps excluded)."""
     state = story(engine, baseline)
-    analysis = engine.analyze(ArticleText(title, text), state)
-    return {p.actor.name: p.status for p in _one_per_actor(analysis.positions)
+    analysis = engine.analyze(ArticleText(title, text), state.view())
+    return {p.actor.name: reading(state, p).status for p in analysis.positions
             if p.claim_key in state.baseline_keys and not p.retrospective}
 
 
@@ -50,8 +50,8 @@ def outcome(engine: ClaimEngine, text: str, actor: str, baseline: str = BASELINE
     the engine ignored the sentence: :data:`IGNORED` is what a blind engine returns.
     """
     state = story(engine, baseline)
-    analysis = engine.analyze(ArticleText("", text), state)
-    on_claim = [p for p in _one_per_actor(analysis.positions)
+    analysis = engine.analyze(ArticleText("", text), state.view())
+    on_claim = [reading(state, p) for p in analysis.positions
                 if p.claim_key in state.baseline_keys and not p.retrospective]
     mine = [p.status for p in on_claim if actor.casefold() in p.actor.name.casefold()]
     if mine:

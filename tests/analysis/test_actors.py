@@ -52,6 +52,6 @@ def test_kim_jong_gyu_is_not_kim_jong_un(engine) -> None:
     state = StoryState()
     apply_analysis(state, engine.analyze(ArticleText("", base), None), baseline=True)
     item = "Kim Jong Gyu denied that Northland troops were in Southmark."
-    analysis = engine.analyze(ArticleText("", item), state)
+    analysis = engine.analyze(ArticleText("", item), state.view())
     names = {p.actor.name for p in analysis.positions}
     assert names and all("Gyu" in n for n in names)

@@ -19,7 +19,7 @@ def _alerts(engine, aliases):  # type: ignore[no-untyped-def]
     state = StoryState()
     apply_analysis(state, engine.analyze(ArticleText(TITLE, BASELINE), None, aliases=aliases),
                    baseline=True)
-    item = engine.analyze(ArticleText("", ITEM), state, aliases=aliases)
+    item = engine.analyze(ArticleText("", ITEM), state.view(), aliases=aliases)
     return [(c.actor.name, c.old, c.new) for c in apply_analysis(state, item) if c.alert]
 
 

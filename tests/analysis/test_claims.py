@@ -35,10 +35,10 @@ def test_role_aware_matching(nlp, claim: str, other: str, matches: bool) -> None
 
 @pytest.mark.parametrize(("text", "pred"), [
     ("We are not in talks with Pinecrest Air.", "talk"),
-    ("No vessel was detained by the coast guard.", "seize"),
+    ("No vessel was detained by the coast guard.", "detain"),
     ("The outbreak did not come from this hotel.", "link"),
-    ("The airline was the source of the leak.", "link"),
-    ("Dunmore relieved Callery of his duties.", "sack"),
+    ("The airline was the source of the leak.", "source"),
+    ("Dunmore relieved Callery of his duties.", "relieve"),
 ])
 def test_predicate_keys(nlp, text: str, pred: str) -> None:
     assert pred in proposition(list(nlp(text))).preds
@@ -55,5 +55,25 @@ def test_claim_data_is_json_and_keys_are_stable(nlp) -> None:
     a = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
     b = new_claim(proposition(list(nlp("North Korean troops are in Russia."))))
     assert a.key == b.key
-    json.dumps(a.data)
+    from watcher.models import ClaimData
+
+    assert ClaimData.from_json(json.loads(json.dumps(a.data.to_json()))) == a.data
     assert score(proposition(list(nlp("Russian troops are in North Korea."))), a.data) == 0.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ferrow Mining reportedly paid the inspectors.", "Ferrow Mining paid the inspectors"),
+    ("The dam was not inspected, according to the ministry.", "The dam was inspected"),
+    ("The shipment allegedly never left the port.", "The shipment left the port"),
+])
+def test_plain_text_drops_attribution_hedges_and_negation(nlp, text: str, expected: str) -> None:
+    from watcher.analysis.claims import plain_text
+
+    assert plain_text(list(nlp(text))) == expected
+
+
+def test_plain_text_names_the_person_a_pronoun_stands_for(nlp) -> None:
+    from watcher.analysis.claims import plain_text
+
+    tokens = list(nlp("The board has decided to sack her."))
+    assert plain_text(tokens, "Mara Quint") == "The board has decided to sack Mara Quint"

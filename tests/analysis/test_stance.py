@@ -92,7 +92,7 @@ def test_past_position_is_a_recap(engine) -> None:
     state = story(engine)
     text = ("Pinecrest Air had previously declined to comment on talks with Marlowe Airways "
             "about a sale.")
-    analysis = engine.analyze(ArticleText("", text), state)
+    analysis = engine.analyze(ArticleText("", text), state.view())
     mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
     assert mine and all(p.retrospective for p in mine)
 
@@ -106,7 +106,7 @@ def test_recap_or_news(engine, text: str, retro: bool) -> None:
     from tests.analysis.helpers import story
     from watcher.models import ArticleText
 
-    analysis = engine.analyze(ArticleText("", text), story(engine))
+    analysis = engine.analyze(ArticleText("", text), story(engine).view())
     mine = [p for p in analysis.positions if "Pinecrest" in p.actor.name]
     assert mine and all(p.retrospective is retro for p in mine)
 

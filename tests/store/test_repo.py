@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from watcher.delivery.alerts import queue_changes
-from watcher.models import Actor, Change, Claim, FeedEntry, Position
+from watcher.models import Actor, Change, Claim, ClaimData, FeedEntry, Position
 from watcher.store import repo
 from watcher.store.db import transaction
 from watcher.tracking.state import StoryState
@@ -55,7 +55,7 @@ def test_due_feeds_are_leased_and_backed_off(migrated) -> None:  # type: ignore[
 
 
 def test_changes_and_outbox_rows_are_written_once(migrated) -> None:  # type: ignore[no-untyped-def]
-    claim = Claim(key="c1", text="The tanker is leaking", data={"subj": "tanker"})
+    claim = Claim(key="c1", text="The tanker is leaking", data=ClaimData(preds=("leak",)))
     actor = Actor(key="brannock lines", name="Brannock Lines", kind="org")
     state = StoryState()
     state.claims["c1"] = claim

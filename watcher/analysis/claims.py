@@ -1,8 +1,8 @@
 """Claims: role-aware terms of a proposition, claim building, and matching content to claims.
 
-A proposition is reduced to weighted content terms (lemmas, synonyms folded, demonyms folded to
-their country: "North Korean" and "North Korea" share a key) and to two role sets: the entities
-on the subject side (agents, possessors of the subject) and on the object side (objects,
+A proposition is reduced to weighted content terms (lemmas; demonyms folded to their state
+by the places table: "North Korean" and "North Korea" share a key) and to two role sets: the
+entities on the subject side (agents, possessors of the subject) and on the object side (objects,
 locations, passive subjects). A clause matches a claim when enough terms overlap and the roles
 are not swapped ("Russian troops in North Korea" vs "North Korean troops in Russia").
 """
@@ -13,13 +13,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from spacy.tokens import Token
 
-from watcher.analysis.cues import SYNONYMS
 from watcher.analysis.lexicon import state_key
-from watcher.models import Claim
+from watcher.models import Claim, ClaimData
 
 _CONTENT_POS = {"NOUN": 1.0, "PROPN": 1.5, "VERB": 1.0, "ADJ": 0.5, "NUM": 0.5}
 _LIGHT = frozenset({
@@ -51,20 +49,21 @@ def term_key(tok: Token) -> str | None:
         return None
     if pos == "PROPN" or tok.ent_type_ in ("NORP", "GPE") or tok.text[:1].isupper() and tok.i:
         return demonym_key(tok.text.lower().strip(".'’"))
-    return SYNONYMS.get(lemma, lemma)
+    return lemma
 
 
 def demonym_key(word: str) -> str:
-    """Fold a demonym, capital and country to one key: russian/russia/moscow -> rus; names
-    the places table does not hold fold by suffix (serevian -> serev)."""
+    """Fold a demonym and its state to one key: the places table's state code when the word
+    names a state ("russian", "russia" -> "rus"), else the word without a demonym suffix
+    ("serevian" -> "serev")."""
     word = word.removesuffix("'s").removesuffix("’s")
-    key = state_key(word)  # places.json: Israel/Israeli, France/French, Britain/British ...
-    if key is not None:
-        return key.lower()
+    code = state_key(word) if len(word) > 3 else None
+    if code is not None:
+        return code.lower()
     for suffix in _DEMONYM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return SYNONYMS.get(word, word[: len(word) - len(suffix)])
-    return SYNONYMS.get(word, word)
+            return word[: len(word) - len(suffix)]
+    return word
 
 
 def _weight(tok: Token) -> float:
@@ -106,9 +105,9 @@ class Proposition:
     verbs: set[str] = field(default_factory=set)  # keys of every verb and adjective
     light: bool = False  # headed by a light verb ("jobs would go"): read by its arguments
 
-    def as_data(self) -> dict[str, Any]:
-        return {"terms": dict(sorted(self.terms.items())), "subject": sorted(self.subj),
-                "object": sorted(self.obj), "preds": sorted(self.preds)}
+    def as_data(self) -> ClaimData:
+        return ClaimData(terms=dict(sorted(self.terms.items())), subject=tuple(sorted(self.subj)),
+                         object=tuple(sorted(self.obj)), preds=tuple(sorted(self.preds)))
 
 
 def proposition(tokens: Sequence[Token], exclude: Iterable[str] = ()) -> Proposition:
@@ -205,10 +204,10 @@ def derived_from(word: str, base: str) -> bool:
     return base in (stem, stem + "e", doubled) or suffix == "ation" and base == stem + "ate"
 
 
-def align(prop: Proposition, data: Mapping[str, Any]) -> Proposition:
+def align(prop: Proposition, data: ClaimData) -> Proposition:
     """The proposition with its nominalised words keyed as the claim's own words
     ("confirmed overheating in the batteries" meets a claim that batteries "overheat")."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     loose = [k for k in prop.terms if k not in terms and k.endswith(_DERIVATIONS)]
     if not loose:
         return prop
@@ -228,19 +227,19 @@ def align(prop: Proposition, data: Mapping[str, Any]) -> Proposition:
                    head=rename.get(prop.head, prop.head) if prop.head else prop.head)
 
 
-def compatible(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def compatible(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition's main subject is one the claim is about (or unknown)."""
-    return prop.head is None or prop.head in data.get("terms", {})
+    return prop.head is None or prop.head in data.terms
 
 
-def score(prop: Proposition, data: Mapping[str, Any]) -> float:
+def score(prop: Proposition, data: ClaimData) -> float:
     """How well a proposition matches a claim's data; 0 when the roles are swapped."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     prop = align(prop, data)
     shared = [k for k in prop.terms if k in terms]
     if not shared:
         return 0.0
-    subj, obj = set(data.get("subject", ())), set(data.get("object", ()))
+    subj, obj = set(data.subject), set(data.object)
     if (prop.subj & obj) and (prop.obj & subj) and not (prop.subj & subj):
         return 0.0
     if all(terms[k] > 1.0 and prop.terms[k] > 1.0 for k in shared):
@@ -249,18 +248,18 @@ def score(prop: Proposition, data: Mapping[str, Any]) -> float:
     return sum(min(prop.terms[k], terms[k]) for k in shared) + bonus
 
 
-def restates(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def restates(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition restates the claim's own predicate (not only its arguments)."""
-    return bool(align(prop, data).preds & set(data.get("preds", ())))
+    return bool(align(prop, data).preds & set(data.preds))
 
 
-def predicates_meet(prop: Proposition, data: Mapping[str, Any]) -> bool:
+def predicates_meet(prop: Proposition, data: ClaimData) -> bool:
     """Whether a proposition says something of the claim's own kind: it restates the claim's
     predicate, or one of its verbs or adjectives is a word of the claim ("can fail to switch
     off, causing it to overheat"). Shared nouns alone ("the bank had spent £120 million")
     make a different question. A relation ("fires were caused by the kettles", "the
     presence of bird flu in mink") is judged by its arguments: two shared common words."""
-    terms: Mapping[str, float] = data.get("terms", {})
+    terms: Mapping[str, float] = data.terms
     prop = align(prop, data)
     if restates(prop, data) or (prop.verbs | prop.preds) & set(terms):
         return True
@@ -286,15 +285,14 @@ def best_claim(prop: Proposition, claims: Mapping[str, Claim], min_score: float 
     return best
 
 
-def merge_data(data: Mapping[str, Any], prop: Proposition) -> dict[str, Any]:
+def merge_data(data: ClaimData, prop: Proposition) -> ClaimData:
     """Claim data enriched with one more proposition that states the same claim."""
-    terms = dict(data.get("terms", {}))
+    terms = dict(data.terms)
     for k, w in prop.terms.items():
         terms[k] = max(terms.get(k, 0.0), w)
-    return {**data, "terms": terms,
-            "preds": sorted(set(data.get("preds", ())) | prop.preds),
-            "subject": sorted(set(data.get("subject", ())) | prop.subj),
-            "object": sorted(set(data.get("object", ())) | prop.obj)}
+    return replace(data, terms=terms, preds=tuple(sorted(set(data.preds) | prop.preds)),
+                   subject=tuple(sorted(set(data.subject) | prop.subj)),
+                   object=tuple(sorted(set(data.object) | prop.obj)), mentions=data.mentions + 1)
 
 
 _LEAD_MARK = re.compile(r"^(?:that|whether|if)\s+", re.IGNORECASE)
@@ -315,10 +313,48 @@ def clean_text(text: str) -> str:
     return _SAYS_TAIL.sub("", text).strip(" ,;:")
 
 
-def new_claim(prop: Proposition) -> Claim:
-    """A claim whose text is the proposition's text and whose key is a stable hash of it."""
-    text = clean_text(prop.text)
+#: Adverbs that only say where a statement comes from or how sure it is ("reportedly"): a
+#: closed class, dropped from a claim's text.
+_HEARSAY_ADVERBS = frozenset({
+    "reportedly", "allegedly", "apparently", "purportedly", "supposedly", "ostensibly",
+    "possibly", "probably", "perhaps", "maybe", "likely", "seemingly", "evidently",
+    "arguably", "presumably", "still", "already", "also",
+})
+
+
+_PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
+
+
+def plain_text(tokens: Sequence[Token], person: str | None = None) -> str:
+    """A clause's words as a plain proposition: without attribution ("according to ..."),
+    hearsay and hedge adverbs, or negation ("were not sent" -> "were sent"); a third-person
+    pronoun stands for ``person`` when one is given ("decided to sack him")."""
+    drop: set[int] = set()
+    for tok in tokens:
+        if tok.dep_ == "prep" and tok.lower_ == "according" or tok.dep_ == "neg" or (
+                tok.dep_ == "advmod" and tok.lower_ in _HEARSAY_ADVERBS):
+            drop |= {t.i for t in tok.subtree}
+    kept = sorted((t for t in tokens if t.i not in drop), key=lambda t: t.i)
+    words = [(person + t.whitespace_ if person and t.lower_ in _PERSON_PRONOUNS else
+              t.text_with_ws) for t in kept]
+    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", "".join(words))
+    return clean_text(text).rstrip(" ,.;:")
+
+
+def is_statement(prop: Proposition, tokens: Sequence[Token]) -> bool:
+    """Whether a clause reads as a claim on its own: a subject and a predicate of its own, and
+    no personal pronoun that needs the sentences around it ("decided to sack him")."""
+    return prop.head is not None and bool(prop.preds) and len(prop.terms) >= 3 and not any(
+        t.pos_ == "PRON" and "Prs" in t.morph.get("PronType", []) for t in tokens)
+
+
+def new_claim(prop: Proposition, text: str | None = None) -> Claim:
+    """A claim whose text is ``text`` (or the proposition's text) and whose key is a stable
+    hash of the proposition's text."""
+    key_text = clean_text(prop.text)
+    text = clean_text(text) if text else key_text
     if text:
         text = text[0].upper() + text[1:]
-    digest = hashlib.sha1(text.casefold().encode("utf-8")).hexdigest()[:10]
-    return Claim(key=f"c-{digest}", text=text, data={**prop.as_data(), "mentions": 1})
+    key_text = key_text[:1].upper() + key_text[1:]
+    digest = hashlib.sha1(key_text.casefold().encode("utf-8")).hexdigest()[:10]
+    return Claim(key=f"c-{digest}", text=text, data=prop.as_data())

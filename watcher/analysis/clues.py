@@ -4,8 +4,8 @@ what a headline credits, and which names are the speaker's own (pure functions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
@@ -21,7 +21,7 @@ from watcher.analysis.cues import (
     VERIFY_SELF_VERBS,
 )
 from watcher.analysis.stance import attempted, is_false_word, is_negated
-from watcher.models import Actor
+from watcher.models import Actor, ClaimData
 
 if TYPE_CHECKING:
     from watcher.analysis.actors import Resolver
@@ -232,7 +232,7 @@ def conjuncts(clause: Clause) -> list[Clause]:
 _NOT_DONE_VERBS = frozenset({"fail"})
 
 
-def restates_failure(clause: Clause, data: Mapping[str, Any]) -> bool:
+def restates_failure(clause: Clause, data: ClaimData) -> bool:
     """ "had not fully deployed" for the claim "the array failed to deploy": a negated verb
     that the claim itself says "failed" to happen restates the claim instead of denying it."""
     preds = set(data.get("preds", ()))
@@ -243,7 +243,7 @@ def restates_failure(clause: Clause, data: Mapping[str, Any]) -> bool:
                for t in (head.doc[i] for i in ids) if t.pos_ in ("VERB", "AUX"))
 
 
-def fitting_conjunct(clause: Clause, data: Mapping[str, Any], exclude: Iterable[str]) -> Clause:
+def fitting_conjunct(clause: Clause, data: ClaimData, exclude: Iterable[str]) -> Clause:
     """The half of a coordinated clause that restates the claim (else the best-scoring one)."""
     parts = conjuncts(clause)
     if len(parts) == 1:

@@ -194,22 +194,6 @@ TITLES: frozenset[str] = frozenset({
     "defense", "defence", "foreign", "national", "security", "u.s.", "us", "uk", "deputy",
     "managing", "head", "vice", "acting", "interim",
 })
-#: Small synonym sets of general news vocabulary (event verbs and their nominalisations), each
-#: mapped to one canonical lemma. Only paraphrases that hold in any story belong here: no
-#: topic words (species, products, diseases, vehicles).
-SYNONYMS: Mapping[str, str] = {
-    **dict.fromkeys(("troop", "soldier", "force", "serviceman"), "troop"),
-    **dict.fromkeys(("talk", "discussion", "negotiation", "negotiate", "discuss"), "talk"),
-    **dict.fromkeys(("seize", "detain", "capture", "seizure", "detention", "custody"), "seize"),
-    **dict.fromkeys(("sack", "dismiss", "relieve", "oust", "axe", "sacking", "dismissal",
-                     "departure"), "sack"),
-    **dict.fromkeys(("buy", "acquire", "acquisition", "purchase", "takeover", "merge",
-                     "merger", "combination", "deal", "bid", "offer"), "acquire"),
-    **dict.fromkeys(("send", "deploy", "deployment", "dispatch"), "send"),
-    **dict.fromkeys(("infect", "infection"), "infect"),
-    **dict.fromkeys(("link", "source", "cause", "origin", "originate"), "link"),
-    **dict.fromkeys(("exceed", "breach"), "exceed"),
-}
 #: Verbs that put a new claim on record ("reported that", "alleged that"): their content is a
 #: claim of the story even when it shares no word with the headline.
 CLAIM_VERBS: frozenset[str] = frozenset({"report", "claim", "allege", "assert", "contend"})

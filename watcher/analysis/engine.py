@@ -21,8 +21,10 @@ from watcher.analysis.claims import (
     Proposition,
     best_claim,
     compatible,
+    is_statement,
     merge_data,
     new_claim,
+    plain_text,
     predicates_meet,
     proposition,
     restates,
@@ -34,7 +36,6 @@ from watcher.analysis.clues import (
     broad_denial,
     first_person,
     fitting_conjunct,
-    held_back,
     judges_false,
     judges_true,
     name_keys,
@@ -52,10 +53,21 @@ from watcher.analysis.cues import (
     CLAIM_VERBS,
     FINDING_VERBS,
 )
+from watcher.analysis.current import current_positions
+from watcher.analysis.embed import shared_embedder
+from watcher.analysis.linking import Linker, Links
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import SAY, clause_polarity, judged_false
-from watcher.models import Actor, Analysis, ArticleText, Claim, Entity, Position
-from watcher.tracking.state import StoryState
+from watcher.models import (
+    Actor,
+    Analysis,
+    ArticleText,
+    Claim,
+    ClaimData,
+    Entity,
+    Position,
+    StoryView,
+)
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
@@ -65,17 +77,19 @@ class ClaimEngine:
     """Finds actors' positions on a story's claims (pure once the model is loaded)."""
 
     def __init__(self, nlp: Any = None,
-                 aliases: Mapping[str, Sequence[str]] | None = None) -> None:
+                 aliases: Mapping[str, Sequence[str]] | None = None,
+                 linker: Linker | None = None) -> None:
         if nlp is None:
             from watcher.analysis.model import load_model
 
             nlp = load_model()
         self.nlp = nlp
+        self.linker = linker if linker is not None else Linker(shared_embedder())
         self.aliases: Mapping[str, Sequence[str]] = dict(aliases or {})
 
-    def analyze(self, article: ArticleText, state: StoryState | None,
+    def analyze(self, article: ArticleText, state: StoryView | None,
                 aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis:
-        """Positions in ``article`` on the claims of ``state`` (None: a baseline).
+        """Positions in ``article`` on the claims of the story ``state`` (None: a baseline).
 
         ``aliases`` maps a canonical name to variants that stand for the same actor in this
         story ({"Vladimir Putin": ["the Kremlin leader"]}), on top of the engine's own.
@@ -83,13 +97,13 @@ class ClaimEngine:
         sents = split_article(article.title, article.text)
         docs = list(self.nlp.pipe([s.text for s in sents]))
         run = _Run(sents, docs, state, {**self.aliases, **(aliases or {})})
-        return run.analysis()
+        return run.analysis(self.linker)
 
 
 class _Run:
     """The analysis of one article (keeps the per-article memory of actors and claims)."""
 
-    def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryState | None,
+    def __init__(self, sents: list[Sentence], docs: list[Doc], state: StoryView | None,
                  aliases: Mapping[str, Sequence[str]]) -> None:
         self.sents, self.docs = sents, docs
         self.state = state
@@ -106,9 +120,11 @@ class _Run:
         self.label_quotes: dict[QuoteKey, int] = {}  # a transcript answer -> its sentence
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
+        self.links = Links()
+        self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
 
     # -- the steps -------------------------------------------------------------------------
-    def analysis(self) -> Analysis:
+    def analysis(self, linker: Linker) -> Analysis:
         events: list[Event] = []
         for n, (sent, doc) in enumerate(zip(self.sents, self.docs, strict=True)):
             if sent.label is None or sent.label.casefold() not in QUESTION_LABELS:
@@ -122,12 +138,19 @@ class _Run:
             self._seed_title(events)
         events = events + self._labelled_answers(actors) + self._unattributed_quotes(
             events, actors)
+        if not self.baseline:
+            self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
+                                        self._link_candidates(events))
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
+        for key, text in self.stated.items():
+            if len(text.split()) >= 3:
+                self.claims[key] = replace(self.claims[key], text=text[:1].upper() + text[1:])
         new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
         return Analysis(entities=self._entities(), claims=tuple(new_claims),
-                        actors=tuple(self.speakers.values()), positions=tuple(self.positions))
+                        actors=tuple(self.speakers.values()),
+                        positions=current_positions(self.positions))
 
     def _resolve(self, events: list[Event]) -> dict[int, Actor]:
         actors: dict[int, Actor] = {}
@@ -295,6 +318,9 @@ class _Run:
                 prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
                 scored.append((*self._match(prop), prop, clause))
         matched = [x for x in scored if x[1] is not None]
+        by_meaning = not matched and not self.baseline
+        if by_meaning:
+            matched = self._by_meaning(ev, scored)
         evidence = self.sents[ev.sent].text
         if matched:
             s, key, prop, clause = max(matched, key=lambda x: x[0])
@@ -305,7 +331,7 @@ class _Run:
                 polarity = clause_polarity(best[0], set(best[1]))
             if polarity == "denied" and restates_failure(clause, self.claims[key].data):
                 polarity = "asserted"  # "had not deployed" restates "failed to deploy"
-            if ev.status == SAY and polarity == "denied" and not judged_false(
+            if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
                     clause[0].doc[i] for i in clause[1]) and not restates(
                     prop, self.claims[key].data):
                 return  # a negation that does not restate the claim's predicate denies nothing
@@ -318,24 +344,23 @@ class _Run:
             verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
                 (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
                 source_verified(ev.speaker)
-            if status == "asserted" and verified and not self._on_record(key, actor, "asserted"):
-                status = "confirmed"  # "we have traced it to a drain": verified independently
-            if status == "asserted" and first_person(clause) and held_back(self.state, key, actor):
-                status = "confirmed"  # "I have resigned", after declining to comment: owns it
             if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
                     restates(prop, self.claims[key].data) or compatible(
                         prop, self.claims[key].data)):
                 # a statement about the claim's own subject teaches it new words; one matched
                 # only by shared arguments ("Parents are advised to check the buckle") does not
                 self._merge(key, prop)
-            self._add(ev, actor, key, status, evidence)
+            toks = [clause[0].doc[i] for i in sorted(clause[1])]
+            if self.baseline and key == self.title_key and is_statement(prop, toks):
+                self.stated.setdefault(key, plain_text(toks))
+            self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
+                      owned=status == "asserted" and first_person(clause))
             return
         if ev.weak is not None and not ev.anaphoric:
             key = self._salient()
             wkey = term_key(ev.weak)
-            data = self.claims[key].data if key is not None else {}
-            ev.anaphoric = wkey is not None and (
-                wkey in data.get("preds", ()) or wkey in data.get("terms", {}))
+            data = self.claims[key].data if key is not None else ClaimData()
+            ev.anaphoric = wkey is not None and (wkey in data.preds or wkey in data.terms)
         false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
         true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
             judges_true(c) for _, _, _, c in scored)
@@ -384,32 +409,46 @@ class _Run:
             if self.baseline and (polarity != "asserted" or not (
                     ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
                 continue
-            claim = new_claim(prop)
+            claim = new_claim(prop, plain_text([clause[0].doc[i] for i in clause[1]]))
             self.claims.setdefault(claim.key, claim)
             self._add(ev, actor, claim.key, status, evidence)
             break
 
-    def _on_record(self, key: str, actor: Actor | None, status: str) -> bool:
-        """Whether the actor already holds ``status`` on the claim (the claim's own source
-        re-checking its work is not an independent verification)."""
-        if actor is None or self.state is None:
-            return False
-        pos = self.state.positions.get((key, actor.key))
-        return pos is not None and pos.status == status
+    def _link_candidates(self, events: list[Event]) -> list[Clause]:
+        """Clauses worth linking by meaning: under a stance cue, or negated statements."""
+        out: list[Clause] = []
+        for ev in events:
+            clauses = list(ev.clauses)
+            if ev.quote is not None:
+                clauses += self.quote_clauses.get(ev.quote, [])
+            out += [c for c in clauses if ev.status != SAY or clause_polarity(
+                c[0], set(c[1])) == "denied"]
+        return out
+
+    def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
+                    ) -> list[tuple[float, str | None, Proposition, Clause]]:
+        """The clause that says a tracked claim in other words (linking.py), if one does."""
+        tracked = {k: self.claims[k] for k in self.tracked}
+        found: list[tuple[float, str | None, Proposition, Clause]] = []
+        for _, _, prop, clause in scored:
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) != "denied":
+                continue
+            link = self.links.best(clause, prop, tracked)
+            if link is not None:
+                found.append((link[0], link[1], prop, clause))
+        return found
 
     def _topical(self, prop: Proposition) -> bool:
         """Shares a word other than a name with the headline's claim."""
         if self.title_key is None:
             return True
         data = self.claims[self.title_key].data
-        terms = data.get("terms", {})
+        terms = data.terms
         shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
         return len(shared) >= 2 or bool(shared) and restates(prop, data)
 
     def _merge(self, key: str, prop: Proposition) -> None:
-        self.claims[key] = replace(self.claims[key], data={
-            **merge_data(self.claims[key].data, prop),
-            "mentions": int(self.claims[key].data.get("mentions", 1)) + 1})
+        self.claims[key] = replace(self.claims[key], data=merge_data(self.claims[key].data, prop))
 
     def _match(self, prop: Proposition, decisive: bool = False) -> tuple[float, str | None]:
         """The best claim for a proposition: a tracked claim when one fits, else any. Under a
@@ -443,7 +482,7 @@ class _Run:
                 return s, key
         key, s = best_claim(prop, self.claims, strict=self.baseline)
         if key is None and self.baseline and prop.head is not None and not any(
-                prop.head in c.data.get("terms", {}) for c in self.claims.values()):
+                prop.head in c.data.terms for c in self.claims.values()):
             key, s = best_claim(prop, self.claims)  # "his animals": a subject no claim names
         return s, key
 
@@ -455,13 +494,15 @@ class _Run:
             return "denied"
         return ev.status
 
-    def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str) -> None:
+    def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str, *,
+             verified: bool = False, owned: bool = False) -> None:
         self.last_claim = key
         if actor is None:
             return
         self.speakers[actor.key] = actor
         self.positions.append(Position(claim_key=key, actor=actor, status=status,  # type: ignore[arg-type]
-                                       evidence=evidence, retrospective=ev.retrospective))
+                                       evidence=evidence, retrospective=ev.retrospective,
+                                       verified=verified, owned=owned))
 
     def _salient(self) -> str | None:
         if self.last_claim is not None:
@@ -469,7 +510,7 @@ class _Run:
         if not self.claims:
             return None
         pool = [k for k in self.claims if k in self.tracked] or list(self.claims)
-        return max(pool, key=lambda k: int(self.claims[k].data.get("mentions", 1)))
+        return max(pool, key=lambda k: self.claims[k].data.mentions)
 
     def _seed_title(self, events: list[Event]) -> None:
         """The headline states the story's main claim: the content of its speech verb
@@ -486,8 +527,10 @@ class _Run:
         prop = proposition(toks)
         if len(prop.terms) < 2:
             return
-        claim = new_claim(prop)
-        self.claims[claim.key] = replace(claim, data={**claim.data, "mentions": 2})
+        people = {e.text for e in doc.ents if e.label_ == "PERSON" and e.root.i not in ids}
+        person = people.pop() if len(people) == 1 else None  # the only one "him" can be
+        claim = new_claim(prop, plain_text(toks, person))
+        self.claims[claim.key] = replace(claim, data=replace(claim.data, mentions=2))
         self.title_key = claim.key
 
     def _entities(self) -> tuple[Entity, ...]:

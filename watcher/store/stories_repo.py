@@ -18,6 +18,7 @@ from watcher.models import (
     AlertRule,
     Change,
     Claim,
+    ClaimData,
     Position,
 )
 from watcher.store import schema as t
@@ -109,7 +110,7 @@ def _actor_ids(s: Session, story_id: int) -> dict[str, int]:
 def _ensure_claim(s: Session, story_id: int, claim: Claim, baseline: bool, now: datetime,
                   ids: dict[str, int]) -> int:
     if claim.key not in ids:
-        row = t.Claim(story_id=story_id, key=claim.key, text=claim.text, data=dict(claim.data),
+        row = t.Claim(story_id=story_id, key=claim.key, text=claim.text, data=claim.data.to_json(),
                       from_baseline=baseline, created_at=now)
         s.add(row)
         s.flush()
@@ -169,7 +170,7 @@ def load_state(s: Session, story_id: int) -> StoryState:
     actors = {a.id: a for a in s.scalars(select(t.Actor).where(t.Actor.story_id == story_id)
                                          .order_by(t.Actor.id))}
     for c in claims.values():
-        state.claims[c.key] = Claim(key=c.key, text=c.text, data=dict(c.data or {}))
+        state.claims[c.key] = Claim(key=c.key, text=c.text, data=ClaimData.from_json(c.data))
         if c.from_baseline:
             state.baseline_keys.add(c.key)
     for a in actors.values():
@@ -209,8 +210,8 @@ def state_as_saved(loaded: StoryState, changes: Sequence[Change],
                      actors=dict(loaded.actors), positions=dict(loaded.positions))
     for claim in state.claims.values():
         if claim.key not in out.claims:
-            # Through JSON, as the store keeps it (tuples come back as lists).
-            data = json.loads(json.dumps(dict(claim.data)))
+            # Through JSON, as the store keeps it.
+            data = ClaimData.from_json(json.loads(json.dumps(claim.data.to_json())))
             out.claims[claim.key] = Claim(key=claim.key, text=claim.text, data=data)
             if claim.key in state.baseline_keys:
                 out.baseline_keys.add(claim.key)

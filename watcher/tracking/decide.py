@@ -7,7 +7,6 @@ Nothing else alerts. Pure: it updates the given :class:`StoryState` and returns 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 from watcher.models import (
@@ -52,7 +51,7 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         _remember_actor(state, actor)
 
     changes: list[Change] = []
-    for pos in _one_per_actor(analysis.positions):
+    for pos in (reading(state, p) for p in analysis.positions):
         claim = state.claims.get(pos.claim_key)
         if claim is None or pos.retrospective and (pos.claim_key, pos.actor.key) in state.positions:
             continue
@@ -83,23 +82,20 @@ def _remember_actor(state: StoryState, actor: Actor) -> None:
         state.actors[actor.key] = replace(known, aliases=(*known.aliases, *extra))
 
 
-#: Which of an article's positions of one actor on one claim is its decisive one: news of a
-#: retraction or confirmation outweighs a restated denial, any decision outweighs a hedge.
-_RANK = {"retracted": 5, "confirmed": 4, "denied": 3, "no_comment": 2, "uncertain": 1,
-         "asserted": 0}
+#: Positions that keep an actor from asserting a claim: stating it afterwards in the first
+#: person ("I have resigned", after declining to comment) is an admission.
+_HELD_BACK = frozenset({"denied", "no_comment", "uncertain"})
 
 
-def _one_per_actor(positions: Sequence[Position]) -> list[Position]:
-    """Keep one position per (claim, actor): a current one over a recap, then the strongest
-    status (see ``_RANK``), then the last."""
-    chosen: dict[tuple[str, str], Position] = {}
-    for pos in positions:
-        key = (pos.claim_key, pos.actor.key)
-        prev = chosen.get(key)
-        if prev is None or _order(pos) >= _order(prev):
-            chosen[key] = pos
-    return list(chosen.values())
-
-
-def _order(pos: Position) -> tuple[int, int]:
-    return (0 if pos.retrospective else 1, _RANK.get(pos.status, 0))
+def reading(state: StoryState, pos: Position) -> Position:
+    """What an article's position means against the actor's record: an assertion checked
+    independently ("we have traced it to a drain") confirms, unless the actor is the claim's
+    own source already asserting it; one owned in the first person confirms after the actor
+    held back."""
+    if pos.status != "asserted":
+        return pos
+    old = state.positions.get((pos.claim_key, pos.actor.key))
+    old_status = old.status if old is not None else None
+    if pos.verified and old_status != "asserted" or pos.owned and old_status in _HELD_BACK:
+        return replace(pos, status="confirmed")
+    return pos

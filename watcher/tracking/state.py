@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from watcher.models import Actor, Claim, Position
+from watcher.models import Actor, Claim, Position, StoryView
 
 
 @dataclass
@@ -22,3 +23,10 @@ class StoryState:
 
     def current(self, claim_key: str, actor_key: str) -> Position | None:
         return self.positions.get((claim_key, actor_key))
+
+    def view(self) -> StoryView:
+        """The read-only view the claim engine gets (a snapshot of this state)."""
+        return StoryView(claims=MappingProxyType(dict(self.claims)),
+                         actors=MappingProxyType(dict(self.actors)),
+                         statuses=MappingProxyType(
+                             {k: p.status for k, p in self.positions.items()}))

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from watcher.models import DEFAULT_ALERT_RULE, AlertRule, ArticleText, Change
+from watcher.models import DEFAULT_ALERT_RULE, AlertRule, ArticleText, Change, StoryView
 from watcher.tracking.decide import apply_analysis
 from watcher.tracking.match import matches
 from watcher.tracking.state import StoryState
@@ -37,7 +37,7 @@ class SerialEngine:
         self._lock = threading.Lock()
         self.max_chars = max_chars  # longer texts are cut (every caller: items, baselines)
 
-    def analyze(self, article: ArticleText, state: StoryState | None,
+    def analyze(self, article: ArticleText, state: StoryView | None,
                 aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
         if len(article.text) > self.max_chars:
             logger.info("article of %d characters cut to %d for analysis link=%s",
@@ -83,7 +83,7 @@ class StoryPipeline:
         if not self.relevant(search_text):
             logger.debug("item %s does not match story %s", item_id, self.name)
             return []
-        analysis = self.engine.analyze(article, self.state, aliases=self.aliases)
+        analysis = self.engine.analyze(article, self.state.view(), aliases=self.aliases)
         return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims,
                               rule=self.alert_rule)
 

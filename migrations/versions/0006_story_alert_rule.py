@@ -17,10 +17,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Which changes of an actor on record alert: "spec" (any change) or "decisive".
+    # Which changes of an actor on record alert: "decisive" (to or from confirmed, denied,
+    # retracted; what every story did before) or "spec" (any change, the spec's rule 1).
     with op.batch_alter_table('stories', schema=None) as batch_op:
         batch_op.add_column(sa.Column('alert_rule', sa.String(length=16), nullable=False,
-                                      server_default='spec'))
+                                      server_default='decisive'))
 
 
 def downgrade() -> None:

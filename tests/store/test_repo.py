@@ -120,10 +120,10 @@ def test_story_aliases_are_stored_and_kept(migrated) -> None:  # type: ignore[no
 
 def test_story_alert_rule_is_stored_and_kept(migrated) -> None:  # type: ignore[no-untyped-def]
     with transaction(migrated) as s:
-        sid = repo.upsert_story(s, "nk", ["troops"], [], [1], None, NOW, alert_rule="decisive")
+        sid = repo.upsert_story(s, "nk", ["troops"], [], [1], None, NOW, alert_rule="spec")
         other = repo.upsert_story(s, "quake", ["quake"], [], [1], None, NOW)
         # a later upsert that says nothing about the rule (a chat joining) keeps it
         repo.upsert_story(s, "nk", ["troops"], [], [2], None, NOW)
     with migrated() as s:
-        assert repo.get_story(s, sid).alert_rule == "decisive"
-        assert repo.get_story(s, other).alert_rule == "spec"
+        assert repo.get_story(s, sid).alert_rule == "spec"
+        assert repo.get_story(s, other).alert_rule == "decisive"

@@ -28,8 +28,8 @@ def add_parser(subparsers: Any) -> None:
                     "JSON alert per line on stdout.")
     p.add_argument("case", help="path to a story case JSON file")
     p.add_argument("--decide", choices=ALERT_RULES, default=DEFAULT_ALERT_RULE,
-                   help="which changes of an actor on record alert: spec (any change, the "
-                        "default) or decisive (only to or from a decisive position)")
+                   help="which changes of an actor on record alert: decisive (only to or from a "
+                        "decisive position, the default) or spec (any change)")
     p.set_defaults(func=cmd_replay)
 
 

@@ -121,7 +121,8 @@ class Story(Base):
     baseline_text: Mapped[str | None] = mapped_column(Text)
     baseline_set_at: Mapped[datetime | None]
     alert_new_claims: Mapped[bool] = mapped_column(Boolean, default=False)
-    alert_rule: Mapped[str] = mapped_column(String(16), default="spec", server_default="spec")
+    alert_rule: Mapped[str] = mapped_column(String(16), default="decisive",
+                                            server_default="decisive")
     # Name variants that stand for one actor in this story: {"Vladimir Putin": ["..."]}.
     aliases: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]

@@ -23,6 +23,11 @@ def _cue(nlp, sentence: str, lemma: str) -> str | None:
     return cue_status(tok)
 
 
+#: Linking by meaning (analysis/linking.py) joins a negated on-topic clause to the claim and
+#: reads it as a denial: a known engine failure since the second-generation linking.
+NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause linked as a denial")
+
+
 @pytest.mark.parametrize(("sentence", "lemma", "expected"), [
     ("The company confirmed the report.", "confirm", "confirmed"),
     ("The company did not confirm the report.", "confirm", "no_comment"),
@@ -63,11 +68,11 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     pytest.param(
         '"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.',
         Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied"),
-        marks=pytest.mark.xfail(strict=True, reason="linking by meaning (analysis/linking.py) joins a negated on-topic clause to the claim and reads it as a denial")),
+        marks=NEGATED_LINKED),
     pytest.param(
         '"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air '
         'said.', ANOTHER_MATTER,
-        marks=pytest.mark.xfail(strict=True, reason="linking by meaning (analysis/linking.py) joins a negated on-topic clause to the claim and reads it as a denial")),
+        marks=NEGATED_LINKED),
     ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", ANOTHER_MATTER),
     # a negated restatement of the predicate, or a verdict of falsity, is a denial
     ("Pinecrest Air said it was not in talks with Marlowe Airways.", "denied"),

@@ -57,8 +57,8 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["db", "current"], "current 0004, head 0004\n"),
-    (["db", "current", "--json"], '{"current": "0004", "head": "0004"}\n'),
+    (["db", "current"], "current 0006, head 0006\n"),
+    (["db", "current", "--json"], '{"current": "0006", "head": "0006"}\n'),
     (["feeds", "list", "--json"], ""),
 ])
 def test_commands_print_only_their_result(config: Path, args: list[str], expected: str) -> None:

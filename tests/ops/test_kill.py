@@ -126,7 +126,10 @@ def test_kill_while_analysing(pg_cluster: Any, tmp_path: Path) -> None:
                             and len(texts(tg, STORY_CHAT)) >= 1, 90,
                             "every keyword alert and the claim alert")
             _settle(second, url, feeds)
-            _no_duplicates(tg, WATCH_CHAT)
+            # The kill lands while keyword alerts of the stored items may be going out: the one
+            # window the README documents (Telegram accepted, the row not yet marked sent) allows
+            # at most one repeated message for the killed instance, never more.
+            _no_duplicates(tg, WATCH_CHAT, allowed=1)
             _no_duplicates(tg, STORY_CHAT)
         finally:
             assert second.stop() == 0

@@ -25,7 +25,7 @@ from watcher.models import Actor, ClaimData
 
 if TYPE_CHECKING:
     from watcher.analysis.actors import Resolver
-    from watcher.tracking.state import StoryState
+    from watcher.models import StoryState
 
 
 def without_credit(doc: Doc) -> list[Token]:

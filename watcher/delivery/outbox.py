@@ -201,7 +201,8 @@ class OutboxSender:
         with transaction(self.factory) as s:
             rows = outbox_repo.claim_pending(s, now, self.owner, lease_s=self.lease_s,
                                              limit=self.batch)
-            prefs = chats_repo.prefs_for(s, {r.chat_id for r in rows})
+            prefs = {c: ChatPrefs.from_settings(settings, mutes) for c, (settings, mutes)
+                     in chats_repo.prefs_for(s, {r.chat_id for r in rows}).items()}
         return rows, prefs
 
     def _plan(self, chat_id: int, rows: list[repo.OutboxRow], prefs: ChatPrefs) -> _Plan:

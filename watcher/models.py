@@ -218,9 +218,6 @@ class StoryState:
     actors: dict[str, Actor] = field(default_factory=dict)
     positions: dict[tuple[str, str], Position] = field(default_factory=dict)
 
-    def current(self, claim_key: str, actor_key: str) -> Position | None:
-        return self.positions.get((claim_key, actor_key))
-
     def view(self) -> StoryView:
         """The read-only view the claim engine gets (a snapshot of this state)."""
         return StoryView(claims=MappingProxyType(dict(self.claims)),

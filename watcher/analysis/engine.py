@@ -281,7 +281,6 @@ class _Run:
                              actors: dict[int, Actor]) -> list[Event]:
         """A quotation with no attribution of its own belongs to the paragraph's speaker."""
         out: list[Event] = []
-        last_by_para: dict[int, tuple[int, Actor]] = {}
         ordered = sorted((e for e in events if id(e) in actors), key=lambda e: e.sent)
         for key, clauses in self.quote_clauses.items():
             if key in self.quote_actor or not clauses:
@@ -298,7 +297,6 @@ class _Run:
             actors[id(ev)] = actors[id(source)]
             self.quote_actor[key] = actors[id(source)]
             out.append(ev)
-            last_by_para[para] = (first, actors[id(source)])
         return out
 
     # -- positions ---------------------------------------------------------------------------

@@ -53,11 +53,6 @@ _SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
 _PARTICLES = frozenset({"back", "out", "aside", "off", "away"})
 
 
-def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
-    wanted = set(deps)
-    return [c for c in tok.children if c.dep_ in wanted]
-
-
 def is_negated(tok: Token) -> bool:
     """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor")."""
     for c in tok.children:

@@ -103,6 +103,7 @@ class ClaimEngine:
         return run.analysis(self.linker)
 
 
+# Over 400 lines (module): _Run is one article's reading state; next seam: its claim matcher.
 class _Run:
     """The analysis of one article (keeps the per-article memory of actors and claims)."""
 

@@ -25,7 +25,7 @@ Run = Callable[..., None]
 
 def _publish(factory: sessionmaker[Session], feeds: FeedServer, guid: str, title: str,
              text: str) -> None:
-    from watcher.ingest.poller import analyse_story_item
+    from watcher.ingest.analyse import analyse_story_item
     from watcher.tracking.story import shared_engine
 
     now = datetime.now(UTC)

@@ -38,6 +38,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check watcher tests bench migrations
 	$(BIN)/mypy watcher
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache

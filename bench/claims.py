@@ -253,7 +253,7 @@ def main() -> int:
               file=sys.stderr)
     else:
         out["stories"] = None if args.skip_stories else bench_stories()
-        from watcher.research.headline import ArticleStance
+        from watcher.research.stance import ArticleStance
 
         stance = ArticleStance()
         out["emergent"] = bench_emergent(stance)

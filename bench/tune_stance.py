@@ -28,6 +28,7 @@ import claims  # noqa: E402  (bench/ is a directory of scripts, not a package)
 
 from watcher.research import headline  # noqa: E402
 from watcher.research.fnc1 import FncSettings, decide, pair_features  # noqa: E402
+from watcher.research.stance import ArticleStance, _capitalised  # noqa: E402
 
 #: The grids: each setting's current (hand-set) value is in its grid.
 EMERGENT_GRID: Mapping[str, Sequence[Any]] = {
@@ -84,7 +85,7 @@ def tune_emergent() -> dict[str, Any] | None:
     if rows is None:
         return None
     rows = [r for r in rows if r["half"] == "A"]
-    stance = headline.ArticleStance()
+    stance = ArticleStance()
     texts = sorted({r["claim"] for r in rows})
     claim_words = {c: headline.content_lemmas(d) for c, d in zip(
         texts, stance.nlp.pipe(texts, batch_size=256), strict=True)}
@@ -95,7 +96,7 @@ def tune_emergent() -> dict[str, Any] | None:
         for k, v in settings.items():
             setattr(headline, k, v)
         cased = [headline.truecase(r["headline"], headline.proper_words(r["claim"]) |
-                                   headline._capitalised(r["claim"])) for r in rows]
+                                   _capitalised(r["claim"])) for r in rows]
         new = sorted(set(cased) - docs.keys())
         docs.update(zip(new, stance.nlp.pipe(new, batch_size=256), strict=True))
         pred = [headline.read_headline(docs[t], claim_words[r["claim"]]).label
@@ -121,7 +122,7 @@ def tune_fnc(step: int) -> dict[str, Any] | None:
     rows = [r for r in rows if r["half"] == "A"]
     print(f"\nFNC-1 half A: {len(rows)} pairs"
           + ("" if step == 1 else f" (body_id % {step} == 0)"))
-    feats = pair_features(headline.ArticleStance().nlp,
+    feats = pair_features(ArticleStance().nlp,
                           [(r["headline"], r["body_id"]) for r in rows], bodies,
                           min_similarity=min(FNC_GRID["related_threshold"]),
                           top_sentences=max(FNC_GRID["top_sentences"]))

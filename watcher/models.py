@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
 
 Status = Literal["asserted", "confirmed", "denied", "no_comment", "uncertain", "retracted"]
 STATUSES: tuple[Status, ...] = (
@@ -22,6 +23,12 @@ ALERT_RULES: tuple[AlertRule, ...] = ("spec", "decisive")
 DEFAULT_ALERT_RULE: AlertRule = "decisive"
 #: Positions that alert even when the actor was not on record before (spec rule 2).
 DECISIVE: frozenset[str] = frozenset({"confirmed", "denied", "retracted"})
+
+
+#: The chat setting that marks a chat away since then (ISO time); see ``ChatPrefs.away_since``.
+AWAY_KEY = "away_since"
+#: (kind, story id, target) as stored in ``mutes``: ("story", 3, ""), ("claim", 3, "c1"), ...
+MuteKey = tuple[str, int | None, str]
 
 
 @dataclass(frozen=True)
@@ -198,3 +205,42 @@ class TimelineEntry:
     baseline: bool  # found in the baseline article
     was_at: datetime | None = None  # the earlier position's date and source, when there was one
     was_source: str = ""
+
+
+@dataclass
+class StoryState:
+    """Mutable, in-memory view of a story, loaded from and saved to the store.
+
+    ``baseline_keys`` are the claims of the baseline article: changes on them alert. Claims that
+    first appear in later items are tracked (and shown) but alert only when the story asks.
+    """
+
+    claims: dict[str, Claim] = field(default_factory=dict)
+    baseline_keys: set[str] = field(default_factory=set)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    positions: dict[tuple[str, str], Position] = field(default_factory=dict)
+
+    def view(self) -> StoryView:
+        """The read-only view the claim engine gets (a snapshot of this state)."""
+        return StoryView(claims=MappingProxyType(dict(self.claims)),
+                         actors=MappingProxyType(dict(self.actors)),
+                         statuses=MappingProxyType(
+                             {k: p.status for k, p in self.positions.items()}))
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 time as a story case or the demo writes it ("Z" allowed), else None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class Analyzer(Protocol):
+    """The claim engine as the stages see it (``analysis.engine.ClaimEngine``, or it behind a
+    lock: ``tracking.story.SerialEngine``)."""
+
+    def analyze(self, article: ArticleText, state: StoryView | None,
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis: ...

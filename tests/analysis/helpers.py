@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watcher.analysis.engine import ClaimEngine
-from watcher.models import ArticleText
+from watcher.models import ArticleText, StoryState
 from watcher.tracking.decide import apply_analysis, reading
-from watcher.tracking.state import StoryState
 
 BASELINE = (
     "Marlowe Airways is in talks to buy the regional carrier Pinecrest Air, the Evening "

@@ -44,9 +44,8 @@ def test_actor_identity(engine, text: str, actor: str) -> None:
 
 
 def test_kim_jong_gyu_is_not_kim_jong_un(engine) -> None:
-    from watcher.models import ArticleText
+    from watcher.models import ArticleText, StoryState
     from watcher.tracking.decide import apply_analysis
-    from watcher.tracking.state import StoryState
 
     base = ("Kim Jong Un said that Northland troops were in Southmark, state media reported.")
     state = StoryState()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from watcher.models import ArticleText
+from watcher.models import ArticleText, StoryState
 from watcher.tracking.decide import apply_analysis
-from watcher.tracking.state import StoryState
 
 TITLE = "Marlowe Airways in talks to buy Pinecrest Air"
 BASELINE = ("Marlowe Airways is in talks to buy the regional carrier Pinecrest Air, the Harbour "

@@ -81,8 +81,8 @@ def test_nominal_stance_acts(nlp, text: str, speaker: str, status: str) -> None:
     ("The statement said the figure was wrong.", None, "*"),
 ])
 def test_a_document_speaks_for_its_issuer(nlp, text: str, org, org_noun) -> None:  # type: ignore[no-untyped-def]
-    from watcher.analysis.actors import describe
     from watcher.analysis.attribution import find_speaker
+    from watcher.analysis.mentions import describe
 
     doc = nlp(text)
     speaker = find_speaker(next(t for t in doc if t.lemma_ == "say"))

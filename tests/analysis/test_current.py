@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from watcher.analysis.current import current_positions
-from watcher.models import Actor, Claim, Position
+from watcher.models import Actor, Claim, Position, StoryState
 from watcher.tracking.decide import reading
-from watcher.tracking.state import StoryState
 
 ACTOR = Actor(key="a-ferrow", name="Ferrow Mining", kind="org")
 

@@ -16,7 +16,8 @@ from tests.analysis.helpers import (
     status_of,
     statuses,
 )
-from watcher.analysis.actors import Resolver, describe
+from watcher.analysis.actors import Resolver
+from watcher.analysis.mentions import describe
 from watcher.analysis.sentences import speaker_label, split_article
 from watcher.analysis.stance import is_retrospective
 from watcher.models import Actor

@@ -22,10 +22,9 @@ from watcher.delivery.console import ConsoleNotifier
 from watcher.delivery.outbox import OutboxSender
 from watcher.delivery.pacing import FloodLimits
 from watcher.delivery.telegram import TelegramNotifier
-from watcher.models import Actor, Change, Claim, Position
+from watcher.models import Actor, Change, Claim, Position, StoryState
 from watcher.store import repo
 from watcher.store.db import transaction
-from watcher.tracking.state import StoryState
 
 USER = 100
 GROUP = -1001

@@ -13,10 +13,9 @@ import pytest
 
 from tests.support.fake_telegram import png_size
 from watcher.delivery.alerts import queue_changes
-from watcher.models import Actor, Change, Claim, Position
+from watcher.models import Actor, Change, Claim, Position, StoryState
 from watcher.store import db, repo
 from watcher.store.db import transaction
-from watcher.tracking.state import StoryState
 
 NOW = datetime(2026, 10, 24, 15, 0, tzinfo=UTC)
 

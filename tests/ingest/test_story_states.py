@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from watcher.cli.replay import _entry, _parse_time
+from watcher.cli.replay import _entry
 from watcher.ingest.analyse import StoryStates, analyse_once
-from watcher.models import ArticleText
+from watcher.models import ArticleText, parse_time
 from watcher.store import db, repo
 from watcher.store import schema as t
 from watcher.store.db import transaction
@@ -53,7 +53,7 @@ def _store(path: Path, case: dict[str, Any], engine: Any) -> tuple[Any, Any, int
 
 def _items(factory: Any, feed_id: int, case: dict[str, Any]) -> Iterator[Any]:
     for n, item in enumerate(case["items"]):
-        when = _parse_time(item.get("published")) or datetime(2026, 1, 2, tzinfo=UTC)
+        when = parse_time(item.get("published")) or datetime(2026, 1, 2, tzinfo=UTC)
         with transaction(factory) as s:
             rows = repo.store_entries(s, feed_id, [_entry(item)], when)
         for row in rows:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from watcher.research.headline import ArticleStance, truecase
+from watcher.research.headline import truecase
+from watcher.research.stance import ArticleStance
 
 CLAIM_SHIP = "The Marlow Trader leaked fuel near Kestrel Point"
 CLAIM_MAYOR = "The mayor of Dunmore has resigned"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from watcher.delivery.alerts import queue_changes
-from watcher.models import Actor, Change, Claim, ClaimData, FeedEntry, Position
+from watcher.models import Actor, Change, Claim, ClaimData, FeedEntry, Position, StoryState
 from watcher.store import repo
 from watcher.store.db import transaction
-from watcher.tracking.state import StoryState
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

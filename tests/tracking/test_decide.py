@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from watcher.models import Actor, Analysis, Claim, Position, Status
+from watcher.models import Actor, Analysis, Claim, Position, Status, StoryState
 from watcher.tracking.decide import apply_analysis
-from watcher.tracking.state import StoryState
 
 CLAIM = Claim(key="c1", text="The ferry company has sold its fleet")
 ACTOR = Actor(key="org:harbour-lines", name="Harbour Lines", kind="org")

@@ -1,1 +1,1 @@
-"""The claim engine, pure given a model; imports models and tracking.state (story history)."""
+"""The claim engine, pure given a model; imports only models (StoryState is the story history)."""

@@ -70,7 +70,6 @@ def _weight(tok: Token) -> float:
     return _CONTENT_POS.get(tok.pos_, 1.0)
 
 
-_SUBJ_DEPS = {"nsubj", "csubj", "agent", "expl"}
 _OBJ_DEPS = {"dobj", "pobj", "attr", "nsubjpass", "oprd", "dative", "obj"}
 
 

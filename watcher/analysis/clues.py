@@ -25,7 +25,6 @@ from watcher.models import Actor, ClaimData
 
 if TYPE_CHECKING:
     from watcher.analysis.actors import Resolver
-    from watcher.tracking.state import StoryState
 
 
 def without_credit(doc: Doc) -> list[Token]:
@@ -251,15 +250,6 @@ def fitting_conjunct(clause: Clause, data: ClaimData, exclude: Iterable[str]) ->
     props = [proposition([c[0].doc[i] for i in c[1]], exclude) for c in parts]
     return max(zip(parts, props, strict=True),
                key=lambda x: (restates(x[1], data), score(x[1], data)))[0]
-
-
-def held_back(state: StoryState | None, key: str, actor: Actor | None) -> bool:
-    """Whether the actor is on record as not asserting the claim (it denied it, declined to
-    comment or hedged): stating it now in the first person is an admission."""
-    if actor is None or state is None:
-        return False
-    pos = state.positions.get((key, actor.key))
-    return pos is not None and pos.status in ("denied", "no_comment", "uncertain")
 
 
 def subject_org(doc: Doc, resolver: Resolver) -> Actor | None:

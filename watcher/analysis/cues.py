@@ -93,8 +93,6 @@ SAY_VERBS: frozenset[str] = frozenset({
     "reiterate", "warn", "suggest", "show", "find", "conclude", "accuse", "cite", "determine",
     "establish",
 })
-#: Verbs meaning "(not) rule out": negated or refused, they make the content ``uncertain``.
-RULE_OUT_PARTICLE: Mapping[str, str] = {"rule": "out"}
 #: Nouns that refer back to a claim ("denied the report"): their content is anaphoric.
 REPORT_NOUNS: frozenset[str] = frozenset({
     "report", "claim", "story", "account", "allegation", "accusation", "finding", "result",

@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from watcher.analysis.actors import Resolver, describe, same_name
+from watcher.analysis.actors import Resolver, same_name
 from watcher.analysis.attribution import Clause, Event, QuoteKey, clause_units, sentence_events
 from watcher.analysis.claims import (
     MIN_SCORE,
@@ -56,6 +56,7 @@ from watcher.analysis.cues import (
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
 from watcher.analysis.linking import Linker, Links
+from watcher.analysis.mentions import describe
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import SAY, clause_polarity, judged_false
 from watcher.models import (
@@ -71,6 +72,8 @@ from watcher.models import (
 
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
+#: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
+_Scored = list[tuple[float, str | None, Proposition, Clause]]
 
 
 class ClaimEngine:
@@ -100,6 +103,7 @@ class ClaimEngine:
         return run.analysis(self.linker)
 
 
+# Over 400 lines (module): _Run is one article's reading state; next seam: its claim matcher.
 class _Run:
     """The analysis of one article (keeps the per-article memory of actors and claims)."""
 
@@ -281,7 +285,6 @@ class _Run:
                              actors: dict[int, Actor]) -> list[Event]:
         """A quotation with no attribution of its own belongs to the paragraph's speaker."""
         out: list[Event] = []
-        last_by_para: dict[int, tuple[int, Actor]] = {}
         ordered = sorted((e for e in events if id(e) in actors), key=lambda e: e.sent)
         for key, clauses in self.quote_clauses.items():
             if key in self.quote_actor or not clauses:
@@ -298,16 +301,28 @@ class _Run:
             actors[id(ev)] = actors[id(source)]
             self.quote_actor[key] = actors[id(source)]
             out.append(ev)
-            last_by_para[para] = (first, actors[id(source)])
         return out
 
     # -- positions ---------------------------------------------------------------------------
     def _positions(self, ev: Event, actor: Actor | None) -> None:
         exclude = name_keys(actor)
+        scored = self._scored(ev, exclude)
+        matched = [x for x in scored if x[1] is not None]
+        by_meaning = not matched and not self.baseline
+        if by_meaning:
+            matched = self._by_meaning(ev, scored)
+        evidence = self.sents[ev.sent].text
+        if matched:
+            self._position_on_match(ev, actor, exclude, scored, matched, by_meaning, evidence)
+            return
+        self._position_unmatched(ev, actor, scored, evidence)
+
+    def _scored(self, ev: Event, exclude: set[str]) -> _Scored:
+        """Each clause of the event (and of its quotation) with its best claim match."""
         clauses = list(ev.clauses)
         if ev.quote is not None and not ev.in_quote:
             clauses += self.quote_clauses.get(ev.quote, [])
-        scored: list[tuple[float, str | None, Proposition, Clause]] = []
+        scored: _Scored = []
         if len(ev.clauses) > 1:  # "confirmed that it had received X and that they were in Y"
             clauses.append((ev.clauses[0][0], frozenset().union(*(c[1] for c in ev.clauses))))
         for clause in clauses:
@@ -317,45 +332,48 @@ class _Run:
             for clause in self.quote_clauses.get(ev.quote, []) if ev.quote else []:
                 prop = proposition([clause[0].doc[i] for i in clause[1]], exclude)
                 scored.append((*self._match(prop), prop, clause))
-        matched = [x for x in scored if x[1] is not None]
-        by_meaning = not matched and not self.baseline
-        if by_meaning:
-            matched = self._by_meaning(ev, scored)
-        evidence = self.sents[ev.sent].text
-        if matched:
-            s, key, prop, clause = max(matched, key=lambda x: x[0])
-            assert key is not None
-            polarity = clause_polarity(clause[0], set(clause[1]))
-            if polarity == "denied":  # "is not by Vellert and is a forgery": the half that fits
-                best = fitting_conjunct(clause, self.claims[key].data, exclude)
-                polarity = clause_polarity(best[0], set(best[1]))
-            if polarity == "denied" and restates_failure(clause, self.claims[key].data):
-                polarity = "asserted"  # "had not deployed" restates "failed to deploy"
-            if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
-                    clause[0].doc[i] for i in clause[1]) and not restates(
-                    prop, self.claims[key].data):
-                return  # a negation that does not restate the claim's predicate denies nothing
-            if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
-                                        for _, _, _, c in scored):
-                polarity = "uncertain"  # a hedged statement takes no decisive position
-            status = self._status(ev, polarity)
-            if status is None:
-                return
-            verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
-                (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
-                source_verified(ev.speaker)
-            if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
-                    restates(prop, self.claims[key].data) or compatible(
-                        prop, self.claims[key].data)):
-                # a statement about the claim's own subject teaches it new words; one matched
-                # only by shared arguments ("Parents are advised to check the buckle") does not
-                self._merge(key, prop)
-            toks = [clause[0].doc[i] for i in sorted(clause[1])]
-            if self.baseline and key == self.title_key and is_statement(prop, toks):
-                self.stated.setdefault(key, plain_text(toks))
-            self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
-                      owned=status == "asserted" and first_person(clause))
+        return scored
+
+    def _position_on_match(self, ev: Event, actor: Actor | None, exclude: set[str],
+                           scored: _Scored, matched: _Scored, by_meaning: bool,
+                           evidence: str) -> None:
+        """The position an event takes on the claim its best clause matched."""
+        s, key, prop, clause = max(matched, key=lambda x: x[0])
+        assert key is not None
+        polarity = clause_polarity(clause[0], set(clause[1]))
+        if polarity == "denied":  # "is not by Vellert and is a forgery": the half that fits
+            best = fitting_conjunct(clause, self.claims[key].data, exclude)
+            polarity = clause_polarity(best[0], set(best[1]))
+        if polarity == "denied" and restates_failure(clause, self.claims[key].data):
+            polarity = "asserted"  # "had not deployed" restates "failed to deploy"
+        if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
+                clause[0].doc[i] for i in clause[1]) and not restates(
+                prop, self.claims[key].data):
+            return  # a negation that does not restate the claim's predicate denies nothing
+        if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
+                                    for _, _, _, c in scored):
+            polarity = "uncertain"  # a hedged statement takes no decisive position
+        status = self._status(ev, polarity)
+        if status is None:
             return
+        verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
+            (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
+            source_verified(ev.speaker)
+        if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
+                restates(prop, self.claims[key].data) or compatible(
+                    prop, self.claims[key].data)):
+            # a statement about the claim's own subject teaches it new words; one matched
+            # only by shared arguments ("Parents are advised to check the buckle") does not
+            self._merge(key, prop)
+        toks = [clause[0].doc[i] for i in sorted(clause[1])]
+        if self.baseline and key == self.title_key and is_statement(prop, toks):
+            self.stated.setdefault(key, plain_text(toks))
+        self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
+                  owned=status == "asserted" and first_person(clause))
+
+    def _position_unmatched(self, ev: Event, actor: Actor | None, scored: _Scored,
+                            evidence: str) -> None:
+        """An event that matched no claim: anaphoric, a judgement, a hedge, or a new claim."""
         if ev.weak is not None and not ev.anaphoric:
             key = self._salient()
             wkey = term_key(ev.weak)

@@ -53,11 +53,6 @@ _SHORT_SPANS = frozenset({"hour", "minute", "moment", "second"})
 _PARTICLES = frozenset({"back", "out", "aside", "off", "away"})
 
 
-def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
-    wanted = set(deps)
-    return [c for c in tok.children if c.dep_ in wanted]
-
-
 def is_negated(tok: Token) -> bool:
     """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor")."""
     for c in tok.children:
@@ -138,6 +133,13 @@ def cue_status(verb: Token) -> str | None:
         lemma = "acknowledge"  # "accepted that the count had been wrong"
     if marked(verb, "refusal"):
         return "no_comment"  # "declined to comment", "refused to confirm or deny"
+    return _verb_status(verb, lemma, prt, negated, mods, unable)
+
+
+def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str],
+                 unable: bool) -> str | None:
+    """The status of a retract, confirm, deny, comment or say verb, given its negation,
+    modals and particle (the rest of :func:`cue_status`)."""
     if prt in RETRACT_PHRASAL.get(lemma, ()):
         return None if negated else "retracted"
     if lemma in RETRACT_VERBS:

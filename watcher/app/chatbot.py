@@ -8,15 +8,21 @@ budget per chat.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watcher.config import Settings
 from watcher.errors import WatcherError
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from watcher.ops.leases import LeaseKeeper
+
 logger = logging.getLogger(__name__)
 
 
-def bot_keeper(settings: Settings, token: str, owner: str, factory: Any, pacer: Any) -> Any:
+def bot_keeper(settings: Settings, token: str, owner: str, factory: sessionmaker[Session],
+               pacer: Any) -> LeaseKeeper:
     """A LeaseKeeper that starts the bot when this instance holds the lease, stops it when not."""
     from watcher.ops.leases import TELEGRAM_UPDATES, LeaseKeeper
 

@@ -7,26 +7,34 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from watcher.app.startup import load_baselines, sync_config
 from watcher.config import Settings
-from watcher.errors import FetchError, NotifyError, ParseError
-from watcher.models import ArticleText
+from watcher.errors import NotifyError
 from watcher.ops.systemd import sd_notify, watchdog_interval
 from watcher.store import db, repo
 from watcher.store.db import transaction
-from watcher.tracking.state import StoryState
-from watcher.tracking.story import baseline_state
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from watcher.delivery.outbox import OutboxSender
+    from watcher.demo.server import DemoFeedServer
+    from watcher.ingest.fetch import Fetcher
+    from watcher.ingest.poller import Worker
+    from watcher.ops.health import HealthServer
+    from watcher.ops.leases import LeaseKeeper
+    from watcher.tracking.story import SerialEngine
 
 logger = logging.getLogger(__name__)
 
-DEMO_STORY = "Calder Bay tanker leak (demo)"
 IO_THREADS = 16  # threads for database calls and other blocking I/O
 STOP_GRACE_S = 7.0  # running jobs get this long to finish on SIGTERM (the daemon stops in < 10 s)
 RETENTION_INTERVAL_S = 86400.0  # retention runs at start and then daily
@@ -111,85 +119,12 @@ class Daemon:
                         "its previous run", self.owner, feeds, alerts)
         return engine
 
-    def _destinations(self, chats: Any) -> list[int]:
+    def _destinations(self, chats: Sequence[int]) -> list[int]:
         """Console when there is no token or no chat; otherwise the chats."""
-        chats = [int(c) for c in chats]
-        if self.token is None or not chats:
+        ids = [int(c) for c in chats]
+        if self.token is None or not ids:
             return [repo.CONSOLE_CHAT]
-        return chats
-
-    def _sync_config(self, factory: Any, demo_url: str | None) -> None:
-        s_ = self.settings
-        now = _now()
-        from watcher.store import ops_repo
-        from watcher.store.chats_repo import resolve_chat
-
-        with transaction(factory) as s:
-            ops_repo.lock_config_sync(s)
-            for f in s_.feeds:
-                repo.upsert_feed(s, f.url, f.interval, now)
-            for st in s_.stories:  # a group named in the config may have become a supergroup
-                chats = [resolve_chat(s, c) for c in st.chats]
-                repo.upsert_story(s, st.name, st.keywords, st.exclude, chats,
-                                  st.baseline_url, now, st.alert_new_claims, st.aliases,
-                                  st.alert_rule)
-            for w in s_.watchlists:
-                for chat in (w.chats or (repo.CONSOLE_CHAT,)):
-                    repo.upsert_watchlist(s, resolve_chat(s, chat), w.name, w.keywords,
-                                          w.exclude, "config", now)
-            if demo_url:
-                from watcher.demo.server import load_demo_case
-
-                case = load_demo_case()
-                repo.upsert_feed(s, demo_url, 10, now)
-                repo.upsert_story(s, DEMO_STORY, case["watch"]["keywords"], [],
-                                  s_.demo.chats, None, now)
-
-    async def _load_baselines(self, factory: Any, engine: Any, fetcher: Any) -> None:
-        """Analyse the baseline of every story that has none yet (retried on the next run)."""
-        stories = await asyncio.to_thread(lambda: self._stories(factory))
-        by_name = {st.name: st for st in self.settings.stories}
-        for story in stories:
-            if story.baseline_set_at is not None:
-                continue
-            try:
-                article = await self._baseline_article(story.name, by_name.get(story.name),
-                                                       fetcher)
-            except (FetchError, ParseError) as exc:
-                logger.warning("baseline of story %s not loaded yet: %s", story.name, exc)
-                continue
-            if article is None:
-                continue
-            state = await asyncio.to_thread(baseline_state, engine, article, story.aliases)
-
-            def save(story_id: int = story.id, a: ArticleText = article,
-                     st: StoryState = state) -> None:
-                with transaction(factory) as s:
-                    repo.set_baseline(s, story_id, a.title, a.text, a.link or None, st, _now())
-
-            await asyncio.to_thread(save)
-            logger.info("story %s: baseline analysed, %d claim(s), %d position(s)", story.name,
-                        len(state.claims), len(state.positions))
-
-    @staticmethod
-    def _stories(factory: Any) -> list[repo.StoryRow]:
-        with factory() as s:
-            return repo.list_stories(s)
-
-    async def _baseline_article(self, name: str, conf: Any, fetcher: Any
-                                ) -> ArticleText | None:
-        from watcher.ingest.article import extract_article_async, read_article_file
-
-        if name == DEMO_STORY:
-            from watcher.demo.server import demo_baseline
-
-            return demo_baseline()
-        if conf is None:
-            return None
-        if conf.baseline_file:
-            return await asyncio.to_thread(read_article_file, Path(conf.baseline_file))
-        result = await fetcher.fetch_page(conf.baseline_url)
-        return await extract_article_async(result.body, url=result.final_url)
+        return ids
 
     # ------------------------------------------------------------------ run
     async def run(self) -> int:
@@ -200,50 +135,22 @@ class Daemon:
             sa_engine.dispose()
 
     async def _run(self, sa_engine: Any) -> int:
-        from watcher.app.scheduler import build_scheduler, scheduler_running, start_now
+        """Build the parts (in this order), run until asked to stop, stop them in reverse."""
+        from watcher.app.scheduler import build_scheduler, start_now
         from watcher.delivery.console import ConsoleNotifier
         from watcher.delivery.outbox import OutboxSender
         from watcher.ingest.fetch import fetcher_from_settings
-        from watcher.ingest.poller import Worker
         from watcher.store.db import session_factory
 
-        loop = asyncio.get_running_loop()
-        # Database work runs through asyncio.to_thread; the default pool (cores + 4 threads)
-        # would make every feed poll queue behind a handful of them.
-        loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="io"))
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.request_stop)
-
+        self._take_loop()
         factory = session_factory(sa_engine)
         cfg = self.settings
-        demo = None
-        demo_origin: list[tuple[str, int]] = []
-        if cfg.demo.enabled:
-            from watcher.demo.server import DemoFeedServer
-
-            demo = DemoFeedServer(cfg.demo.port, cfg.demo.release_interval)
-            demo.start()
-            # Its own address and port only: no other feed, nor a redirect, reaches loopback.
-            demo_origin.append(demo.origin)
-            logger.info("demo story: serving %s, one item every %.0f s", demo.url,
-                        cfg.demo.release_interval)
-        await asyncio.to_thread(self._sync_config, factory, demo.url if demo else None)
-
-        fetcher = fetcher_from_settings(cfg.daemon, allowed_origins=demo_origin)
-        logger.info("loading the language model")
-        from watcher.tracking.story import shared_engine
-
-        engine = await asyncio.to_thread(shared_engine)
-        engine.max_chars = cfg.daemon.max_article_chars  # also for /story and baselines
-        worker = Worker(factory, fetcher, engine, owner=self.owner,
-                        destinations_for=self._destinations,
-                        min_interval=min(cfg.daemon.min_feed_interval, 10 if demo else 10**9),
-                        concurrency=cfg.daemon.max_concurrent_fetches,
-                        parse_workers=cfg.daemon.parse_workers,
-                        fulltext=cfg.daemon.fetch_full_text,
-                        parse_timeout=cfg.daemon.parse_timeout,
-                        max_entries_per_poll=cfg.daemon.max_entries_per_poll,
-                        max_article_chars=cfg.daemon.max_article_chars)
+        demo = self._start_demo()
+        await asyncio.to_thread(sync_config, cfg, factory, demo.url if demo else None)
+        # Its own address and port only: no other feed, nor a redirect, reaches loopback.
+        fetcher = fetcher_from_settings(cfg.daemon, allowed_origins=[demo.origin] if demo else [])
+        engine = await self._load_engine()
+        worker = self._worker(factory, fetcher, engine, demo=demo is not None)
         await worker.start()
         telegram = await self._telegram()
         sender = OutboxSender(factory, console=ConsoleNotifier(), telegram=telegram,
@@ -254,45 +161,11 @@ class Daemon:
         from watcher.ops.leases import instance_heartbeat
 
         heartbeat = instance_heartbeat(factory, self.owner, ttl_s=cfg.daemon.heartbeat_seconds)
-
-        async def baselines() -> None:
-            await self._load_baselines(factory, engine, fetcher)
-
-        async def dispatch() -> None:
-            await worker.dispatch()
-
-        async def outbox() -> None:
-            await sender.flush()
-
-        async def retention() -> None:
-            from watcher.ops.retention import prune
-
-            await asyncio.to_thread(prune, factory, _now(), cfg.daemon.retention_days)
-
-        jobs: list[tuple[str, Callable[[], Awaitable[None]], float]] = [
-            ("baselines", self._job(baselines), 60.0),
-            ("dispatch", self._job(dispatch), cfg.daemon.dispatch_interval),
-            ("outbox", self._job(outbox), 1.0),
-            ("retention", self._job(retention), RETENTION_INTERVAL_S),
-            ("heartbeat", self._job(heartbeat.tick), heartbeat.renew_interval),
-        ]
-        if keeper is not None:
-            async def telegram_lease() -> None:
-                await keeper.tick()
-
-            jobs.append(("telegram_lease", self._job(telegram_lease), keeper.renew_interval))
+        jobs = self._jobs(factory, engine, fetcher, worker, sender, heartbeat, keeper)
         scheduler = build_scheduler(jobs)
-        health = None
-        if cfg.daemon.health_port is not None:
-            from watcher.ops.health import HealthServer
-
-            health = HealthServer(factory, lambda: scheduler_running(scheduler),
-                                  cfg.daemon.health_port, host=cfg.daemon.health_host,
-                                  problem=lambda: sender.paused and
-                                  f"telegram delivery paused: {sender.paused}")
-            await health.start()
+        health = await self._start_health(factory, scheduler, sender)
         await self._job(heartbeat.tick)()
-        await self._job(baselines)()
+        await jobs[0][1]()  # the baselines
         await self._job(self._recover(factory, worker))()
         start_now(scheduler)
         sd_notify("READY=1")
@@ -314,15 +187,114 @@ class Daemon:
             await heartbeat.release()
             # No last flush: a send cut short by the stop deadline could be repeated. What is
             # due stays in the outbox and goes out on the next start.
-            if health is not None:
-                await health.stop()
-            if telegram is not None:
-                await telegram.stop()
-            await fetcher.aclose()
-            if demo is not None:
-                demo.stop()
+            await self._stop_servers(health, telegram, fetcher, demo)
             logger.info("stopped")
         return 0
+
+    def _take_loop(self) -> None:
+        """The I/O thread pool and the stop signals, on the running loop."""
+        loop = asyncio.get_running_loop()
+        # Database work runs through asyncio.to_thread; the default pool (cores + 4 threads)
+        # would make every feed poll queue behind a handful of them.
+        loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="io"))
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+
+    def _start_demo(self) -> DemoFeedServer | None:
+        cfg = self.settings.demo
+        if not cfg.enabled:
+            return None
+        from watcher.demo.server import DemoFeedServer
+
+        demo = DemoFeedServer(cfg.port, cfg.release_interval)
+        demo.start()
+        logger.info("demo story: serving %s, one item every %.0f s", demo.url,
+                    cfg.release_interval)
+        return demo
+
+    async def _load_engine(self) -> SerialEngine:
+        logger.info("loading the language model")
+        from watcher.tracking.story import shared_engine
+
+        engine = await asyncio.to_thread(shared_engine)
+        engine.max_chars = self.settings.daemon.max_article_chars  # also /story and baselines
+        return engine
+
+    def _worker(self, factory: sessionmaker[Session], fetcher: Fetcher, engine: SerialEngine, *,
+                demo: bool) -> Worker:
+        from watcher.ingest.poller import Worker
+
+        cfg = self.settings.daemon
+        return Worker(factory, fetcher, engine, owner=self.owner,
+                      destinations_for=self._destinations,
+                      min_interval=min(cfg.min_feed_interval, 10 if demo else 10**9),
+                      concurrency=cfg.max_concurrent_fetches,
+                      parse_workers=cfg.parse_workers,
+                      fulltext=cfg.fetch_full_text,
+                      parse_timeout=cfg.parse_timeout,
+                      max_entries_per_poll=cfg.max_entries_per_poll,
+                      max_article_chars=cfg.max_article_chars)
+
+    def _jobs(self, factory: sessionmaker[Session], engine: SerialEngine, fetcher: Fetcher,
+              worker: Worker, sender: OutboxSender, heartbeat: LeaseKeeper,
+              keeper: LeaseKeeper | None
+              ) -> list[tuple[str, Callable[[], Awaitable[None]], float]]:
+        """The periodic jobs, the baselines first (named as the closures: the logs say so)."""
+        cfg = self.settings.daemon
+
+        async def baselines() -> None:
+            await load_baselines(self.settings, factory, engine, fetcher)
+
+        async def dispatch() -> None:
+            await worker.dispatch()
+
+        async def outbox() -> None:
+            await sender.flush()
+
+        async def retention() -> None:
+            from watcher.ops.retention import prune
+
+            await asyncio.to_thread(prune, factory, _now(), cfg.retention_days)
+
+        jobs: list[tuple[str, Callable[[], Awaitable[None]], float]] = [
+            ("baselines", self._job(baselines), 60.0),
+            ("dispatch", self._job(dispatch), cfg.dispatch_interval),
+            ("outbox", self._job(outbox), 1.0),
+            ("retention", self._job(retention), RETENTION_INTERVAL_S),
+            ("heartbeat", self._job(heartbeat.tick), heartbeat.renew_interval),
+        ]
+        if keeper is not None:
+            async def telegram_lease() -> None:
+                await keeper.tick()
+
+            jobs.append(("telegram_lease", self._job(telegram_lease), keeper.renew_interval))
+        return jobs
+
+    async def _start_health(self, factory: sessionmaker[Session], scheduler: AsyncIOScheduler,
+                            sender: OutboxSender) -> HealthServer | None:
+        cfg = self.settings.daemon
+        if cfg.health_port is None:
+            return None
+        from watcher.app.scheduler import scheduler_running
+        from watcher.ops.health import HealthServer
+
+        health = HealthServer(factory, lambda: scheduler_running(scheduler),
+                              cfg.health_port, host=cfg.health_host,
+                              problem=lambda: sender.paused and
+                              f"telegram delivery paused: {sender.paused}")
+        await health.start()
+        return health
+
+    @staticmethod
+    async def _stop_servers(health: HealthServer | None, telegram: Any, fetcher: Fetcher,
+                            demo: DemoFeedServer | None) -> None:
+        if health is not None:
+            await health.stop()
+        if telegram is not None:
+            await telegram.stop()
+        await fetcher.aclose()
+        if demo is not None:
+            demo.stop()
 
     async def _telegram(self) -> Any:
         """The Telegram notifier (None without a token). A rejected token does not stop the
@@ -344,7 +316,8 @@ class Daemon:
             self._rejected = f"{exc} (token from ${cfg.token_env} or the credential)"
         return telegram
 
-    def _recover(self, factory: Any, worker: Any) -> Callable[[], Awaitable[None]]:
+    def _recover(self, factory: sessionmaker[Session], worker: Worker
+                 ) -> Callable[[], Awaitable[None]]:
         async def recovery() -> None:
             from watcher.ops.recovery import recover_recent_items
 
@@ -362,7 +335,7 @@ class Daemon:
             sd_notify("WATCHDOG=1")
             await asyncio.sleep(interval)
 
-    def _bot_keeper(self, factory: Any) -> Any:
+    def _bot_keeper(self, factory: sessionmaker[Session]) -> LeaseKeeper:
         """Exactly one instance polls Telegram for chat commands: the holder of a lease."""
         from watcher.app.chatbot import bot_keeper
 

@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.chatbot.text import ClaimLine, MuteArgs
-from watcher.models import ArticleText, TimelineEntry
+from watcher.models import ArticleText, StoryState, TimelineEntry
 from watcher.store import chats_repo, repo, stories_repo, timeline_repo
 from watcher.store.db import transaction
-from watcher.tracking.state import StoryState
 
 __all__ = ["AlertRef", "StoreBotBackend", "StoryReport"]
 

@@ -350,7 +350,7 @@ class StoryCommands:
             if alert is None or alert.payload.get("claim") is None:
                 await query.answer("This alert is no longer available.")
                 return
-            from watcher.delivery.outbox import alert_message
+            from watcher.delivery.rows import alert_message
 
             await query.answer()
             source = query.message

@@ -13,8 +13,7 @@ from watcher.chatbot.text import ClaimLine, MuteArgs
 
 if TYPE_CHECKING:
     from watcher.chatbot.backend import AlertRef, StoryReport
-    from watcher.models import ArticleText, TimelineEntry
-    from watcher.tracking.state import StoryState
+    from watcher.models import ArticleText, StoryState, TimelineEntry
 
 __all__ = ["BotBackend"]
 

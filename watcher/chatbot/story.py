@@ -16,9 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from watcher.ingest.article import extract_article_async
-from watcher.models import Analysis, ArticleText
+from watcher.models import Analysis, ArticleText, StoryState
 from watcher.tracking.decide import apply_analysis
-from watcher.tracking.state import StoryState
 
 __all__ = ["StoryStarter", "story_keywords"]
 

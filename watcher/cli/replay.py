@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from watcher.errors import WatcherError
-from watcher.models import ALERT_RULES, DEFAULT_ALERT_RULE, AlertRule, ArticleText, FeedEntry
+from watcher.models import (
+    ALERT_RULES,
+    DEFAULT_ALERT_RULE,
+    AlertRule,
+    ArticleText,
+    FeedEntry,
+    parse_time,
+)
 from watcher.tracking.match import matches
 
 
@@ -39,15 +46,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for alert in replay(case, rule=args.decide):
         print(json.dumps(alert, ensure_ascii=False), flush=True)
     return 0
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def load_case(path: Path) -> dict[str, Any]:
@@ -92,7 +90,7 @@ def _entry(item: Mapping[str, Any]) -> FeedEntry:
     return FeedEntry(guid=str(item["id"]), link=str(item.get("link") or f"case:{item['id']}"),
                      title=str(item.get("title") or ""), summary=str(item.get("summary") or ""),
                      content=str(item.get("text") or ""),
-                     published=_parse_time(item.get("published")))
+                     published=parse_time(item.get("published")))
 
 
 def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
@@ -112,7 +110,7 @@ def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
     base = case["baseline"]
     baseline = ArticleText(title=base.get("title") or "", text=base["text"],
                            link=base.get("link") or "",
-                           published=_parse_time(base.get("published")))
+                           published=parse_time(base.get("published")))
     with tempfile.TemporaryDirectory(prefix="watcher-replay-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'replay.db'}"
         db.upgrade(url)
@@ -131,7 +129,7 @@ def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
             with factory() as s:
                 story = repo.get_story(s, story_id)
             for item in case["items"]:
-                when = _parse_time(item.get("published")) or now
+                when = parse_time(item.get("published")) or now
                 with transaction(factory) as s:
                     rows = repo.store_entries(s, feed_id, [_entry(item)], when)
                 clock = _fixed_clock(when)

@@ -52,7 +52,7 @@ def _need(row: dict[str, Any], keys: tuple[str, ...], path: str) -> None:
 
 def run_stance(fmt: str, path: str, bodies_path: str | None, out: TextIO) -> int:
     """Label every row of ``path`` and write the JSON lines to ``out``; return the count."""
-    from watcher.research.headline import ArticleStance
+    from watcher.research.stance import ArticleStance
 
     rows = list(_rows(path))
     if fmt == "emergent":

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from watcher.models import AlertMessage, Change, TimelineEntry
+from watcher.models import AlertMessage, Change, StoryState, TimelineEntry
+from watcher.ops.metrics import ALERTS_QUEUED
 from watcher.store import outbox_repo, stories_repo, timeline_repo
 from watcher.store.stories_repo import StoryRow
-from watcher.tracking.state import StoryState
 
 __all__ = ["alert_payload", "queue_changes", "thread_key"]
 
@@ -66,7 +66,10 @@ def queue_changes(s: Session, story: StoryRow, changes: Sequence[Change], state:
         base = f"claim:{story.id}:{ch.claim.key}:{ch.actor.key}:{ch.old}:{ch.new}:{item_id}"
         thread = thread_key(story.id, ch.claim.key)
         for chat in destinations:
-            queued += outbox_repo.enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", payload,
-                                          now, story_id=story.id, item_id=item_id,
-                                          thread_key=thread)
+            added = outbox_repo.enqueue(s, _digest(f"{base}:{chat}"), chat, "claim", payload,
+                                        now, story_id=story.id, item_id=item_id,
+                                        thread_key=thread)
+            if added:
+                ALERTS_QUEUED.labels(kind="claim").inc()
+            queued += added
     return queued

@@ -9,12 +9,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from watcher.delivery.format import utf16_len
 from watcher.delivery.wording import stance, when_where
 from watcher.models import TimelineEntry
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["STATUS_COLOURS", "chart_caption", "draw_timeline"]
 
@@ -96,12 +99,7 @@ def draw_timeline(story: str, entries: Sequence[TimelineEntry], *, now: datetime
             ax.annotate("baseline", (min(baseline), len(rows) - 0.4), xytext=(4, 3),
                         textcoords="offset points", fontsize=8, va="bottom", color="#333333",
                         style="italic")
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8, tz=zone)
-        ax.xaxis.set_major_locator(locator)
-        day_first = ["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"]
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
-            locator, tz=zone, formats=day_first, zero_formats=["", "%Y", "%d %b", "%d %b",
-                                                              "%H:%M", "%H:%M"]))
+        _date_axis(ax, zone)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
         ax.set_axisbelow(True)
@@ -175,3 +173,15 @@ def chart_caption(story: str, entries: Sequence[TimelineEntry], tz: str = "UTC")
     while utf16_len(caption) > CAPTION_LIMIT:  # drop whole lines, then mark the cut
         caption = caption[:min(len(caption), CAPTION_LIMIT) - 2].rsplit("\n", 1)[0] + "\n…"
     return caption
+
+
+def _date_axis(ax: Axes, zone: ZoneInfo) -> None:
+    """Dates on the x axis, day first, in the chat's time zone."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8, tz=zone)
+    ax.xaxis.set_major_locator(locator)
+    day_first = ["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"]
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+        locator, tz=zone, formats=day_first, zero_formats=["", "%Y", "%d %b", "%d %b",
+                                                          "%H:%M", "%H:%M"]))

@@ -323,23 +323,9 @@ def split_message(markup: str, limit: int = TELEGRAM_LIMIT, *, as_html: bool = T
             cuts[rank] = (len(body), list(stack))
         prev = atom
 
-    def hard_cut() -> tuple[int, list[tuple[str, str]]] | None:
-        """Before the trailing start tags (they move to the next part), if anything is left."""
-        last = max((i for i, a in enumerate(body) if not (as_html and _is_start_tag(a))),
-                   default=None)
-        if last is None:
-            return None
-        end = last + 1
-        while end < len(body) and as_html and (_tag_info(body[end]) or (False, ""))[0]:
-            end += 1
-        end_stack = list(start_stack)
-        for atom in body[:end]:
-            end_stack = _after(end_stack, atom, as_html)
-        return end, end_stack
-
     for atom in _atoms(markup, as_html):
         while body and size + utf16_len(atom + _closing(_after(stack, atom, as_html))) > limit:
-            cut = _choose_cut(cuts, len(body)) or hard_cut()
+            cut = _choose_cut(cuts, len(body)) or _hard_cut(body, start_stack, as_html)
             if cut is None:  # only tags so far: the limit is too small for them; go over it
                 break
             end, end_stack = cut
@@ -355,6 +341,22 @@ def split_message(markup: str, limit: int = TELEGRAM_LIMIT, *, as_html: bool = T
     if body:
         parts.append(_reopen(start_stack) + "".join(body) + _closing(stack))
     return parts
+
+
+def _hard_cut(body: list[str], start_stack: list[tuple[str, str]], as_html: bool
+              ) -> tuple[int, list[tuple[str, str]]] | None:
+    """Before the trailing start tags (they move to the next part), if anything is left."""
+    last = max((i for i, a in enumerate(body) if not (as_html and _is_start_tag(a))),
+               default=None)
+    if last is None:
+        return None
+    end = last + 1
+    while end < len(body) and as_html and (_tag_info(body[end]) or (False, ""))[0]:
+        end += 1
+    end_stack = list(start_stack)
+    for atom in body[:end]:
+        end_stack = _after(end_stack, atom, as_html)
+    return end, end_stack
 
 
 def _reopen(stack: list[tuple[str, str]]) -> str:

@@ -32,41 +32,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.delivery.policy import AWAY_KEY, ChatPrefs, decide, quiet_until
+from watcher.delivery.rows import alert_buttons, render
 from watcher.delivery.summary import render_summary
 from watcher.errors import NotifyError
-from watcher.models import AlertMessage
 from watcher.ops.metrics import ALERTS_FAILED, ALERTS_SENT
 from watcher.store import chats_repo, outbox_repo, repo
 from watcher.store.db import transaction
 
 logger = logging.getLogger(__name__)
 MARK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # ~60 s, under the claim lease
-
-_MESSAGE_FIELDS = frozenset(AlertMessage.__dataclass_fields__)
-
-
-def alert_message(payload: dict[str, Any]) -> AlertMessage:
-    """The :class:`AlertMessage` of a claim alert's payload (extra keys are metadata)."""
-    return AlertMessage(**{k: v for k, v in payload.items() if k in _MESSAGE_FIELDS})
-
-
-def render(row: repo.OutboxRow, console: bool) -> str:
-    from watcher.delivery import format as fmt
-
-    if row.kind == "claim":
-        msg = alert_message(row.payload)
-        return fmt.render_console(msg) if console else fmt.render_alert(msg)
-    p = row.payload
-    if console:
-        return f"[{p['watchlist']}] {p['title']} | {p['link']}"
-    return fmt.render_keyword_alert(p["watchlist"], p["title"], p.get("summary", ""), p["link"])
-
-
-def alert_buttons(alert_id: int) -> list[list[tuple[str, str]]]:
-    """The inline buttons under a claim alert (callback data ``ev:``/``mc:``/``wr:`` + id)."""
-    return [[("Evidence", f"ev:{alert_id}"), ("Mute claim", f"mc:{alert_id}"),
-             ("Wrong alert", f"wr:{alert_id}")]]
-
 
 @dataclass
 class _Delivery:
@@ -201,7 +175,8 @@ class OutboxSender:
         with transaction(self.factory) as s:
             rows = outbox_repo.claim_pending(s, now, self.owner, lease_s=self.lease_s,
                                              limit=self.batch)
-            prefs = chats_repo.prefs_for(s, {r.chat_id for r in rows})
+            prefs = {c: ChatPrefs.from_settings(settings, mutes) for c, (settings, mutes)
+                     in chats_repo.prefs_for(s, {r.chat_id for r in rows}).items()}
         return rows, prefs
 
     def _plan(self, chat_id: int, rows: list[repo.OutboxRow], prefs: ChatPrefs) -> _Plan:

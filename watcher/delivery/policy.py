@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from watcher.models import DECISIVE
+from watcher.models import AWAY_KEY, DECISIVE, MuteKey
 
 __all__ = [
     "AWAY_KEY",
@@ -30,12 +30,7 @@ __all__ = [
 ]
 
 DEFAULT_DIGEST_MINUTES = 60
-#: The chat setting that marks a chat away since then (ISO time); see ``ChatPrefs.away_since``.
-AWAY_KEY = "away_since"
 _QUIET_RE = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?\s*$")
-
-#: (kind, story id, target) as stored in ``mutes``: ("story", 3, ""), ("claim", 3, "c1"), ...
-MuteKey = tuple[str, int | None, str]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
-from watcher.cli.replay import _parse_time
-from watcher.models import ArticleText
+from watcher.models import ArticleText, parse_time
 
 
 def load_demo_case() -> dict[str, Any]:
@@ -27,7 +26,7 @@ def load_demo_case() -> dict[str, Any]:
 def demo_baseline() -> ArticleText:
     base = load_demo_case()["baseline"]
     return ArticleText(title=base["title"], text=base["text"], link=base["link"],
-                       published=_parse_time(base["published"]))
+                       published=parse_time(base["published"]))
 
 
 def render_rss(items: list[dict[str, Any]]) -> bytes:
@@ -36,7 +35,7 @@ def render_rss(items: list[dict[str, Any]]) -> bytes:
              "<title>Story Watcher demo wire</title><link>https://demo.story-watcher.invalid/"
              "</link><description>A bundled demo story</description>"]
     for it in items:
-        published = _parse_time(it.get("published"))
+        published = parse_time(it.get("published"))
         parts.append(
             "<item>"
             f"<guid isPermaLink=\"false\">demo-{escape(it['id'])}</guid>"

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.delivery.alerts import queue_changes
-from watcher.models import ArticleText, Change
+from watcher.models import Analyzer, ArticleText, Change, StoryState
 from watcher.store import repo
 from watcher.store.db import transaction
 from watcher.store.stories_repo import state_as_saved, state_version
-from watcher.tracking.state import StoryState
 from watcher.tracking.story import MAX_ARTICLE_CHARS, StoryPipeline
 
 __all__ = ["MAX_ARTICLE_CHARS", "StoryStates", "analyse_once", "analyse_story_item"]
@@ -63,7 +61,7 @@ class StoryStates:
             self._states[story_id] = (version, state)
 
 
-def analyse_story_item(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
+def analyse_story_item(factory: sessionmaker[Session], engine: Analyzer, story: repo.StoryRow,
                        item: repo.ItemRow, destinations: Sequence[int],
                        clock: Clock | None = None) -> list[Change]:
     """Analyse one item for one story; store the changes and their alerts in one transaction.
@@ -75,7 +73,7 @@ def analyse_story_item(factory: sessionmaker[Session], engine: Any, story: repo.
                         clock or (lambda: datetime.now(UTC))) or []
 
 
-def analyse_once(factory: sessionmaker[Session], engine: Any, story: repo.StoryRow,
+def analyse_once(factory: sessionmaker[Session], engine: Analyzer, story: repo.StoryRow,
                  item: repo.ItemRow, destinations: Sequence[int], clock: Clock, *,
                  states: StoryStates | None = None,
                  max_chars: int = MAX_ARTICLE_CHARS) -> list[Change] | None:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BANDS", "MIN_WORDS", "PERMUTATIONS", "ROWS", "THRESHOLD", "Signature", "signature",
-           "shingles"]
+__all__ = ["BANDS", "MIN_WORDS", "PERMUTATIONS", "ROWS", "THRESHOLD", "Signature", "copy_score",
+           "signature", "shingles"]
 
 PERMUTATIONS = 128
 BANDS = 32
@@ -81,6 +82,17 @@ class Signature:
         except ValueError:
             return None
         return cls(raw) if len(raw) == PERMUTATIONS * 4 else None
+
+
+def copy_score(sig: Signature) -> Callable[[str], float | None]:
+    """Scores a stored signature (text) against ``sig``: its similarity if a copy, else None."""
+    def score(stored: str) -> float | None:
+        other = Signature.from_text(stored)
+        if other is None:
+            return None
+        found = sig.similarity(other)
+        return found if found >= THRESHOLD else None
+    return score
 
 
 def signature(text: str) -> Signature | None:

@@ -131,6 +131,7 @@ def _split(tag: str) -> tuple[str, str]:
     return "", tag
 
 
+# Over 400 lines (module): one walker mirrors feedparser's handlers rule by rule.
 class _Walker:
     def __init__(self, data: bytes, root: Any, base: str) -> None:
         self.root = root

@@ -243,7 +243,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
                              port=request.url.port, target=request.url.raw_path),
             headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]  # async client: an async stream
+            content=request.stream,  # async client: an async stream
             extensions=request.extensions,
         )
         with _as_httpx_errors():

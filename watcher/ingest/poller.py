@@ -22,18 +22,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.errors import FetchError, ParseError
 from watcher.ingest import schedule
 from watcher.ingest.analyse import MAX_ARTICLE_CHARS, StoryStates, analyse_once
-from watcher.ingest.dedupe import signature
+from watcher.ingest.dedupe import copy_score, signature
+from watcher.ingest.fetch import Fetcher
 from watcher.ingest.fulltext import fetch_fulltext, is_teaser
 from watcher.ingest.limits import MAX_ENTRIES_PER_POLL, cap_entries
 from watcher.ingest.parse import ParsedFeed, parse_feed
 from watcher.ingest.parsepool import ParseDeadline, ParsePool, ParserDied, make_parse_pool
+from watcher.models import Analyzer
 from watcher.ops import metrics
 from watcher.store import feeds_repo, repo
 from watcher.store.db import transaction
@@ -57,7 +58,7 @@ class Worker:
 
     PERMANENT_FAILURES = schedule.PERMANENT_LIMIT  # permanent failures in a row that disable
 
-    def __init__(self, factory: sessionmaker[Session], fetcher: Any, engine: Any, *,
+    def __init__(self, factory: sessionmaker[Session], fetcher: Fetcher, engine: Analyzer, *,
                  owner: str, destinations_for: Callable[[Sequence[int]], list[int]],
                  min_interval: int = 60, concurrency: int = 16, clock: Clock = utcnow,
                  parse_pool: ParsePool | None = None,
@@ -329,7 +330,11 @@ class Worker:
         sig = signature(text)
         now = self.clock()
         with transaction(self.factory) as s:
-            return feeds_repo.assign_canonical(s, item.id, sig, now, now - DEDUPE_WINDOW)
+            if sig is None:
+                return feeds_repo.assign_canonical(s, item.id, None, [], lambda _: None, now,
+                                                   now - DEDUPE_WINDOW)
+            return feeds_repo.assign_canonical(s, item.id, sig.to_text(), sig.band_keys(),
+                                               copy_score(sig), now, now - DEDUPE_WINDOW)
 
     def _not_analysed_for(self, stories: list[repo.StoryRow],
                           canonical: int) -> list[repo.StoryRow]:
@@ -347,8 +352,9 @@ class Worker:
                 for chat in self.destinations_for([w.chat_id] if w.chat_id else []):
                     payload = {"watchlist": w.name, "title": item.title,
                                "summary": item.summary, "link": item.link}
-                    repo.enqueue(s, f"kw:{w.id}:{item.id}:{chat}", chat, "keyword", payload,
-                                 now, item_id=item.id)
+                    if repo.enqueue(s, f"kw:{w.id}:{item.id}:{chat}", chat, "keyword",
+                                    payload, now, item_id=item.id):
+                        metrics.ALERTS_QUEUED.labels(kind="keyword").inc()
 
     def _analyse(self, story: repo.StoryRow, item: repo.ItemRow) -> None:
         """On the analysis thread (the only user of ``self._states``)."""

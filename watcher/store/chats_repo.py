@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from watcher.delivery.policy import AWAY_KEY, ChatPrefs, MuteKey
+from watcher.models import AWAY_KEY, MuteKey
 from watcher.store import schema as t
 
 __all__ = [
@@ -193,8 +193,9 @@ def list_mutes(s: Session, chat_id: int) -> list[MuteRow]:
     return [MuteRow(m.kind, m.story_id, m.target) for m in rows]
 
 
-def prefs_for(s: Session, chat_ids: Iterable[int]) -> dict[int, ChatPrefs]:
-    """Each chat's delivery preferences (settings and mutes), for the outbox sender."""
+def prefs_for(s: Session, chat_ids: Iterable[int]
+              ) -> dict[int, tuple[dict[str, Any] | None, set[MuteKey]]]:
+    """Each chat's delivery preferences as stored (settings, mutes), for the outbox sender."""
     ids = sorted(set(chat_ids))
     if not ids:
         return {}
@@ -203,7 +204,7 @@ def prefs_for(s: Session, chat_ids: Iterable[int]) -> dict[int, ChatPrefs]:
     mutes: dict[int, set[MuteKey]] = {}
     for m in s.scalars(select(t.Mute).where(t.Mute.chat_id.in_(ids))):
         mutes.setdefault(int(m.chat_id), set()).add((m.kind, m.story_id, m.target))
-    return {c: ChatPrefs.from_settings(settings.get(c), mutes.get(c, ())) for c in ids}
+    return {c: (settings.get(c), mutes.get(c, set())) for c in ids}
 
 
 # --------------------------------------------------------------------------- alerts, feedback

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
-from watcher.ingest.dedupe import THRESHOLD, Signature
 from watcher.models import FeedEntry
 from watcher.store import schema as t
 
@@ -248,15 +247,19 @@ def story_item_exists(s: Session, story_id: int, item_id: int) -> bool:
 
 
 # --------------------------------------------------------------------------- copies
-def assign_canonical(s: Session, item_id: int, sig: Signature | None, now: datetime,
+def assign_canonical(s: Session, item_id: int, sig: str | None, keys: Sequence[int],
+                     score: Callable[[str], float | None], now: datetime,
                      since: datetime) -> int | None:
     """Find the item that ``item_id`` is a syndicated copy of (fetched since ``since``).
 
-    Returns the canonical item's id and records it in ``items.canonical_id``; otherwise the item
-    is a source of its own: its band keys are stored for later copies to find, and None is
-    returned. ``sig`` None (text too short) means "never a copy". On PostgreSQL one advisory
-    lock serialises these checks, so two copies stored at once by two instances cannot both be
-    taken for originals; SQLite serialises writers anyway.
+    ``sig`` is the item's signature as text and ``keys`` its band keys; ``score`` gives a
+    candidate's similarity from its stored signature, or None when it is no copy (the rule is
+    the caller's: ``ingest.dedupe``). Returns the canonical item's id (the best-scoring copy's
+    root) and records it in ``items.canonical_id``; otherwise the item is a source of its own:
+    its band keys are stored for later copies to find, and None is returned. ``sig`` None (text
+    too short) means "never a copy". On PostgreSQL one advisory lock serialises these checks, so
+    two copies stored at once by two instances cannot both be taken for originals; SQLite
+    serialises writers anyway.
     """
     item = s.get_one(t.Item, item_id)
     if s.bind is not None and s.bind.dialect.name == "postgresql":
@@ -265,8 +268,7 @@ def assign_canonical(s: Session, item_id: int, sig: Signature | None, now: datet
     if sig is None:
         item.signature, item.canonical_id = None, None
         return None
-    item.signature = sig.to_text()
-    keys = sig.band_keys()
+    item.signature = sig
     candidates = s.execute(
         select(t.Item.id, t.Item.canonical_id, t.Item.signature)
         .join(t.ItemBand, t.ItemBand.item_id == t.Item.id)
@@ -275,13 +277,10 @@ def assign_canonical(s: Session, item_id: int, sig: Signature | None, now: datet
         .distinct()).all()
     best: tuple[float, int] | None = None
     for cand_id, cand_canonical, cand_sig in candidates:
-        other = Signature.from_text(cand_sig or "")
-        if other is None:
-            continue
-        score = sig.similarity(other)
+        found = score(cand_sig or "")
         root = cand_canonical or cand_id
-        if score >= THRESHOLD and root != item_id and (best is None or score > best[0]):
-            best = (score, root)
+        if found is not None and root != item_id and (best is None or found > best[0]):
+            best = (found, root)
     if best is not None:
         item.canonical_id = best[1]
         return best[1]

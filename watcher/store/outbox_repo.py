@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from watcher.ops.metrics import ALERTS_QUEUED
 from watcher.store import schema as t
 from watcher.store.chats_repo import resolve_chat, topic_for
 
@@ -36,7 +35,8 @@ class OutboxRow:
 def enqueue(s: Session, dedupe_key: str, chat_id: int, kind: str, payload: dict[str, Any],
             now: datetime, *, story_id: int | None = None, item_id: int | None = None,
             thread_key: str | None = None) -> int:
-    """Queue an alert unless one with the same key exists; returns 1 when queued.
+    """Queue an alert unless one with the same key exists; returns 1 when queued
+    (the caller counts it in ``ops.metrics``).
 
     The alert goes to the forum topic its story or watchlist was created in, if any, and to
     the supergroup a group was upgraded to.
@@ -55,7 +55,6 @@ def enqueue(s: Session, dedupe_key: str, chat_id: int, kind: str, payload: dict[
                   next_attempt_at=now, created_at=now, thread_key=thread_key,
                   message_thread_id=topic))
     s.flush()
-    ALERTS_QUEUED.labels(kind=kind).inc()
     return 1
 
 

@@ -52,7 +52,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
 
 
-Base.metadata.naming_convention = NAMING  # type: ignore[assignment]
+Base.metadata.naming_convention = NAMING
 
 
 class Feed(Base):

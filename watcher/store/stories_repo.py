@@ -20,9 +20,9 @@ from watcher.models import (
     Claim,
     ClaimData,
     Position,
+    StoryState,
 )
 from watcher.store import schema as t
-from watcher.tracking.state import StoryState
 
 
 # --------------------------------------------------------------------------- stories

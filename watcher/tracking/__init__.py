@@ -1,1 +1,1 @@
-"""Keyword match, story state, decide, story.py; pure (imports analysis lazily for its engine)."""
+"""Keyword match, decide, story.py (story state is models.StoryState); pure, imports analysis."""

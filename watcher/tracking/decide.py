@@ -17,8 +17,8 @@ from watcher.models import (
     Analysis,
     Change,
     Position,
+    StoryState,
 )
-from watcher.tracking.state import StoryState
 
 
 def _is_repeat(old: str | None, new: str) -> bool:

@@ -11,12 +11,19 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
-from watcher.models import DEFAULT_ALERT_RULE, AlertRule, ArticleText, Change, StoryView
+from watcher.models import (
+    DEFAULT_ALERT_RULE,
+    AlertRule,
+    Analysis,
+    Analyzer,
+    ArticleText,
+    Change,
+    StoryState,
+    StoryView,
+)
 from watcher.tracking.decide import apply_analysis
 from watcher.tracking.match import matches
-from watcher.tracking.state import StoryState
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +39,13 @@ class SerialEngine:
     """The claim engine behind a lock: the worker and the bot's /story may call it from
     different threads, and one spaCy pipeline is not meant to run in two at once."""
 
-    def __init__(self, engine: Any, max_chars: int = MAX_ARTICLE_CHARS) -> None:
+    def __init__(self, engine: Analyzer, max_chars: int = MAX_ARTICLE_CHARS) -> None:
         self._engine = engine
         self._lock = threading.Lock()
         self.max_chars = max_chars  # longer texts are cut (every caller: items, baselines)
 
     def analyze(self, article: ArticleText, state: StoryView | None,
-                aliases: Mapping[str, Sequence[str]] | None = None) -> Any:
+                aliases: Mapping[str, Sequence[str]] | None = None) -> Analysis:
         if len(article.text) > self.max_chars:
             logger.info("article of %d characters cut to %d for analysis link=%s",
                         len(article.text), self.max_chars, article.link)
@@ -62,7 +69,7 @@ class StoryPipeline:
     """Matches, analyses and decides for one story."""
 
     def __init__(self, name: str, keywords: Sequence[str], exclude: Sequence[str] = (),
-                 state: StoryState | None = None, engine=None,  # type: ignore[no-untyped-def]
+                 state: StoryState | None = None, engine: Analyzer | None = None,
                  alert_new_claims: bool = False,
                  aliases: Mapping[str, Sequence[str]] | None = None,
                  alert_rule: AlertRule = DEFAULT_ALERT_RULE) -> None:
@@ -88,7 +95,7 @@ class StoryPipeline:
                               rule=self.alert_rule)
 
 
-def baseline_state(engine, article: ArticleText,  # type: ignore[no-untyped-def]
+def baseline_state(engine: Analyzer, article: ArticleText,
                    aliases: Mapping[str, Sequence[str]] | None = None) -> StoryState:
     """The state a story starts from: the claims and positions of its baseline article."""
     state = StoryState()

@@ -1,0 +1,277 @@
+"""Naming the speaker of a cue from its noun phrase (:func:`describe` -> :class:`Mention`).
+
+Conventions of the story spec: a spokesperson or officer speaking in role speaks for the
+organisation; a state's organs ("Serevia's Defence Ministry") speak for the state; owners,
+lawyers, former officials and outside experts are separate actors. :mod:`.actors` resolves a
+mention to one real entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from watcher.analysis.cues import SEPARATE_ROLES, SPOKES_ROLES, STATE_ORGANS, TITLES
+
+_ORGANS = STATE_ORGANS | {"board", "management", "directors"}
+_SKIP_DEPS = frozenset({"appos", "relcl", "acl", "prep", "punct", "cc", "conj", "advmod",
+                        "case", "det", "nummod", "quantmod"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What a speaker noun phrase says about who is speaking."""
+
+    text: str
+    person: str | None = None
+    org: str | None = None  # a named organisation (or a state, for its organs)
+    org_noun: str | None = None  # a definite common noun standing for an organisation
+    role: bool = False  # speaks in role for ``org``
+    separate: bool = False  # owner, lawyer, former official...: an actor of their own
+    pronoun: str | None = None
+    kind: str = "other"
+    anonymous: bool = False  # "a person close to the board": an unnamed source, no actor
+
+
+def _core(head: Token) -> list[Token]:
+    out = [head]
+    for c in head.children:
+        if c.dep_ in _SKIP_DEPS or c.dep_ == "poss":
+            continue
+        out.extend(t for t in c.subtree if t.dep_ != "punct")
+    return sorted(out, key=lambda t: t.i)
+
+
+def _text(tokens: Iterable[Token]) -> str:
+    toks = sorted(tokens, key=lambda t: t.i)
+    parts = [t.text_with_ws if t.whitespace_ or n + 1 == len(toks) or toks[n + 1].i == t.i + 1
+             else t.text + " " for n, t in enumerate(toks)]  # "Brackley's St Aldhelm's"
+    return "".join(parts).strip().removesuffix("'s").removesuffix("’s")
+
+
+def _name_tokens(tokens: Sequence[Token]) -> list[Token]:
+    """The proper-name run of a phrase, without titles and role words."""
+    names = [t for t in tokens if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE")]
+    names = [t for t in names if t.lower_.strip(".") not in TITLES and t.lower_ not in SPOKES_ROLES]
+    return names
+
+
+def _poss(head: Token) -> Token | None:
+    for c in head.children:
+        if c.dep_ == "poss":
+            return c
+    return None
+
+
+def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
+    """The organisation an appositive names a person's role in: (org, org noun, separate).
+    "Name, Org's chief executive" speaks for Org; "Name, Org's lawyer" is separate; "Name,
+    its head of research" speaks for the organisation in view (org noun "*")."""
+    for a in head.children:
+        if a.dep_ != "appos" or a.pos_ not in ("NOUN", "PROPN"):
+            continue
+        acore = [t for t in a.subtree if t.dep_ != "punct"]
+        words = {t.lower_ for t in acore} | {t.lemma_.lower() for t in acore}
+        separate = bool(words & SEPARATE_ROLES)
+        if not (words & SPOKES_ROLES or separate):
+            continue
+        poss = _poss(a)
+        if poss is not None:
+            ptoks = [t for t in poss.subtree if t.dep_ != "case"]
+            names = [t for t in ptoks if t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE")]
+            if names:
+                return _text(names), None, separate
+            if poss.pos_ == "NOUN":
+                return None, poss.lemma_.lower(), separate
+            if poss.lower_ in ("its", "their"):
+                return None, "*", separate
+            if poss.lower_ in ("her", "his"):
+                return None, "+", separate  # "Tom Reyes, her publicist"
+            continue
+        for p in a.children:
+            if p.dep_ == "prep" and p.lower_ in ("at", "of", "for"):
+                names = [t for t in p.subtree if t.pos_ == "PROPN"]
+                if names:
+                    return _text(names), None, separate
+    return None
+
+
+def _prep_name(head: Token) -> list[Token]:
+    """The proper name an officer speaks for through a preposition ("a spokeswoman for the
+    Harbour Court", "the head of Ferris Bank")."""
+    for p in head.children:
+        if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
+            names = [t for t in p.subtree if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+            if names:
+                return names
+    return []
+
+
+#: Documents that speak for whoever issued them: "the statement said", "a letter from X said".
+_DOCUMENTS = frozenset({"statement", "letter", "filing", "release", "memo", "notice",
+                        "document", "email", "post", "submission", "communique"})
+
+
+def _issuer(head: Token) -> Token | None:
+    """Who issued a document named as the speaker: "a letter from the board" -> board, "the
+    club's statement" -> club."""
+    for c in head.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return c
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+            found = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
+
+
+def describe(head: Token) -> Mention:
+    """Describe the speaker noun phrase headed by ``head``."""
+    low = head.lower_
+    if head.pos_ == "PRON":
+        return Mention(text=head.text, pronoun=low)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _DOCUMENTS:
+        issuer = _issuer(head)
+        if issuer is not None:
+            return describe(issuer)  # "a statement from the ministry said"
+        return Mention(text=head.text, org_noun="*", role=True)  # "the statement said"
+    core = _core(head)
+    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
+        extra = [t for t in ent if t.lower_ not in ("the",) and t.dep_ != "case"]
+        core = sorted({t.i: t for t in [*core, *extra]}.values(), key=lambda t: t.i)
+    words = {t.lower_ for t in core} | {t.lemma_.lower() for t in core}
+    role = bool(words & SPOKES_ROLES)
+    separate = bool(words & SEPARATE_ROLES)
+    poss = _poss(head)
+    appos = [c for c in head.children if c.dep_ == "appos"]
+    person: str | None = None
+    org: str | None = None
+    org_noun: str | None = None
+    kind = "other"
+    if poss is not None:
+        ptoks = [t for t in poss.subtree if t.dep_ != "case"]
+        if any(t.pos_ == "PROPN" for t in ptoks):
+            org = _text(t for t in ptoks if t.pos_ == "PROPN" or t.ent_type_)
+        elif poss.pos_ == "NOUN":
+            org_noun = poss.lemma_.lower()
+    definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
+    if (head.ent_type_ == "PERSON" and not definite) or (
+            head.pos_ == "PROPN" and role and head.ent_type_ != "ORG"):
+        if ent is not None and ent.label_ == "PERSON":
+            tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
+        else:
+            names = _name_tokens([t for t in core if t.ent_type_ in ("PERSON", "") or
+                                  t.i == head.i])
+            tail = [t for t in names if t.i <= head.i]
+        person = _text(tail) if tail else head.text
+        kind = "person"
+        org, org_noun = _person_org(head, core, tail, org, org_noun)
+        if not role and org is None and org_noun is None:
+            role_of = _appos_role(head)  # "Paula Renz, Kindra's chief executive"
+            if role_of is not None:
+                org, org_noun, separate = role_of
+                role = not separate
+    elif role or separate:
+        person, kind, org, org_noun = _spokes(head, core, appos, poss, role, org, org_noun)
+    elif head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
+        return _named(head, core, ent, org)
+    else:
+        return _common(head, core, appos, org, org_noun)
+    return Mention(text=_text(core), person=person, org=org, org_noun=org_noun, role=role,
+                   separate=separate, kind=kind)
+
+
+def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | None,
+                org_noun: str | None) -> tuple[str | None, str | None]:
+    """The organisation named before a person's name ("Kindra chief executive Paula Renz")."""
+    orgs = [t for t in core if t.ent_type_ in ("ORG", "GPE", "NORP") and t.i < head.i
+            and t not in tail and t.lower_.strip(".") not in TITLES]
+    if orgs and org is None:
+        org = _text(orgs)
+    elif org is None:
+        for t in core:
+            if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES and t.i < head.i:
+                org_noun = t.lemma_.lower()
+    return org, org_noun
+
+
+def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | None,
+            role: bool, org: str | None, org_noun: str | None
+            ) -> tuple[str | None, str, str | None, str | None]:
+    """A role noun ("a spokeswoman for ...", "its chair, Judith Okafor"): the person named
+    beside it and the organisation it speaks for, as (person, kind, org, org_noun)."""
+    person: str | None = None
+    kind = "other"
+    for a in appos:
+        acore = _core(a)
+        names = _name_tokens(acore)
+        if names:
+            person = _text(names)
+            kind = "person"
+    if org is None and org_noun is None and poss is not None and poss.lower_ in (
+            "its", "their"):
+        org_noun = "*"  # "its chair, Judith Okafor": the organisation in view
+    elif org is None and org_noun is None and poss is not None and poss.lower_ in (
+            "her", "his") and role:
+        org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
+    if org is None and org_noun is None:
+        pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+        if not pn and role:  # "a spokeswoman for Los Verdes County Court"
+            pn = _prep_name(head)
+        if pn:
+            org = _text(pn)
+        else:
+            nouns = [t for t in core if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES
+                     and t.lower_ not in SEPARATE_ROLES]
+            if nouns:
+                org_noun = nouns[-1].lemma_.lower()
+    return person, kind, org, org_noun
+
+
+def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) -> Mention:
+    """A proper-noun head: an organisation or a place (or an organ of one)."""
+    own = ent is not None and ent.label_ in ("ORG", "FAC") and head.i == ent.root.i
+    names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i or (
+        own and ent is not None and ent.start < t.i < ent.end)]  # "National ... Office"
+    if org is not None and head.lemma_.lower() in _ORGANS:
+        return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
+                       kind="gpe" if head.ent_type_ != "ORG" else "org")
+    return Mention(text=_text(names), org=_text(names),
+                   kind="gpe" if head.ent_type_ == "GPE" else "org")
+
+
+def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,
+            org_noun: str | None) -> Mention:
+    """A common-noun head that is not a role: "the ministry", "U.S. officials", "a company"."""
+    if org is not None and head.lemma_.lower() in _ORGANS:
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound")]
+        return Mention(text=f"{org}'s {_text([*mods, head])}", org=org, role=True, kind="org")
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+        return Mention(text=_text(core), anonymous=True)  # "an Ostrand fishing company"
+    if org is not None and head.pos_ == "NOUN" and head.tag_ in ("NN", "NNP"):
+        name = f"{org}'s {_text(core)}"  # "Port Callan's election commission"
+        return Mention(text=name, org=name, kind="org")
+    names = [t for t in core if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")]
+    det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
+    if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
+        return Mention(text=_text(core), kind="other")  # "U.S. officials"
+    if names:
+        return Mention(text=_text(core), org=_text(names), kind="org")
+    preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")]
+    for p in preps:
+        pn = [t for t in p.subtree if t.pos_ == "PROPN"]
+        if pn:
+            return Mention(text=_text([head, *p.subtree]), kind="other")
+    for a in appos:  # "the group, Save Harwood,": the appositive names the speaker
+        anames = [t for t in a.subtree if t.pos_ == "PROPN" and t.dep_ != "poss"
+                  and t.lower_.strip(".") not in TITLES]
+        if anames and a.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in a.children):
+            if a.ent_type_ == "PERSON":
+                return Mention(text=_text(anames), person=_text(anames), kind="person")
+            return Mention(text=_text(anames), org=_text(anames), kind="org")
+    if det and det[0] in ("the", "this", "its", "their") or org_noun:
+        return Mention(text=_text(core), org_noun=org_noun or head.lemma_.lower(), role=True)
+    return Mention(text=_text(core))

@@ -211,7 +211,7 @@ def first_person(clause: Clause) -> bool:
 
 
 def conjuncts(clause: Clause) -> list[Clause]:
-    """ "the painting is not by Vellert and is a forgery": the clause split at its coordinated
+    """ "the letter is not from the mayor and is a fake": the clause split at its coordinated
     verbs, so that each half is read on its own (one negated half does not deny the other)."""
     head, ids = clause
     conj = [c for c in head.children if c.dep_ == "conj" and c.i in ids and

@@ -341,7 +341,7 @@ class _Run:
         s, key, prop, clause = max(matched, key=lambda x: x[0])
         assert key is not None
         polarity = clause_polarity(clause[0], set(clause[1]))
-        if polarity == "denied":  # "is not by Vellert and is a forgery": the half that fits
+        if polarity == "denied":  # "is not from X and is a fake": the conjunct that fits
             best = fitting_conjunct(clause, self.claims[key].data, exclude)
             polarity = clause_polarity(best[0], set(best[1]))
         if polarity == "denied" and restates_failure(clause, self.claims[key].data):

@@ -170,7 +170,7 @@ def describe(head: Token) -> Mention:
         kind = "person"
         org, org_noun = _person_org(head, core, tail, org, org_noun)
         if not role and org is None and org_noun is None:
-            role_of = _appos_role(head)  # "Paula Renz, Kindra's chief executive"
+            role_of = _appos_role(head)  # "Ann Example, Acme's chief executive"
             if role_of is not None:
                 org, org_noun, separate = role_of
                 role = not separate
@@ -186,7 +186,7 @@ def describe(head: Token) -> Mention:
 
 def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | None,
                 org_noun: str | None) -> tuple[str | None, str | None]:
-    """The organisation named before a person's name ("Kindra chief executive Paula Renz")."""
+    """The organisation named before a person's name ("Acme chief executive Ann Example")."""
     orgs = [t for t in core if t.ent_type_ in ("ORG", "GPE", "NORP") and t.i < head.i
             and t not in tail and t.lower_.strip(".") not in TITLES]
     if orgs and org is None:
@@ -219,7 +219,7 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
         org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
     if org is None and org_noun is None:
         pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
-        if not pn and role:  # "a spokeswoman for Los Verdes County Court"
+        if not pn and role:  # "a spokeswoman for the county court"
             pn = _prep_name(head)
         if pn:
             org = _text(pn)

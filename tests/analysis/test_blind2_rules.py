@@ -20,6 +20,11 @@ FERRY = (
     "passengers who were kept on board for two hours.\n\n"
 )
 
+#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
+#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
+
 
 def _base(engine: ClaimEngine, text: str, actor: str) -> str | None:
     state = story(engine, FERRY + text)
@@ -34,7 +39,7 @@ def _base(engine: ClaimEngine, text: str, actor: str) -> str | None:
      "uncertain"),
     ("Wightlink Ferries would not comment until its engineers had inspected the ship.",
      "Wightlink", "no_comment"),
-    ("Wightlink Ferries denied any breakdown.", "Wightlink", "denied"),
+    pytest.param("Wightlink Ferries denied any breakdown.", "Wightlink", "denied", marks=DELETED),
     ("Harbour Lifts, which built the ramp in 2019, said it was looking into it.",
      "Harbour Lifts", "uncertain"),
 ])
@@ -66,16 +71,18 @@ def test_the_noun_names_an_organisation_named_in_any_role(engine) -> None:
     ("", "\u201cWe saw the ramp of the Solent Star ferry fail to lower at Ryde pier,\u201d "
      "said Joan Pike, a passenger.", "Pike", "asserted"),
     # "did not lower" restates "failed to lower"
-    ("", "Wightlink Ferries acknowledged that the ramp of the Solent Star had not lowered at "
-     "Ryde pier.", "Wightlink", "confirmed"),
+    pytest.param(
+        "", "Wightlink Ferries acknowledged that the ramp of the Solent Star had not lowered at "
+     "Ryde pier.", "Wightlink", "confirmed", marks=DELETED),
     # the half of a coordinated clause that restates the claim decides
-    ("", "\u201cWe accept that the ramp was not damaged and that it failed to lower at Ryde "
-     "pier,\u201d Wightlink Ferries said.", "Wightlink", "confirmed"),
+    pytest.param(
+        "", "\u201cWe accept that the ramp was not damaged and that it failed to lower at Ryde "
+     "pier,\u201d Wightlink Ferries said.", "Wightlink", "confirmed", marks=DELETED),
     # "the <noun>" as subject is the next "it"
-    ("The Solent Ferry Company declined to comment.",
+    pytest.param("The Solent Ferry Company declined to comment.",
      "The Solent Ferry Company has been fined by the port authority. The company did not "
      "dispute the fine. It said it would not comment on the ramp while an inquiry was under "
-     "way.", "Solent Ferry", "no_comment"),
+     "way.", "Solent Ferry", "no_comment", marks=DELETED),
 ])
 def test_blind2_phrasings(engine, baseline_extra: str, text: str, actor: str,
                           expected: str) -> None:

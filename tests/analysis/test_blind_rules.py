@@ -32,6 +32,11 @@ SCOOTER = (
     "the magazine's findings."
 )
 
+#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
+#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
+
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [
     # a pronoun takes the person just named as subject or appositive
@@ -55,16 +60,17 @@ SCOOTER = (
     ("Fair Test withdrew its report that batteries in the Zento X2 scooter can overheat.",
      "Fair Test", "retracted"),
     # an investigative body's own finding, told by a spokesman for another body
-    ("The inquiry panel found that batteries in the Zento X2 scooter can overheat and catch "
+    pytest.param(
+        "The inquiry panel found that batteries in the Zento X2 scooter can overheat and catch "
      "fire, a spokesman for the Trading Standards Board said.", "Trading Standards Board",
-     "confirmed"),
+     "confirmed", marks=DELETED),
     # a source's own checking told in a relative clause on the source
-    ("Batteries in the Zento X2 can overheat and catch fire, according to the Trading "
+    pytest.param("Batteries in the Zento X2 can overheat and catch fire, according to the Trading "
      "Standards Board, which said its engineers had found the fault in 40 scooters.",
-     "Trading Standards Board", "confirmed"),
+     "Trading Standards Board", "confirmed", marks=DELETED),
     # a verdict of truth on the report confirms it
-    ("\u201cThe account that was reported on Monday is, sadly, correct,\u201d a Zento "
-     "spokesman told reporters.", "Zento", "confirmed"),
+    pytest.param("\u201cThe account that was reported on Monday is, sadly, correct,\u201d a Zento "
+     "spokesman told reporters.", "Zento", "confirmed", marks=DELETED),
     # a bare institution with no name is an actor named by the phrase
     ("The trading ministry confirmed that batteries in the Zento X2 scooter can overheat and "
      "catch fire.", "trading ministry", "confirmed"),
@@ -126,6 +132,7 @@ def test_nominalisation_meets_its_verb(word: str, base: str, expected: bool) -> 
     assert derived_from(word, base) is expected
 
 
+@DELETED
 def test_a_body_run_by_another_speaks_as_it(engine) -> None:
     from tests.analysis.helpers import story
 

@@ -23,6 +23,11 @@ from watcher.analysis.sentences import split_article, strip_dateline
 from watcher.analysis.stance import cue_status
 from watcher.models import ArticleText
 
+#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
+#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
+
 
 @pytest.mark.parametrize(("sentence", "lemma", "expected"), [
     ("The ministry would neither confirm nor deny the report.", "confirm", "no_comment"),
@@ -80,10 +85,13 @@ def test_datelines_are_not_speakers(paragraph: str, expected: str) -> None:
     ("Marlowe Airways did not respond to a request for comment.", "Marlowe Airways",
      Unlike("Marlowe Airways declined to comment.", "no_comment")),
     # an independent party that checks for itself confirms
-    ("Skyline Data, which tracks airline filings, said it had checked the filings and that "
-     "Marlowe Airways was in talks to buy Pinecrest Air.", "Skyline Data", "confirmed"),
-    ("\u201cWe have traced the filings to Marlowe Airways' talks to buy Pinecrest Air,\u201d "
-     "said Skyline Data.", "Skyline Data", "confirmed"),
+    pytest.param(
+        "Skyline Data, which tracks airline filings, said it had checked the filings and that "
+     "Marlowe Airways was in talks to buy Pinecrest Air.", "Skyline Data", "confirmed",
+     marks=DELETED),
+    pytest.param(
+        "\u201cWe have traced the filings to Marlowe Airways' talks to buy Pinecrest Air,\u201d "
+     "said Skyline Data.", "Skyline Data", "confirmed", marks=DELETED),
 ])
 def test_positions_in_new_phrasings(engine, text: str, actor: str,
                                     expected: str | Unlike) -> None:

@@ -28,17 +28,23 @@ SCOOTER = (
     "Zento declined to comment on the report."
 )
 
+#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
+#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
+
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [
     # a party's own finding verifies the claim
-    ("Repair chain Fixwell said its engineers had found overheating batteries in 30 of the 400 "
-     "Zento X2 scooters it examined.", "Fixwell", "confirmed"),
+    pytest.param(
+        "Repair chain Fixwell said its engineers had found overheating batteries in 30 of the 400 "
+     "Zento X2 scooters it examined.", "Fixwell", "confirmed", marks=DELETED),
     ("The Product Safety Office said its laboratory had confirmed overheating in batteries "
      "from 12 of the 50 Zento X2 scooters tested.", "Product Safety Office", "confirmed"),
     ("The Trading Office said its laboratory had confirmed faulty batteries in 12 of the 50 "
      "Zento X2 scooters it tested.", "Trading Office", "confirmed"),
-    ("Fixwell said its own test data showed that batteries in the Zento X2 scooter can "
-     "overheat and catch fire.", "Fixwell", "confirmed"),
+    pytest.param("Fixwell said its own test data showed that batteries in the Zento X2 scooter can "
+     "overheat and catch fire.", "Fixwell", "confirmed", marks=DELETED),
     ("In a report released on Friday, the Product Safety Office determined that batteries in "
      "the Zento X2 scooter overheat and catch fire.", "Product Safety Office", "confirmed"),
     # a quotation's own cue, attributed after the quote to an officer in role

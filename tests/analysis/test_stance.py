@@ -23,8 +23,8 @@ def _cue(nlp, sentence: str, lemma: str) -> str | None:
     return cue_status(tok)
 
 
-#: Linking by meaning (analysis/linking.py) joins a negated on-topic clause to the claim and
-#: reads it as a denial: a known engine failure since the second-generation linking.
+#: A negated on-topic statement read as a denial of the claim: a known engine failure (plain
+#: statements are no longer linked by meaning, which fixed the first such row).
 NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause linked as a denial")
 
 
@@ -67,8 +67,7 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     # a negation that does not restate the claim's predicate denies nothing
     pytest.param(
         '"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.',
-        Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied"),
-        marks=NEGATED_LINKED),
+        Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied")),
     pytest.param(
         '"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air '
         'said.', ANOTHER_MATTER,

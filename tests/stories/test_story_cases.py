@@ -33,6 +33,10 @@ CASES = sorted(HERE.glob("*.json")) + sorted((HERE / "more").glob("*.json")) + s
 MIN_PRECISION = 0.90
 MIN_RECALL = 0.90
 
+#: The start of the reason for a case that a deleted rule had been written for.
+ABLATED = ("a rule written for this case was deleted by the ablation of issue 9 (its removal "
+           "cost nothing on the development pools): ")
+
 #: Cases the engine does not yet get exactly right, and why (strict: fixing one fails the test
 #: so that the entry is removed).
 KNOWN_FAILURES: Mapping[str, str] = {
@@ -49,10 +53,28 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                 "company': a passive nominalisation is not read",
     "northway-coastjet-merger": "'held preliminary conversations about combining' is not "
                                 "matched to 'merger talks', and 'the chair' not to Coastjet",
-    "pryde-missing-hiker": "'Owen was located' is not matched to 'found alive', and the "
-                           "named rescue leader is a new actor, not the team on record",
     "vellert-harbour-forgery": "'the laboratory's director' after a sentence naming the "
                                "institute is not resolved to it",
+    "quillon-health-breach": ABLATED + "the party's own check no longer reads as a confirmation "
+                                       "(self_verified)",
+    "halcyon-aero-battery": ABLATED + "the repairer's own finding no longer reads as a "
+                                      "confirmation (self_verified)",
+    "st-aldhelms-norovirus": ABLATED + "the hospital no longer speaks as the trust that runs it "
+                                       "(operated_noun), so its confirmation alerts as a new "
+                                       "actor's",
+    "varkan-drone-incursion": ABLATED + "the alliance's own radar finding in item 3 no longer "
+                                        "reads as a confirmation (self_verified), so it alerts in "
+                                        "item 4",
+    "halloway-plagiarism": ABLATED + "one-word company names no longer speak as the company "
+                                     "(says_of_itself, acts_as_it, which_relative)",
+    "saravel-earthquake-toll": ABLATED + "the ministry's item-1 confirmation of the toll is missed"
+                                         " and alerts in item 3 instead",
+    "aurel3-solar-array": ABLATED + "'had not fully deployed' no longer restates 'failed to "
+                                    "deploy' (restates_failure, fitting_conjunct), read as a "
+                                    "denial",
+    "harlow-tane-ammonia-spill": ABLATED + "the agency's own tracing no longer reads as a "
+                                 "confirmation (self_verified); the company's admission alerts "
+                                 "late",
     "voss-reshuffle-leak": "'would leave the finance ministry' / 'asked to leave the finance "
                            "ministry' are not matched to 'removed from her post'",
 }

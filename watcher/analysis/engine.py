@@ -32,21 +32,10 @@ from watcher.analysis.claims import (
     term_key,
 )
 from watcher.analysis.clues import (
-    acts_as_it,
-    broad_denial,
     first_person,
-    fitting_conjunct,
     judges_false,
-    judges_true,
     name_keys,
-    operated_noun,
     pronoun_antecedent,
-    restates_failure,
-    says_of_itself,
-    self_verified,
-    source_verified,
-    subject_org,
-    which_relative,
     without_credit,
 )
 from watcher.analysis.cues import (
@@ -70,6 +59,10 @@ from watcher.models import (
     StoryView,
 )
 
+#: Cosine above which a decisive statement in a later article of the story is about the
+#: story's nearest tracked claim rather than a new one (the article matched the story's
+#: keywords, and a story has few claims).
+STORY_FLOOR = 0.15
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
@@ -144,7 +137,7 @@ class _Run:
             events, actors)
         if not self.baseline:
             self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
-                                        self._link_candidates(events))
+                                        self._link_candidates(events, actors))
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
@@ -176,7 +169,6 @@ class _Run:
             people = [e.root for e in doc.ents if e.label_ == "PERSON" and not
                       self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
                       e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
-            self._note_operators(n)
             for ent in doc.ents:
                 if ent.label_ in ("ORG", "FAC"):
                     self.resolver.named_orgs.append(ent.text.removeprefix("the ").removeprefix(
@@ -193,10 +185,6 @@ class _Run:
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
                 mention = describe(pronoun_antecedent(ev.speaker))
-                if mention.kind == "person" and mention.person and not mention.role and (
-                        " " not in mention.person and says_of_itself(ev) or acts_as_it(ev)
-                        or which_relative(ev.speaker)):
-                    mention = replace(mention, org=mention.person, person=None, kind="org")
                 if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
                     name = mention.person or mention.org or mention.text
                     found = self.resolver.find(name, mention.kind == "person") if name else None
@@ -209,37 +197,10 @@ class _Run:
                 actors[id(ev)] = actor
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
-            self.resolver.last_org = subject_org(doc, self.resolver) or self.resolver.last_org
         for ev in events:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
         return actors
-
-    def _note_operators(self, n: int) -> None:
-        """"The NHS Trust, which runs the hospital, said ...": the hospital named earlier
-        (St Aldhelm's Hospital) is the trust's own body and speaks as the trust."""
-        for ent in self.docs[n].ents:
-            if ent.label_ not in ("ORG", "FAC"):
-                continue
-            for rel in ent.root.children:
-                run = operated_noun(rel)
-                if run is None:
-                    continue
-                body = self._named_before(n, run)
-                if body is not None:
-                    actor = self.resolver.find(ent.text.removeprefix("the ").removeprefix(
-                        "The "), False) or self.resolver.resolve(describe(ent.root))
-                    if actor is not None and actor.kind != "person":
-                        actor = self.resolver.add_alias(actor, body)
-                        self.speakers[actor.key] = actor  # kept on record with the alias
-
-    def _named_before(self, n: int, noun: str) -> str | None:
-        """The last name up to sentence ``n`` whose head word is ``noun`` ("... Hospital")."""
-        for s in range(n, -1, -1):
-            for ent in reversed(self.docs[s].ents):
-                if ent.label_ in ("ORG", "FAC") and ent.root.lemma_.lower() == noun:
-                    return ent.text.removeprefix("the ").removeprefix("The ")
-        return None
 
     def _note_subject(self, root: Token) -> None:
         """A person named as a subject is the likeliest antecedent of the next sentence's
@@ -341,24 +302,18 @@ class _Run:
         s, key, prop, clause = max(matched, key=lambda x: x[0])
         assert key is not None
         polarity = clause_polarity(clause[0], set(clause[1]))
-        if polarity == "denied":  # "is not from X and is a fake": the conjunct that fits
-            best = fitting_conjunct(clause, self.claims[key].data, exclude)
-            polarity = clause_polarity(best[0], set(best[1]))
-        if polarity == "denied" and restates_failure(clause, self.claims[key].data):
-            polarity = "asserted"  # "had not deployed" restates "failed to deploy"
-        if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
+        if ev.status == SAY and polarity == "denied" and not judged_false(
                 clause[0].doc[i] for i in clause[1]) and not restates(
                 prop, self.claims[key].data):
-            return  # a negation that does not restate the claim's predicate denies nothing
+            return  # a negation that neither judges the claim false ("no truth to reports
+            # that ...") nor restates its predicate denies nothing
         if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
                                     for _, _, _, c in scored):
             polarity = "uncertain"  # a hedged statement takes no decisive position
         status = self._status(ev, polarity)
         if status is None:
             return
-        verified = any(self_verified(c) for _, _, _, c in scored) or self_verified(
-            (ev.cue, frozenset({ev.cue.i}))) or ev.cue.lemma_.lower() in FINDING_VERBS or \
-            source_verified(ev.speaker)
+        verified = ev.cue.lemma_.lower() in FINDING_VERBS
         if self.baseline and status in _CLAIM_STATUSES | {"uncertain"} and (
                 restates(prop, self.claims[key].data) or compatible(
                     prop, self.claims[key].data)):
@@ -380,16 +335,12 @@ class _Run:
             data = self.claims[key].data if key is not None else ClaimData()
             ev.anaphoric = wkey is not None and (wkey in data.preds or wkey in data.terms)
         false_judged = ev.status == SAY and any(judges_false(c) for _, _, _, c in scored)
-        true_judged = ev.status == SAY and not false_judged and not self.baseline and any(
-            judges_true(c) for _, _, _, c in scored)
-        broad = broad_denial(ev)  # "denied any malfunction": the class covers the claim
-        if ev.anaphoric or false_judged or true_judged or broad:
+        if ev.anaphoric or false_judged:
             key = self._salient()
-            if self.baseline and (ev.report_ref or broad) and self.title_key is not None:
+            if self.baseline and ev.report_ref and self.title_key is not None:
                 key = self.title_key  # "unable to confirm the findings": the story's claim
-            verdict = "confirmed" if true_judged else "denied"
-            if key is not None and (ev.status != SAY or false_judged or true_judged):
-                self._add(ev, actor, key, verdict if ev.status == SAY else ev.status, evidence)
+            if key is not None and (ev.status != SAY or false_judged):
+                self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
             return
         if ev.status == SAY and scored and all(
                 len(p.terms) <= 1 for _, _, p, _ in scored) and any(
@@ -424,6 +375,11 @@ class _Run:
                 continue
             if not self.baseline and status == "asserted":
                 break
+            if not self.baseline:
+                near = self.links.nearest(clause)
+                if near is not None and near[0] >= STORY_FLOOR:
+                    self._add(ev, actor, near[1], status, evidence)
+                    break
             if self.baseline and (polarity != "asserted" or not (
                     ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
                 continue
@@ -432,15 +388,19 @@ class _Run:
             self._add(ev, actor, claim.key, status, evidence)
             break
 
-    def _link_candidates(self, events: list[Event]) -> list[Clause]:
-        """Clauses worth linking by meaning: under a stance cue, or negated statements."""
+    def _link_candidates(self, events: list[Event], actors: dict[int, Actor]) -> list[Clause]:
+        """Clauses worth linking by meaning: those under a stance cue ("denied that ...") of
+        events with a speaker (a position needs an actor) whose words match no claim by terms
+        (those never reach :meth:`_by_meaning`)."""
         out: list[Clause] = []
         for ev in events:
+            if ev.status == SAY or id(ev) not in actors or any(
+                    k is not None for _, k, _, _ in self._scored(ev, name_keys(actors[id(ev)]))):
+                continue  # no speaker, or its words already name a claim
             clauses = list(ev.clauses)
             if ev.quote is not None:
                 clauses += self.quote_clauses.get(ev.quote, [])
-            out += [c for c in clauses if ev.status != SAY or clause_polarity(
-                c[0], set(c[1])) == "denied"]
+            out += clauses
         return out
 
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
@@ -448,9 +408,10 @@ class _Run:
         """The clause that says a tracked claim in other words (linking.py), if one does."""
         tracked = {k: self.claims[k] for k in self.tracked}
         found: list[tuple[float, str | None, Proposition, Clause]] = []
+        if ev.status == SAY:
+            return found  # a plain statement is linked by its words (negations linked by
+            # meaning read too many on-topic "not" clauses as denials; ablation: no loss)
         for _, _, prop, clause in scored:
-            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) != "denied":
-                continue
             link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))

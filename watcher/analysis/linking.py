@@ -72,6 +72,16 @@ class Links:
         return found
 
 
+    def nearest(self, clause: Clause) -> tuple[float, str] | None:
+        """The tracked claim closest in meaning to this clause, with its cosine (no threshold);
+        None when the clause was not embedded."""
+        row = self.clause_vecs.get(clause_text(clause))
+        if row is None or self.matrix is None or not self.keys:
+            return None
+        col = int(np.argmax(self.matrix[row]))
+        return float(self.matrix[row, col]), self.keys[col]
+
+
 class Linker:
     """Encodes claims once (cached by text) and an article's clauses in one batch."""
 

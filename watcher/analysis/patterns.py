@@ -29,28 +29,45 @@ def rules() -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
+def _needs(rule: dict[str, Any]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The literal words a rule cannot match without: per node with a LEMMA or LOWER value,
+    (attribute, the values it accepts). A sentence lacking one is never handed to the rule."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for node in rule["pattern"]:
+        for attr in ("LEMMA", "LOWER"):
+            value = node["RIGHT_ATTRS"].get(attr)
+            if isinstance(value, str):
+                out.append((attr, frozenset({value})))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                out.append((attr, frozenset(value["IN"])))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=4)
-def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[str, tuple[str, int]]]:
-    """The compiled matcher of a vocabulary, and per rule id its label and marked node."""
-    matcher = DependencyMatcher(vocab)
-    marks: dict[str, tuple[str, int]] = {}
+def _matchers(vocab: Vocab) -> tuple[tuple[DependencyMatcher, str, int,
+                                           tuple[tuple[str, frozenset[str]], ...]], ...]:
+    """Per rule: its compiled matcher, label, marked node and the words it needs. One matcher
+    a rule, so that a sentence is matched only against the rules whose words it has (the
+    DependencyMatcher's cost grows with every rule it holds, matching or not)."""
+    out = []
     for n, rule in enumerate(rules()):
-        rid = f"{rule['label']}#{n}"
+        matcher = DependencyMatcher(vocab)
+        matcher.add(f"{rule['label']}#{n}", [rule["pattern"]])
         nodes = [p["RIGHT_ID"] for p in rule["pattern"]]
-        matcher.add(rid, [rule["pattern"]])
-        marks[rid] = (rule["label"], nodes.index(rule["mark"]))
-    return matcher, marks
+        out.append((matcher, rule["label"], nodes.index(rule["mark"]), _needs(rule)))
+    return tuple(out)
 
 
 def marks(doc: Doc) -> dict[str, frozenset[int]]:
     """Label -> indices of the tokens the rules mark in ``doc`` (matched once, then kept)."""
     found = doc.user_data.get(_KEY)
     if found is None:
-        matcher, where = _matcher(doc.vocab)
+        words = {"LEMMA": {t.lemma_ for t in doc}, "LOWER": {t.lower_ for t in doc}}
         acc: dict[str, set[int]] = {}
-        for match_id, ids in matcher(doc):
-            label, node = where[doc.vocab.strings[match_id]]
-            acc.setdefault(label, set()).add(ids[node])
+        for matcher, label, node, needs in _matchers(doc.vocab):
+            if all(words[attr] & values for attr, values in needs):
+                for _, ids in matcher(doc):
+                    acc.setdefault(label, set()).add(ids[node])
         found = {label: frozenset(ids) for label, ids in acc.items()}
         doc.user_data[_KEY] = found
     return found

@@ -69,9 +69,8 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                      "(says_of_itself, acts_as_it, which_relative)",
     "saravel-earthquake-toll": ABLATED + "the ministry's item-1 confirmation of the toll is missed"
                                          " and alerts in item 3 instead",
-    "aurel3-solar-array": ABLATED + "'had not fully deployed' no longer restates 'failed to "
-                                    "deploy' (restates_failure, fitting_conjunct), read as a "
-                                    "denial",
+    "aurel3-solar-array": ABLATED + "a negated verb no longer restates a claim of failure "
+                                    "(restates_failure, fitting_conjunct): read as a denial",
     "harlow-tane-ammonia-spill": ABLATED + "the agency's own tracing no longer reads as a "
                                  "confirmation (self_verified); the company's admission alerts "
                                  "late",

@@ -139,12 +139,6 @@ class Resolver:
             return self.last_org  # "the company said": the organisation last heard speaking
         return self.recent_orgs[-1] if self.recent_orgs else None
 
-    def add_alias(self, actor: Actor, alias: str) -> Actor:
-        """Another name for a known actor, remembered for the rest of the story."""
-        actor = self._add_alias(actor, alias)
-        self.known[actor.key] = actor
-        return actor
-
     def _noun_known(self, noun: str) -> bool:
         """Whether an organisation named with this noun is in view or on record."""
         return any(noun in a.name.casefold().split() or noun in " ".join(a.aliases).casefold()

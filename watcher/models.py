@@ -106,7 +106,7 @@ class ClaimData:
 @dataclass(frozen=True)
 class Claim:
     """A canonical proposition tracked in a story: ``text`` is the disputed proposition as
-    people read it ("North Korean troops are in Russia"); ``data`` is the engine's matching
+    people read it ("the two companies are in merger talks"); ``data`` is the engine's matching
     material."""
 
     key: str

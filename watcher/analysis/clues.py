@@ -63,9 +63,6 @@ def judges_false(clause: Clause) -> bool:
         for i in ids if doc[i].dep_ in ("nsubj", "nsubjpass"))
 
 
-_OPERATE_VERBS = frozenset({"run", "operate", "manage"})
-
-
 def first_person(clause: Clause) -> bool:
     """ "I have resigned", "water reached the river through our outfall": the content speaks of
     the speaker's own doing (a first-person subject or possessive), not of others'."""
@@ -77,8 +74,5 @@ def first_person(clause: Clause) -> bool:
         if t.lower_ in ("my", "our") and t.dep_ == "poss":
             return True
     return False
-
-
-_NOT_DONE_VERBS = frozenset({"fail"})
 
 

@@ -131,7 +131,7 @@ HEDGE_WORDS: frozenset[str] = frozenset({
 KNOW_VERBS: frozenset[str] = frozenset({"know", "establish", "determine", "tell", "say"})
 #: Verbs of being unable to verify: negated with can/could they are ``uncertain``.
 VERIFY_VERBS: frozenset[str] = frozenset({"verify", "confirm", "check", "establish", "say"})
-#: Verbs of checking for oneself: with a first-person subject ("we have traced it to a drain",
+#: Verbs of checking for oneself: with a first-person subject ("we have traced the source",
 #: "our tests found") an asserted content becomes an independent verification (``confirmed``).
 VERIFY_SELF_VERBS: frozenset[str] = frozenset({
     "check", "verify", "test", "trace", "find", "establish", "identify", "analyse", "analyze",
@@ -147,11 +147,6 @@ EVIDENCE_NOUNS: frozenset[str] = frozenset({
 #: Verbs of a formal finding ("the inquiry determined that X"): a party that establishes the
 #: claim by its own investigation verifies it (``confirmed``), unless it was its source.
 FINDING_VERBS: frozenset[str] = frozenset({"determine", "establish", "conclude"})
-#: Bodies that investigate: "the panel found that X" is a finding of its own (``confirmed``).
-INQUIRY_NOUNS: frozenset[str] = frozenset({
-    "panel", "inquiry", "investigation", "investigator", "inspector", "committee", "tribunal",
-    "audit", "auditor", "probe", "review", "commission", "observer", "monitor",
-})
 #: Head nouns of public bodies: "the interior ministry said", with no ministry named in the
 #: story, is an actor named by the phrase itself.
 INSTITUTION_NOUNS: frozenset[str] = frozenset({

@@ -89,7 +89,7 @@ _HELD_BACK = frozenset({"denied", "no_comment", "uncertain"})
 
 def reading(state: StoryState, pos: Position) -> Position:
     """What an article's position means against the actor's record: an assertion checked
-    independently ("we have traced it to a drain") confirms, unless the actor is the claim's
+    independently ("our own tests found it") confirms, unless the actor is the claim's
     own source already asserting it; one owned in the first person confirms after the actor
     held back."""
     if pos.status != "asserted":

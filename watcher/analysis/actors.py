@@ -123,7 +123,7 @@ class Resolver:
         ("the trust said"), so an organisation named anywhere earlier with that head word
         counts, not only one heard speaking."""
         if noun == "*":  # "its chief executive": the organisation in view
-            return self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
+            return self.recent_orgs[-1] if self.recent_orgs else self.last_org
         if noun == "+":  # "her publicist": the person in view
             return self.last_person or self.mentioned_person
         for actor in reversed(self.recent_orgs):
@@ -139,6 +139,20 @@ class Resolver:
             return self.last_org  # "the company said": the organisation last heard speaking
         return self.recent_orgs[-1] if self.recent_orgs else None
 
+    def _fuller(self, actor: Actor, name: str) -> Actor:
+        """A person known by a short form ("Vane") is shown by the fuller name an article
+        gives ("Tessa Vane"), which also keeps a namesake ("Graham Vane") apart."""
+        if actor.kind not in ("person", "other") or len(_tokens(name)) <= len(
+                _tokens(actor.name)):
+            return actor
+        fuller = Actor(actor.key, name, "person",
+                       tuple(dict.fromkeys(a for a in (*actor.aliases, actor.name) if a != name)))
+        self.known[actor.key] = fuller
+        for attr in ("last_person", "mentioned_person", "fresh_person"):
+            if getattr(self, attr) is actor:
+                setattr(self, attr, fuller)
+        return fuller
+
     def _noun_known(self, noun: str) -> bool:
         """Whether an organisation named with this noun is in view or on record."""
         return any(noun in a.name.casefold().split() or noun in " ".join(a.aliases).casefold()
@@ -147,7 +161,7 @@ class Resolver:
     def _named(self, name: str, kind: str) -> Actor:
         found = self.find(name, kind == "person")
         if found is not None:
-            return found
+            return self._fuller(found, name) if kind == "person" else found
         name = self.canonical(name)
         key = None if kind == "person" else state_of(name)
         if key is not None and (st := state(key)) is not None and st.name != name:
@@ -165,6 +179,8 @@ class Resolver:
             return self._pronoun(m.pronoun)
         if m.person and not m.separate:
             known = self.find(m.person, True)
+            if known is not None and known.kind == "other":  # "Vane's publicist", then "Tessa Vane"
+                known = self._remember(self._fuller(known, m.person))
             if known is not None and known.kind != "person":
                 self.last_org = known
                 self.last_person = known

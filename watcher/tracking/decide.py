@@ -31,7 +31,7 @@ def _alerts(old: str | None, new: str, rule: AlertRule = DEFAULT_ALERT_RULE) -> 
     record alerts on any change (``spec``), or (``decisive``) only on a change to a decisive
     position or the withdrawal of one (denied -> no_comment)."""
     if old is None or rule == "decisive":
-        return new in DECISIVE or (old in DECISIVE and new == "no_comment")
+        return new in DECISIVE or (old in DECISIVE and new in ("no_comment", "uncertain"))
     return True
 
 
@@ -79,7 +79,13 @@ def _remember_actor(state: StoryState, actor: Actor) -> None:
         return
     extra = [a for a in actor.aliases if a not in known.aliases and a != known.name]
     if extra:
-        state.actors[actor.key] = replace(known, aliases=(*known.aliases, *extra))
+        known = replace(known, aliases=(*known.aliases, *extra))
+    if actor.name != known.name and actor.name in known.aliases + (actor.name,) and \
+            known.name in actor.aliases:  # a fuller name learnt for a person ("Tessa Vane")
+        known = replace(known, name=actor.name, aliases=tuple(
+            a for a in (*known.aliases, known.name) if a != actor.name))
+    if known is not state.actors[actor.key]:
+        state.actors[actor.key] = known
 
 
 #: Positions that keep an actor from asserting a claim: stating it afterwards in the first

@@ -54,3 +54,35 @@ def test_kim_jong_gyu_is_not_kim_jong_un(engine) -> None:
     analysis = engine.analyze(ArticleText("", item), state.view())
     names = {p.actor.name for p in analysis.positions}
     assert names and all("Gyu" in n for n in names)
+
+
+def test_its_officer_speaks_for_the_organisation_last_named(engine) -> None:
+    """ "its chief executive" after a second company is named: that company, not the one
+    heard speaking before."""
+    from tests.analysis.helpers import statuses
+
+    text = ("Dunmore Rail said on Monday that the points at Ashby were inspected in May. "
+            "Northgate Signal Company, which supplies the points, also looked at the report. "
+            "\"We confirm that the points at Ashby failed,\" said its chief executive, "
+            "Petra Lund.")
+    base = ("The points at Ashby failed before Tuesday's derailment, the drivers' union said. "
+            "Northgate Signal Company declined to comment.")
+    result = statuses(engine, text, baseline=base)
+    assert result.get("Northgate Signal Company") == "confirmed"
+    assert result.get("Dunmore Rail") != "confirmed"
+
+
+def test_a_person_known_by_surname_takes_the_fuller_name(engine) -> None:
+    """A person first met as the owner of a publicist ("Marr's publicist") and later named in
+    full is shown by the full name."""
+    from watcher.models import ArticleText, StoryState
+    from watcher.tracking.decide import apply_analysis
+
+    base = ("The winger Jonas Marr is joining Castlebrook, the Evening Post reported, a story "
+            "Marr's publicist rejected.")
+    state = StoryState()
+    apply_analysis(state, engine.analyze(ArticleText("", base), None), baseline=True)
+    item = "Jonas Marr confirmed on Friday that he is joining Castlebrook."
+    analysis = engine.analyze(ArticleText("", item), state.view())
+    names = {p.actor.name for p in analysis.positions if p.status == "confirmed"}
+    assert names == {"Jonas Marr"}

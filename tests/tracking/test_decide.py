@@ -37,6 +37,8 @@ def _changes(old: Status | None, new: Status, rule: str) -> list[tuple[str | Non
     # rule 1: an actor on record changes status
     ("no_comment", "confirmed", True, True),
     ("denied", "no_comment", True, True),
+    ("denied", "uncertain", True, True),  # a denial walked back to "we cannot say"
+    ("confirmed", "uncertain", True, True),
     ("uncertain", "asserted", True, False),
     ("no_comment", "uncertain", True, False),
     ("asserted", "uncertain", True, False),

@@ -53,7 +53,6 @@ ABLATIONS: dict[str, Callable[[], None]] = {
     "none": lambda: None,
     "first_person": lambda: _patch_everywhere("first_person", _false),
     "judges_false": lambda: _patch_everywhere("judges_false", _false),
-    "pronoun_antecedent": lambda: _patch_everywhere("pronoun_antecedent", lambda t: t),
     "judged_false_in_engine": lambda: setattr(engine, "judged_false", _false),
     "labelled_answers": lambda: setattr(engine._Run, "_labelled_answers", lambda s, a: []),
     "unattributed_quotes": lambda: setattr(engine._Run, "_unattributed_quotes",

@@ -98,10 +98,3 @@ def test_a_document_speaks_for_its_issuer(nlp, text: str, org, org_noun) -> None
 def test_an_attempt_to_check_is_uncertain(nlp, text: str, lemma: str) -> None:  # type: ignore[no-untyped-def]
     assert cue_status(_cue(nlp(text), lemma)) == "uncertain"
 
-
-def test_a_person_named_in_what_is_said_is_not_the_pronoun_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
-    from watcher.analysis.clues import pronoun_antecedent
-
-    doc = nlp("Judge Amy Rourke had asked the council for a written account, he said.")
-    he = next(t for t in doc if t.lower_ == "he")
-    assert pronoun_antecedent(he).i == he.i

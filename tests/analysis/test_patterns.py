@@ -12,7 +12,6 @@ from watcher.analysis.stance import cue_status, is_retrospective
 #: (sentence, label, the word the rule marks)
 ROWS = [
     ("The council gave no comment on the leaked memo.", "no_comment_noun", "comment"),
-    ("The agency would say nothing more about the contract.", "says_nothing", "say"),
     ("If the audit finds a gap, the mayor will resign.", "conditional", "resign"),
     ("The coroner said it was too early to name a cause.", "too_early", "early"),
     ("The army has not ruled out sabotage.", "rule_out", "ruled"),
@@ -56,7 +55,8 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("The army ruled out sabotage.", "rule", "denied"),
     ("The bank no longer disputes the valuation.", "dispute", "no_comment"),
     ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
-    ("The agency would say nothing more about the contract.", "say", "no_comment"),
+    pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
+                 marks=pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")),
 ])
 def test_rules_give_the_cue_its_status(nlp, text: str, lemma: str, status: str) -> None:  # type: ignore[no-untyped-def]
     assert cue_status(_verb(nlp(text), lemma)) == status

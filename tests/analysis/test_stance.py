@@ -79,8 +79,9 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
      "buy it.", "denied"),
     ("Pinecrest Air said the report of talks with Marlowe Airways was not true.", "denied"),
     # saying nothing, or no longer saying, is declining to take a position
-    ("Pinecrest Air said it would say nothing further about talks with Marlowe Airways.",
-     "no_comment"),
+    pytest.param("Pinecrest Air said it would say nothing further about talks with Marlowe "
+                 "Airways.", "no_comment", marks=pytest.mark.xfail(
+                     strict=True, reason="rule deleted by ablation (issue 9)")),
     ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',

@@ -30,20 +30,6 @@ def without_credit(doc: Doc) -> list[Token]:
     return list(doc)
 
 
-def pronoun_antecedent(speaker: Token) -> Token:
-    """ "John Kirby, ..., he said": a personal pronoun takes the person named just before it
-    in its own sentence (the nearest antecedent) before any earlier one."""
-    if speaker.lower_ not in ("he", "she"):
-        return speaker
-    # "X had asked for an account, he said": a person named inside what is said is not the
-    # one who says it
-    said = {t.i for c in speaker.head.children if c.dep_ in ("ccomp", "parataxis")
-            for t in c.subtree}
-    people = [e for e in speaker.doc.ents if e.label_ == "PERSON" and e.end <= speaker.i
-              and e.root.dep_ not in ("poss", "pobj", "dobj") and e.root.i not in said]
-    return people[-1].root if people else speaker
-
-
 def name_keys(actor: Actor | None) -> set[str]:
     if actor is None:
         return set()

@@ -35,7 +35,6 @@ from watcher.analysis.clues import (
     first_person,
     judges_false,
     name_keys,
-    pronoun_antecedent,
     without_credit,
 )
 from watcher.analysis.cues import (
@@ -184,7 +183,7 @@ class _Run:
             for ev in by_sent.get(n, []):
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
-                mention = describe(pronoun_antecedent(ev.speaker))
+                mention = describe(ev.speaker)
                 if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
                     name = mention.person or mention.org or mention.text
                     found = self.resolver.find(name, mention.kind == "person") if name else None

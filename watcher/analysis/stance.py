@@ -158,8 +158,6 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
         if negated:
             return "no_comment" if marked(verb, "no_longer") else None
         return "denied"
-    if marked(verb, "says_nothing"):
-        return "no_comment"  # "would say nothing further"
     if lemma in COMMENT_VERBS and negated:
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"
@@ -222,7 +220,7 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
     doc = head.doc
     toks = [doc[i] for i in sorted(tokens)]
-    if any(marked(t, "no_comment_noun") or marked(t, "says_nothing") for t in toks):
+    if any(marked(t, "no_comment_noun") for t in toks):
         return "no_comment"  # "no comment", "would say nothing further"
     if marked(head, "conditional"):
         return "uncertain"  # a conditional asserts neither way

@@ -23,6 +23,10 @@ ROWS = [
     ("Three weeks ago the board rejected the audit.", "recap", "rejected"),
     ("The board rejected the audit last month.", "recap", "rejected"),
     ("The insurer has never accepted the valuation.", "recap", "accepted"),
+    ("The port reopened on Monday, two days after the minister denied any closure.", "recap",
+     "denied"),
+    ("The mill shut on Friday, a week after insisting the order book was full.", "recap",
+     "insisting"),
 ]
 
 

@@ -54,7 +54,6 @@ ABLATIONS: dict[str, Callable[[], None]] = {
     "first_person": lambda: _patch_everywhere("first_person", _false),
     "judges_false": lambda: _patch_everywhere("judges_false", _false),
     "judged_false_in_engine": lambda: setattr(engine, "judged_false", _false),
-    "labelled_answers": lambda: setattr(engine._Run, "_labelled_answers", lambda s, a: []),
     "unattributed_quotes": lambda: setattr(engine._Run, "_unattributed_quotes",
                                            lambda s, e, a: []),
     "by_meaning": lambda: setattr(engine._Run, "_by_meaning", lambda s, e, c: []),

@@ -113,7 +113,6 @@ class _Run:
         self.title_key: str | None = None
         self.quote_clauses: dict[QuoteKey, list[Clause]] = {}
         self.quote_actor: dict[QuoteKey, Actor] = {}
-        self.label_quotes: dict[QuoteKey, int] = {}  # a transcript answer -> its sentence
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
         self.links = Links()
@@ -132,7 +131,7 @@ class _Run:
         actors = self._resolve(events)
         if self.baseline:
             self._seed_title(events)
-        events = events + self._labelled_answers(actors) + self._unattributed_quotes(
+        events = events + self._unattributed_quotes(
             events, actors)
         if not self.baseline:
             self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
@@ -164,7 +163,6 @@ class _Run:
                 speaker = self._label_actor(sent.label, n)
                 if speaker is not None:
                     self.quote_actor[(sent.para, *sent.quotes[0])] = speaker
-                    self.label_quotes[(sent.para, *sent.quotes[0])] = n
             people = [e.root for e in doc.ents if e.label_ == "PERSON" and not
                       self.sents[n].is_title and (e.root.dep_ in ("nsubj", "nsubjpass") or
                       e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
@@ -229,17 +227,6 @@ class _Run:
                 head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
                 return self.resolver.resolve(describe(head))
         return None if answer else self.resolver.find(label, True)
-
-    def _labelled_answers(self, actors: dict[int, Actor]) -> list[Event]:
-        """A labelled answer's words are its speaker's: one reading of the whole answer."""
-        out: list[Event] = []
-        for key, n in self.label_quotes.items():
-            clauses = self.quote_clauses.get(key)
-            if clauses:
-                ev = Event(n, clauses[0][0], SAY, None, quote=key)
-                actors[id(ev)] = self.quote_actor[key]
-                out.append(ev)
-        return out
 
     def _unattributed_quotes(self, events: list[Event],
                              actors: dict[int, Actor]) -> list[Event]:
@@ -320,7 +307,8 @@ class _Run:
             # only by shared arguments ("Parents are advised to check the buckle") does not
             self._merge(key, prop)
         toks = [clause[0].doc[i] for i in sorted(clause[1])]
-        if self.baseline and key == self.title_key and is_statement(prop, toks):
+        if self.baseline and key == self.title_key and status in ("asserted", "confirmed") and \
+                is_statement(prop, toks):  # stated, not hedged ("X could have caused it")
             self.stated.setdefault(key, plain_text(toks))
         self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
                   owned=status == "asserted" and first_person(clause))

@@ -220,9 +220,17 @@ class StoryState:
     actors: dict[str, Actor] = field(default_factory=dict)
     positions: dict[tuple[str, str], Position] = field(default_factory=dict)
 
-    def view(self) -> StoryView:
-        """The read-only view the claim engine gets (a snapshot of this state)."""
-        return StoryView(claims=MappingProxyType(dict(self.claims)),
+    def view(self, later_claims: bool = True) -> StoryView:
+        """The read-only view the claim engine gets (a snapshot of this state).
+
+        Without ``later_claims`` the engine reads statements against the baseline's claims
+        only: a claim first raised in a later item would otherwise take the statements on the
+        baseline claim it overlaps ("I can confirm this was a deliberate act" read as a
+        position on a later item's wording of the claim), and those never alert.
+        """
+        claims = self.claims if later_claims or not self.baseline_keys else {
+            k: c for k, c in self.claims.items() if k in self.baseline_keys}
+        return StoryView(claims=MappingProxyType(dict(claims)),
                          actors=MappingProxyType(dict(self.actors)),
                          statuses=MappingProxyType(
                              {k: p.status for k, p in self.positions.items()}))

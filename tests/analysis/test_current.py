@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from watcher.analysis.current import current_positions
-from watcher.models import Actor, Claim, Position, StoryState
+from watcher.models import Actor, ArticleText, Claim, Position, StoryState
 from watcher.tracking.decide import reading
 
 ACTOR = Actor(key="a-ferrow", name="Ferrow Mining", kind="org")
@@ -57,3 +57,38 @@ def test_the_engine_gets_a_read_only_view() -> None:
     assert view.statuses[("c1", ACTOR.key)] == "denied"
     with pytest.raises(TypeError):
         view.claims["c2"] = Claim(key="c2", text="y")  # type: ignore[index]
+
+
+def _two_claim_state() -> StoryState:
+    state = StoryState(claims={
+        "c1": Claim(key="c1", text="The depot fire was started deliberately"),
+        "c2": Claim(key="c2", text="A contractor was welding at the depot")})
+    state.baseline_keys.add("c1")  # c2 was first raised by a later item
+    return state
+
+
+def test_without_later_claims_the_engine_reads_against_the_baseline_claims() -> None:
+    state = _two_claim_state()
+    assert set(state.view().claims) == {"c1", "c2"}
+    assert set(state.view(later_claims=False).claims) == {"c1"}
+    assert set(StoryState(claims={"c2": state.claims["c2"]}).view(later_claims=False).claims) \
+        == {"c2"}  # no baseline claims (a summary-only baseline): nothing to narrow to
+
+
+@pytest.mark.parametrize(("alert_new_claims", "seen"), [(False, {"c1"}), (True, {"c1", "c2"})])
+def test_the_pipeline_shows_later_claims_only_when_they_alert(alert_new_claims: bool,
+                                                              seen: set[str]) -> None:
+    from watcher.models import Analysis
+    from watcher.tracking.story import StoryPipeline
+
+    views = []
+
+    class Recording:
+        def analyze(self, article, state, aliases=None):  # type: ignore[no-untyped-def]
+            views.append(set(state.claims))
+            return Analysis()
+
+    pipeline = StoryPipeline("depot fire", ["depot"], state=_two_claim_state(),
+                             engine=Recording(), alert_new_claims=alert_new_claims)
+    pipeline.process("i1", "depot fire update", ArticleText("Depot fire", "The depot burned."))
+    assert views == [seen]

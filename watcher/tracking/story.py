@@ -90,7 +90,8 @@ class StoryPipeline:
         if not self.relevant(search_text):
             logger.debug("item %s does not match story %s", item_id, self.name)
             return []
-        analysis = self.engine.analyze(article, self.state.view(), aliases=self.aliases)
+        analysis = self.engine.analyze(article, self.state.view(later_claims=self.alert_new_claims),
+                                       aliases=self.aliases)
         return apply_analysis(self.state, analysis, alert_new_claims=self.alert_new_claims,
                               rule=self.alert_rule)
 

@@ -86,3 +86,15 @@ def test_a_person_known_by_surname_takes_the_fuller_name(engine) -> None:
     analysis = engine.analyze(ArticleText("", item), state.view())
     names = {p.actor.name for p in analysis.positions if p.status == "confirmed"}
     assert names == {"Jonas Marr"}
+
+
+def test_a_headline_speaker_first_named_in_the_body_is_that_actor(engine) -> None:
+    """The headline is read after the body: "Pinecrest confirms ..." where Pinecrest Air first
+    speaks in the body is Pinecrest Air (the body alone takes no position here)."""
+    from tests.analysis.helpers import statuses
+
+    body = ("Pinecrest Air said on Tuesday that its board would meet next week. The regional "
+            "carrier has 40 aircraft.")
+    assert statuses(engine, body).get("Pinecrest Air") is None
+    result = statuses(engine, body, title="Pinecrest confirms talks with Marlowe Airways")
+    assert result.get("Pinecrest Air") == "confirmed"

@@ -153,6 +153,7 @@ class _Run:
         for ev in events:
             by_sent.setdefault(ev.sent, []).append(ev)
         people: list[Token] = []  # people named as subjects in the previous sentence
+        titled: list[Event] = []
         for n, doc in enumerate(self.docs):
             self.resolver.fresh_person = None
             for root in people:
@@ -181,19 +182,22 @@ class _Run:
             for ev in by_sent.get(n, []):
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
-                mention = describe(ev.speaker)
-                if self.sents[n].is_title:  # headlines label people ("Ravensmoor farmer")
-                    name = mention.person or mention.org or mention.text
-                    found = self.resolver.find(name, mention.kind == "person") if name else None
-                    if found is not None:
-                        actors[id(ev)] = found
+                if self.sents[n].is_title:
+                    titled.append(ev)  # read once the body has named its actors
                     continue
+                mention = describe(ev.speaker)
                 actor = self.resolver.resolve(mention)
                 if actor is None:
                     continue
                 actors[id(ev)] = actor
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
+        for ev in titled:  # headlines label people ("Ravensmoor farmer"): names only
+            mention = describe(ev.speaker)
+            name = mention.person or mention.org or mention.text
+            found = self.resolver.find(name, mention.kind == "person") if name else None
+            if found is not None:
+                actors[id(ev)] = found
         for ev in events:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]

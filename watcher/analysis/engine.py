@@ -193,6 +193,7 @@ class _Run:
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
         for ev in titled:  # headlines label people ("Ravensmoor farmer"): names only
+            assert ev.speaker is not None
             mention = describe(ev.speaker)
             name = mention.person or mention.org or mention.text
             found = self.resolver.find(name, mention.kind == "person") if name else None

@@ -98,3 +98,17 @@ def test_a_headline_speaker_first_named_in_the_body_is_that_actor(engine) -> Non
     assert statuses(engine, body).get("Pinecrest Air") is None
     result = statuses(engine, body, title="Pinecrest confirms talks with Marlowe Airways")
     assert result.get("Pinecrest Air") == "confirmed"
+
+
+@pytest.mark.parametrize("text", [
+    "Marlowe Airways will buy Pinecrest Air for $400 million, the two companies confirmed on "
+    "Friday.",
+    "Marlowe Airways and Pinecrest Air have agreed terms. The pair confirmed on Friday that "
+    "Marlowe Airways is buying Pinecrest Air.",
+])
+def test_a_joint_speaker_is_each_of_the_two_last_named(engine, text: str) -> None:
+    from tests.analysis.helpers import statuses
+
+    result = statuses(engine, text)
+    assert result.get("Marlowe Airways") == "confirmed"
+    assert result.get("Pinecrest Air") == "confirmed"

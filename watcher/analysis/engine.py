@@ -62,6 +62,9 @@ from watcher.models import (
 #: story's nearest tracked claim rather than a new one (the article matched the story's
 #: keywords, and a story has few claims).
 STORY_FLOOR = 0.15
+#: Nouns that stand for two parties at once ("the pair said"); a plural noun needs "two" or
+#: "both" ("the two companies announced").
+_PAIR_NOUNS = frozenset({"pair", "couple", "duo"})
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
@@ -185,6 +188,12 @@ class _Run:
                 if self.sents[n].is_title:
                     titled.append(ev)  # read once the body has named its actors
                     continue
+                pair = self._pair(ev.speaker, n)
+                if pair is not None:  # "the two companies announced": each of them
+                    twin = replace(ev)
+                    events.append(twin)
+                    actors[id(ev)], actors[id(twin)] = pair
+                    continue
                 mention = describe(ev.speaker)
                 actor = self.resolver.resolve(mention)
                 if actor is None:
@@ -203,6 +212,36 @@ class _Run:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
         return actors
+
+    def _pair(self, speaker: Token, n: int) -> tuple[Actor, Actor] | None:
+        """The two actors a joint speaker stands for ("the pair", "the couple", "both
+        companies", "the two sides"): the last two named, of one kind (people or bodies),
+        read back from the speaker; None for any other speaker."""
+        twos = {c.lower_ for c in speaker.children if c.dep_ in ("nummod", "det", "predet")}
+        if not (speaker.lemma_.lower() in _PAIR_NOUNS or speaker.tag_ == "NNS" and
+                twos & {"two", "both"}):
+            return None
+        named: list[tuple[str, Token]] = []  # (label, head), the nearest first
+        for s in range(n, -1, -1):
+            if self.sents[s].is_title:
+                break
+            doc = self.docs[s]
+            heads = [(e.label_, e.root) for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+            heads += [("", t) for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and
+                      t.dep_ != "compound"]  # a name the tagger missed ("Broadcom will buy")
+            named += sorted((h for h in heads if s < n or h[1].i < speaker.i),
+                            key=lambda h: -h[1].i)
+        if not named:
+            return None
+        label, first = named[0]
+        other = next((t for lab, t in named[1:] if (lab == label or "" in (lab, label)) and
+                      not same_name(t.text, first.text, False)), None)
+        if other is None:
+            return None
+        found = [self.resolver.resolve(describe(t)) for t in (other, first)]
+        if found[0] is None or found[1] is None or found[0].key == found[1].key:
+            return None
+        return found[0], found[1]
 
     def _note_subject(self, root: Token) -> None:
         """A person named as a subject is the likeliest antecedent of the next sentence's

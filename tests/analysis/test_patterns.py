@@ -57,7 +57,7 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("The union declined to comment on the ballot.", "comment", "no_comment"),
     ("The army has not ruled out sabotage.", "rule", "uncertain"),
     ("The army ruled out sabotage.", "rule", "denied"),
-    ("The bank no longer disputes the valuation.", "dispute", "no_comment"),
+    ("The bank no longer disputes the valuation.", "dispute", "uncertain"),
     ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
     pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
                  marks=pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")),

@@ -155,8 +155,8 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
             return "uncertain"
         return "confirmed"
     if lemma in DENY_VERBS:
-        if negated:
-            return "no_comment" if marked(verb, "no_longer") else None
+        if negated:  # "no longer denies": the denial is withdrawn, nothing is confirmed
+            return "uncertain" if marked(verb, "no_longer") else None
         return "denied"
     if lemma in COMMENT_VERBS and negated:
         if mods & {"can", "could", "ca"} or unable:

@@ -49,6 +49,11 @@ NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause 
     ("The company no longer says the report is accurate.", "say", "no_comment"),
     ("The company stood by its report.", "stand", SAY),
     ("The company stood at the back of the room.", "stand", None),
+    # a demand on the subject is not its act
+    ("The newspaper should retract its report.", "retract", None),
+    ("Regulators urged the company to confirm the recall.", "confirm", None),
+    ("Shareholders demanded that the board deny the rumour.", "deny", None),
+    ("The author opposed withdrawing the paper.", "withdraw", None),
 ])
 def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
     assert _cue(nlp, sentence, lemma) == expected

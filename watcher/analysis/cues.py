@@ -122,6 +122,15 @@ NEGATIONS: frozenset[str] = frozenset({"not", "n't", "never", "no", "neither", "
 NEGATIVE_SUBJECTS: frozenset[str] = frozenset({"no", "nobody", "nothing", "none", "neither"})
 #: Modal verbs that hedge a clause ("may be upright").
 HEDGE_MODALS: frozenset[str] = frozenset({"may", "might", "could"})
+#: Modals of obligation: "Fox should retract it" is a demand on the subject, not its act.
+DEONTIC_MODALS: frozenset[str] = frozenset({"should", "must", "ought", "shall"})
+#: Verbs of demand, request or opposition whose complement is an act not (yet) done:
+#: "urged the ministry to retract", "called on it to confirm", "opposed withdrawing".
+DEMAND_VERBS: frozenset[str] = frozenset({
+    "urge", "ask", "call", "demand", "press", "pressure", "push", "order", "want", "expect",
+    "oppose", "resist", "force", "compel", "require", "invite", "challenge", "dare", "request",
+    "plead", "beg", "implore",
+})
 #: Words that make a clause uncertain ("it is possible that", "it is unclear whether").
 HEDGE_WORDS: frozenset[str] = frozenset({
     "possible", "possibly", "perhaps", "unclear", "uncertain", "unknown", "maybe", "likely",

@@ -18,9 +18,11 @@ from watcher.analysis.cues import (
     CONFIRM_CLAUSE_VERBS,
     CONFIRM_PARTICLE,
     CONFIRM_VERBS,
+    DEMAND_VERBS,
     DENY_PARTICLE,
     DENY_PHRASAL,
     DENY_VERBS,
+    DEONTIC_MODALS,
     FALSE_WORDS,
     HEDGE_MODALS,
     HEDGE_WORDS,
@@ -133,6 +135,9 @@ def cue_status(verb: Token) -> str | None:
         lemma = "acknowledge"  # "accepted that the count had been wrong"
     if marked(verb, "refusal"):
         return "no_comment"  # "declined to comment", "refused to confirm or deny"
+    if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
+            verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
+        return None  # a demand on the subject ("should retract", "urged it to confirm")
     return _verb_status(verb, lemma, prt, negated, mods, unable)
 
 

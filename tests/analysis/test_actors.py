@@ -112,3 +112,14 @@ def test_a_joint_speaker_is_each_of_the_two_last_named(engine, text: str) -> Non
     result = statuses(engine, text)
     assert result.get("Marlowe Airways") == "confirmed"
     assert result.get("Pinecrest Air") == "confirmed"
+
+
+def test_a_person_first_heard_saying_we_speaks_for_the_body_in_view(engine) -> None:
+    """'"We ...," Tom Avery said' right after the company is named: the company speaks."""
+    from tests.analysis.helpers import statuses
+
+    text = ("Marlowe Airways issued a statement on Friday. \"We are not in talks with Pinecrest "
+            "Air and we never were,\" Tom Avery told reporters.")
+    result = statuses(engine, text)
+    assert result.get("Marlowe Airways") == "denied"
+    assert "Tom Avery" not in result

@@ -197,7 +197,8 @@ class _Run:
                     continue
                 mention = describe(ev.speaker)
                 fresh = mention.person is not None and not mention.role and not \
-                    mention.separate and self.resolver.find(mention.person, True) is None
+                    mention.separate and self.resolver.find(mention.person, True) is None and \
+                    not any(c.dep_ in ("appos", "prep") for c in ev.speaker.children)
                 actor = self.resolver.resolve(mention)
                 if actor is None:
                     continue

@@ -114,6 +114,9 @@ def test_a_joint_speaker_is_each_of_the_two_last_named(engine, text: str) -> Non
     assert result.get("Pinecrest Air") == "confirmed"
 
 
+@pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9): the organisation "
+                   "last heard is often a news agency (\"We are seeing evidence ...,\" Austin "
+                   "said, read as the Associated Press)")
 def test_a_person_first_heard_saying_we_speaks_for_the_body_in_view(engine) -> None:
     """'"We ...," Tom Avery said' right after the company is named: the company speaks."""
     from tests.analysis.helpers import statuses

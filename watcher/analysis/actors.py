@@ -227,18 +227,6 @@ class Resolver:
             return self._remember(self._named(m.text, "other"))
         return None
 
-    def in_role(self, person: Actor) -> Actor | None:
-        """The organisation in view, taking ``person`` as one of its voices (a person first
-        heard saying "we" about it), or None when no organisation is in view."""
-        org = self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
-        if org is None or org.kind == "person":
-            return None
-        self.known.pop(person.key, None)
-        org = self._add_alias(org, person.name)
-        self._remember(org)
-        self.last_person = org
-        return org
-
     def _pronoun(self, pronoun: str) -> Actor | None:
         if pronoun in _PERSON_PRONOUNS:
             if self.fresh_person is not None:  # "X did not dispute it. '...,' she said"

@@ -65,7 +65,6 @@ STORY_FLOOR = 0.15
 #: Nouns that stand for two parties at once ("the pair said"); a plural noun needs "two" or
 #: "both" ("the two companies announced").
 _PAIR_NOUNS = frozenset({"pair", "couple", "duo"})
-_WE = frozenset({"we", "our", "us", "ours"})
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
@@ -196,14 +195,9 @@ class _Run:
                     actors[id(ev)], actors[id(twin)] = pair
                     continue
                 mention = describe(ev.speaker)
-                fresh = mention.person is not None and not mention.role and not \
-                    mention.separate and self.resolver.find(mention.person, True) is None and \
-                    not any(c.dep_ in ("appos", "prep") for c in ev.speaker.children)
                 actor = self.resolver.resolve(mention)
                 if actor is None:
                     continue
-                if fresh and actor.kind == "person" and self._speaks_as_we(ev):
-                    actor = self.resolver.in_role(actor) or actor  # '"Our lines ...," Dorsey said'
                 actors[id(ev)] = actor
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
@@ -218,14 +212,6 @@ class _Run:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
         return actors
-
-    def _speaks_as_we(self, ev: Event) -> bool:
-        """Whether the words an event reports say "we" or "our" (outside any quotation of
-        someone else): a person quoted so speaks for a body."""
-        clauses = list(ev.clauses)
-        if ev.quote is not None:
-            clauses += self.quote_clauses.get(ev.quote, [])
-        return any(c[0].doc[i].lower_ in _WE for c in clauses for i in c[1])
 
     def _pair(self, speaker: Token, n: int) -> tuple[Actor, Actor] | None:
         """The two actors a joint speaker stands for ("the pair", "the couple", "both

@@ -121,6 +121,7 @@ class Position:
     ``verified`` (the speaker checked it independently: "we have traced it to ...") and
     ``owned`` (stated in the first person about the speaker's own act) are evidence that an
     assertion may mean confirmation; tracking decides that against the actor's record.
+    ``likely_confirmed`` is the confirmation model's reading of a later assertion.
     """
 
     claim_key: str
@@ -130,6 +131,10 @@ class Position:
     retrospective: bool = False  # "had previously declined to comment": not a new position
     verified: bool = False
     owned: bool = False
+    #: For a later assertion: the signals the confirmation model reads (analysis.confirm),
+    #: and whether it reads the statement as a confirmation against the actor's record.
+    signals: tuple[float, ...] = ()
+    likely_confirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from tests.analysis.helpers import (
 
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [
+    # a party to the deal stating it in a quotation: the confirmation model (analysis.confirm)
+    # reads it as a confirmation
     ("\u201cWe are in talks to buy Pinecrest Air,\u201d said Helen Ross of Marlowe Airways.",
-     "Helen Ross", "asserted"),
+     "Helen Ross", "confirmed"),
     ('"We are in talks to buy Pinecrest Air," Pinecrest Air said on Tuesday.',
-     "Pinecrest", "asserted"),
+     "Pinecrest", "confirmed"),
     ('Pinecrest Air said: "There are no talks with Marlowe Airways to buy us."',
      "Pinecrest", "denied"),
     ("Pinecrest Air said that it was not in talks with Marlowe Airways about a sale.",

@@ -68,8 +68,11 @@ def test_the_noun_names_an_organisation_named_in_any_role(engine) -> None:
      "\u201cThe ramp of our Solent Star ferry failed to lower at Ryde pier,\u201d Wightlink "
      "Ferries said in a statement.", "Wightlink", "confirmed"),
     # ... but the claim's own source restating it in the first person confirms nothing new
-    ("", "\u201cWe saw the ramp of the Solent Star ferry fail to lower at Ryde pier,\u201d "
-     "said Joan Pike, a passenger.", "Pike", "asserted"),
+    pytest.param("", "\u201cWe saw the ramp of the Solent Star ferry fail to lower at Ryde "
+                 "pier,\u201d said Joan Pike, a passenger.", "Pike", "asserted",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "the confirmation model reads a new witness's quoted account as a "
+                     "confirmation (issue 9, analysis.confirm)"))),
     # "did not lower" restates "failed to lower"
     pytest.param(
         "", "Wightlink Ferries acknowledged that the ramp of the Solent Star had not lowered at "

@@ -41,6 +41,9 @@ def test_a_current_statement_outweighs_a_recap() -> None:
     ("no_comment", {"owned": True}, "confirmed"),
     (None, {"owned": True}, "asserted"),
     ("denied", {}, "asserted"),
+    ("denied", {"likely_confirmed": True}, "confirmed"),  # the confirmation model's reading
+    (None, {"likely_confirmed": True}, "confirmed"),
+    ("confirmed", {"likely_confirmed": True}, "asserted"),  # a repeat, not a new position
 ])
 def test_tracking_reads_evidence_against_the_record(old: str | None, flags: dict[str, bool],
                                                     expected: str) -> None:

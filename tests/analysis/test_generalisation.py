@@ -91,7 +91,7 @@ def test_datelines_are_not_speakers(paragraph: str, expected: str) -> None:
      marks=DELETED),
     pytest.param(
         "\u201cWe have traced the filings to Marlowe Airways' talks to buy Pinecrest Air,\u201d "
-     "said Skyline Data.", "Skyline Data", "confirmed", marks=DELETED),
+     "said Skyline Data.", "Skyline Data", "confirmed"),  # regained by the confirmation model
 ])
 def test_positions_in_new_phrasings(engine, text: str, actor: str,
                                     expected: str | Unlike) -> None:

@@ -37,6 +37,8 @@ from watcher.analysis.clues import (
     name_keys,
     without_credit,
 )
+from watcher.analysis.confirm import features as confirm_features
+from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
     CLAIM_VERBS,
     FINDING_VERBS,
@@ -120,6 +122,7 @@ class _Run:
         self.speakers: dict[str, Actor] = {}
         self.links = Links()
         self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
+        self.asserted: dict[int, tuple[str, list[float]]] = {}  # position -> clause, signals
 
     # -- the steps -------------------------------------------------------------------------
     def analysis(self, linker: Linker) -> Analysis:
@@ -142,6 +145,7 @@ class _Run:
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
+        self._signals(linker)
         for key, text in self.stated.items():
             if len(text.split()) >= 3:
                 self.claims[key] = replace(self.claims[key], text=text[:1].upper() + text[1:])
@@ -354,8 +358,40 @@ class _Run:
         if self.baseline and key == self.title_key and status in ("asserted", "confirmed") and \
                 is_statement(prop, toks):  # stated, not hedged ("X could have caused it")
             self.stated.setdefault(key, plain_text(toks))
+        if status == "asserted" and not self.baseline and actor is not None:
+            title = self.sents[0].text.casefold() if self.sents and self.sents[0].is_title else ""
+            names = [actor.name, *actor.aliases]
+            data = self.claims[key].data
+            self.asserted[len(self.positions)] = (" ".join(t.text for t in toks), [
+                float(restates(prop, data)), min(s, 6.0) / 6.0, float(verified),
+                float(first_person(clause)), float(ev.sent == 0),
+                float(any(n.casefold() in title for n in names if len(n) > 2)),
+                float(ev.sent <= 2), ev.sent / max(1, len(self.sents)),
+                float(actor.kind == "person"), float(ev.quote is not None or ev.in_quote),
+                float(ev.cue is not None and ev.cue.lemma_.lower() == "say"),
+                float(by_meaning), float(len(prop.terms) >= 5)])
         self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
                   owned=status == "asserted" and first_person(clause))
+
+    def _signals(self, linker: Linker) -> None:
+        """Each later assertion's signals for the confirmation model (analysis.confirm), and
+        its reading: a confirmation against the actor's record, or a plain assertion."""
+        if not self.asserted:
+            return
+        model = load_confirm_model()
+        statuses = self.state.statuses if self.state is not None else {}
+        idx = list(self.asserted)
+        sims = linker.similarity([(self.asserted[i][0], self.claims[self.positions[i].claim_key])
+                                  for i in idx])
+        ssims = linker.similarity([(self.positions[i].evidence,
+                                    self.claims[self.positions[i].claim_key]) for i in idx])
+        for i, a, b in zip(idx, sims, ssims, strict=True):
+            pos = self.positions[i]
+            signals = (a, b, *self.asserted[i][1])
+            x = confirm_features(signals, statuses.get((pos.claim_key, pos.actor.key)),
+                                 pos.claim_key in self.tracked)
+            likely = model is not None and model.probability(x) >= model.threshold
+            self.positions[i] = replace(pos, signals=signals, likely_confirmed=likely)
 
     def _position_unmatched(self, ev: Event, actor: Actor | None, scored: _Scored,
                             evidence: str) -> None:

@@ -16,7 +16,7 @@ clauses are encoded in one batch (:meth:`Linker.prepare`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,3 +112,20 @@ class Linker:
         return Links(keys=keys, claim_vecs=claim_vecs,
                      clause_vecs={t: i for i, t in enumerate(texts)},
                      matrix=clause_vecs @ claim_vecs.T)
+
+    def similarity(self, pairs: Sequence[tuple[str, Claim]]) -> list[float]:
+        """The cosine of each (text, claim) pair; zeros when no embedder is available."""
+        if self.embedder is None or not pairs:
+            return [0.0] * len(pairs)
+        try:
+            missing = list(dict.fromkeys(c.text for _, c in pairs if c.text not in self._cache))
+            if missing:
+                for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
+                    self._cache[text] = vec
+            vecs = self.embedder.encode([t for t, _ in pairs])
+        except ModelUnavailable as exc:
+            logger.warning("linking by meaning is off: %s", exc)
+            self.embedder = None
+            return [0.0] * len(pairs)
+        return [float(v @ self._cache[c.text]) for v, (_, c) in zip(vecs, pairs, strict=True)]
+

@@ -97,11 +97,13 @@ def reading(state: StoryState, pos: Position) -> Position:
     """What an article's position means against the actor's record: an assertion checked
     independently ("our own tests found it") confirms, unless the actor is the claim's
     own source already asserting it; one owned in the first person confirms after the actor
-    held back."""
+    held back; one the confirmation model reads as a confirmation (analysis.confirm)
+    confirms unless the actor has confirmed already."""
     if pos.status != "asserted":
         return pos
     old = state.positions.get((pos.claim_key, pos.actor.key))
     old_status = old.status if old is not None else None
-    if pos.verified and old_status != "asserted" or pos.owned and old_status in _HELD_BACK:
+    if pos.verified and old_status != "asserted" or pos.owned and old_status in _HELD_BACK or (
+            pos.likely_confirmed and old_status != "confirmed"):
         return replace(pos, status="confirmed")
     return pos

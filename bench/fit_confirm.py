@@ -1,0 +1,148 @@
+"""Fit the confirmation model (watcher/analysis/confirm.py) on the development pools.
+
+usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.5] [--write] [POOL_DIR ...]
+
+Replays every case of the pools (default: bench/pools/pool-*) with the model switched off and
+collects one row per later assertion: the engine's signals, the actor's earlier status, and the
+label (the case expects this actor to confirm in this item). Prints the leave-one-pool-out
+precision and recall of the selection at several thresholds, then fits on all rows; --write
+stores the weights in watcher/analysis/data/confirm_model.json. The pools are the project's own
+cases (written by its helpers); no Emergent or FNC-1 data is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from watcher.analysis import confirm  # noqa: E402
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+L2 = 1.0
+STEPS = 3000
+
+
+def _scorer():
+    path = ROOT.parent / "shared" / "stories" / "score.py"
+    spec = importlib.util.spec_from_file_location("score", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def collect(pools: list[Path]) -> list[dict]:
+    """One row per later assertion in the replay of every case of ``pools``."""
+    import watcher.analysis.engine as engine
+    import watcher.cli.replay as rp
+    import watcher.tracking.story as story
+    from watcher.tracking import decide
+
+    score = _scorer()
+    engine.load_confirm_model = lambda: None  # collect the signals, not the model's reading
+    current: dict = {}
+    rows: list[dict] = []
+    entry = rp._entry
+
+    def tagged_entry(item):
+        current["item"] = item
+        return entry(item)
+
+    apply = decide.apply_analysis
+
+    def logged_apply(state, analysis, **kw):
+        item = current.get("item")
+        if not kw.get("baseline") and item is not None:
+            for p in analysis.positions:
+                if p.status != "asserted" or not p.signals:
+                    continue
+                old = state.positions.get((p.claim_key, p.actor.key))
+                label = any(e["to"] == "confirmed" and score.names_match(e["actor"], p.actor.name)
+                            for e in item.get("expect", []))
+                rows.append({"pool": current["pool"], "x": confirm.features(
+                    p.signals, old.status if old else None, p.claim_key in state.baseline_keys),
+                    "y": int(label)})
+        return apply(state, analysis, **kw)
+
+    rp._entry = tagged_entry
+    story.apply_analysis = logged_apply
+    for pool in pools:
+        for path in sorted(pool.glob("*.json")):
+            current.clear()
+            current["pool"] = pool.name
+            for _ in rp.replay(json.loads(path.read_text())):
+                pass
+    return rows
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Standardised L2 logistic regression by full-batch gradient descent (deterministic)."""
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    z = (x - mean) / scale
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(STEPS):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= (z.T @ (p - y) + L2 * w) / len(y)
+        b -= float((p - y).mean())
+    return w, mean, scale, b
+
+
+def predict(model, x: np.ndarray) -> np.ndarray:
+    w, mean, scale, b = model
+    return 1 / (1 + np.exp(-(((x - mean) / scale) @ w + b)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pools", nargs="*", type=Path)
+    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    pools = a.pools or sorted(p for p in (ROOT / "bench" / "pools").glob("pool-*") if p.is_dir())
+    rows = collect(pools)
+    x = np.array([r["x"] for r in rows], dtype=float)
+    y = np.array([r["y"] for r in rows], dtype=float)
+    names = np.array([r["pool"] for r in rows])
+    held = np.zeros(len(y))
+    for pool in sorted(set(names)):
+        out = names == pool
+        held[out] = predict(fit(x[~out], y[~out]), x[out])
+    print(f"{len(y)} later assertions from {len(pools)} pools, {int(y.sum())} expected as "
+          "confirmations; leave-one-pool-out:")
+    print("| threshold | selected | right | precision | recall |")
+    print("| --- | --- | --- | --- | --- |")
+    lopo = []
+    for t in THRESHOLDS:
+        sel = held >= t
+        right = int((sel & (y == 1)).sum())
+        lopo.append({"threshold": t, "selected": int(sel.sum()), "right": right})
+        print(f"| {t} | {int(sel.sum())} | {right} | {right / max(1, sel.sum()):.2f} | "
+              f"{right / max(1, y.sum()):.2f} |")
+    w, mean, scale, b = fit(x, y)
+    for name, v in sorted(zip(confirm.FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
+        print(f"  {name:22} {v:+.2f}")
+    if a.write:
+        confirm.MODEL_FILE.write_text(json.dumps({
+            "about": "confirmation model for later assertions; fitted by bench/fit_confirm.py "
+                     "on the project's own development pools",
+            "pools": [p.name for p in pools], "rows": len(y), "positives": int(y.sum()),
+            "leave_one_pool_out": lopo, "threshold": a.threshold,
+            "features": list(confirm.FEATURES),
+            "weights": [round(float(v), 6) for v in w],
+            "mean": [round(float(v), 6) for v in mean],
+            "scale": [round(float(v), 6) for v in scale], "bias": round(b, 6)}, indent=1) + "\n")
+        print(f"wrote {confirm.MODEL_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

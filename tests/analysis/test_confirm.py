@@ -1,0 +1,69 @@
+"""The confirmation model (watcher/analysis/confirm.py): the shipped file, its inputs, and the
+reading it gives a later plain statement against the actor's record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.helpers import statuses
+from watcher.analysis import confirm
+from watcher.analysis.engine import ClaimEngine
+from watcher.models import ArticleText
+
+
+def test_the_shipped_model_matches_the_features_the_engine_computes() -> None:
+    model = confirm.load_model()
+    assert model is not None
+    assert len(model.weights) == len(confirm.FEATURES) == len(model.mean) == len(model.scale)
+    assert 0.0 < model.threshold < 1.0
+    raw = json.loads(confirm.MODEL_FILE.read_text(encoding="utf-8"))
+    assert raw["pools"] and raw["leave_one_pool_out"]  # where it was fitted and how it held up
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
+    raw = json.loads(confirm.MODEL_FILE.read_text(encoding="utf-8"))
+    raw["features"] = raw["features"][:-1]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ValueError, match="other features"):
+        confirm.load_model.__wrapped__(path)
+
+
+def test_no_model_file_means_no_model(tmp_path: Path) -> None:
+    assert confirm.load_model.__wrapped__(tmp_path / "absent.json") is None
+
+
+def test_features_put_the_record_one_hot_after_the_signals() -> None:
+    signals = [0.5] * len(confirm.SIGNALS)
+    x = confirm.features(signals, "no_comment", tracked=True)
+    assert len(x) == len(confirm.FEATURES)
+    assert x[confirm.FEATURES.index("old_no_comment")] == 1.0
+    assert sum(x[len(signals):-1]) == 1.0 and x[-1] == 1.0
+    assert confirm.features(signals, None, tracked=False)[confirm.FEATURES.index("old_None")] == 1
+
+
+def test_the_engine_gives_every_later_assertion_its_signals(engine: ClaimEngine) -> None:
+    from tests.analysis.helpers import story
+
+    state = story(engine)
+    analysis = engine.analyze(ArticleText("", "Marlowe Airways said on Tuesday that it had "
+                                          "agreed to buy Pinecrest Air."), state.view())
+    asserted = [p for p in analysis.positions if p.status == "asserted"]
+    assert asserted and all(len(p.signals) == len(confirm.SIGNALS) for p in asserted)
+
+
+def test_a_company_that_declined_now_states_the_deal_in_its_own_words(
+        engine: ClaimEngine) -> None:
+    # the baseline has Marlowe declining to comment; a quotation stating the deal confirms it
+    got = statuses(engine, '"We have agreed to buy Pinecrest Air," Marlowe Airways said on '
+                           "Tuesday.")
+    assert got == {"Marlowe Airways": "confirmed"}
+
+
+def test_a_statement_late_in_an_article_stays_an_assertion(engine: ClaimEngine) -> None:
+    text = "Shares in Pinecrest Air rose on Tuesday. " * 12 + (
+        "Marlowe Airways said it is in talks with Pinecrest Air about its fleet.")
+    assert statuses(engine, text) == {"Marlowe Airways": "asserted"}

@@ -67,3 +67,19 @@ def test_a_statement_late_in_an_article_stays_an_assertion(engine: ClaimEngine) 
     text = "Shares in Pinecrest Air rose on Tuesday. " * 12 + (
         "Marlowe Airways said it is in talks with Pinecrest Air about its fleet.")
     assert statuses(engine, text) == {"Marlowe Airways": "asserted"}
+
+
+def test_a_plain_statement_in_other_words_is_linked_by_meaning(engine: ClaimEngine) -> None:
+    # no content word shared with "in talks to buy": the statement reaches the claim by its
+    # meaning, and the company that had declined to comment now confirms
+    got = statuses(engine, "\u201cOur negotiations with Pinecrest Air are at an advanced "
+                           "stage,\u201d Marlowe Airways said on Tuesday.")
+    assert got == {"Marlowe Airways": "confirmed"}
+
+
+def test_a_negated_plain_statement_is_not_linked_by_meaning(engine: ClaimEngine) -> None:
+    # the same words negated: linking a plain "not" clause by meaning read too many on-topic
+    # negations as denials, so it stays unread (the affirmative row above is its control)
+    got = statuses(engine, "\u201cOur negotiations with Pinecrest Air are not at an advanced "
+                           "stage,\u201d Marlowe Airways said on Tuesday.")
+    assert got == {}

@@ -45,7 +45,7 @@ from watcher.analysis.cues import (
 )
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
-from watcher.analysis.linking import Linker, Links
+from watcher.analysis.linking import Linker, Links, clause_text
 from watcher.analysis.mentions import describe
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import SAY, clause_polarity, judged_false
@@ -67,6 +67,8 @@ STORY_FLOOR = 0.15
 #: Nouns that stand for two parties at once ("the pair said"); a plural noun needs "two" or
 #: "both" ("the two companies announced").
 _PAIR_NOUNS = frozenset({"pair", "couple", "duo"})
+#: Most plain statements an article embeds for linking by meaning (the analysis time limit).
+MAX_PLAIN = 6
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
@@ -362,7 +364,7 @@ class _Run:
             title = self.sents[0].text.casefold() if self.sents and self.sents[0].is_title else ""
             names = [actor.name, *actor.aliases]
             data = self.claims[key].data
-            self.asserted[len(self.positions)] = (" ".join(t.text for t in toks), [
+            self.asserted[len(self.positions)] = (clause_text(clause), [
                 float(restates(prop, data)), min(s, 6.0) / 6.0, float(verified),
                 float(first_person(clause)), float(ev.sent == 0),
                 float(any(n.casefold() in title for n in names if len(n) > 2)),
@@ -442,7 +444,7 @@ class _Run:
                 continue
             if not self.baseline and status == "asserted":
                 break
-            if not self.baseline:
+            if not self.baseline and ev.status != SAY:  # a plain statement is no cue
                 near = self.links.nearest(clause)
                 if near is not None and near[0] >= STORY_FLOOR:
                     self._add(ev, actor, near[1], status, evidence)
@@ -456,29 +458,35 @@ class _Run:
             break
 
     def _link_candidates(self, events: list[Event], actors: dict[int, Actor]) -> list[Clause]:
-        """Clauses worth linking by meaning: those under a stance cue ("denied that ...") of
-        events with a speaker (a position needs an actor) whose words match no claim by terms
-        (those never reach :meth:`_by_meaning`)."""
-        out: list[Clause] = []
+        """Clauses worth linking by meaning, of events with a speaker (a position needs an
+        actor) whose words match no claim by terms (those never reach :meth:`_by_meaning`):
+        those under a stance cue ("denied that ..."), then plain affirmative statements of
+        three content words or more (at most :data:`MAX_PLAIN` of them, the time limit)."""
+        cued: list[Clause] = []
+        plain: list[Clause] = []
         for ev in events:
-            if ev.status == SAY or id(ev) not in actors or any(
+            if id(ev) not in actors or any(
                     k is not None for _, k, _, _ in self._scored(ev, name_keys(actors[id(ev)]))):
                 continue  # no speaker, or its words already name a claim
             clauses = list(ev.clauses)
             if ev.quote is not None:
                 clauses += self.quote_clauses.get(ev.quote, [])
-            out += clauses
-        return out
+            if ev.status != SAY:
+                cued += clauses
+                continue
+            plain += [c for c in clauses if len(c[1]) >= 4 and
+                      clause_polarity(c[0], set(c[1])) == "asserted"]
+        return cued + plain[:MAX_PLAIN]
 
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
                     ) -> list[tuple[float, str | None, Proposition, Clause]]:
         """The clause that says a tracked claim in other words (linking.py), if one does."""
         tracked = {k: self.claims[k] for k in self.tracked}
         found: list[tuple[float, str | None, Proposition, Clause]] = []
-        if ev.status == SAY:
-            return found  # a plain statement is linked by its words (negations linked by
-            # meaning read too many on-topic "not" clauses as denials; ablation: no loss)
         for _, _, prop, clause in scored:
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) != "asserted":
+                continue  # a plain statement linked by meaning asserts; negations linked by
+                # meaning read too many on-topic "not" clauses as denials (ablation: no loss)
             link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))

@@ -88,6 +88,7 @@ class Linker:
     def __init__(self, embedder: Embedder | None) -> None:
         self.embedder = embedder
         self._cache: dict[str, np.ndarray] = {}
+        self._recent: dict[str, np.ndarray] = {}  # the last article's clause vectors
 
     def prepare(self, claims: Mapping[str, Claim], clauses: Iterable[Clause]) -> Links:
         """Vectors for the candidate clauses of one article against ``claims``."""
@@ -104,6 +105,7 @@ class Linker:
                 for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
                     self._cache[text] = vec
             clause_vecs = self.embedder.encode(texts)
+            self._recent = dict(zip(texts, clause_vecs, strict=True))
         except ModelUnavailable as exc:
             logger.warning("linking by meaning is off: %s", exc)
             self.embedder = None
@@ -122,7 +124,13 @@ class Linker:
             if missing:
                 for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
                     self._cache[text] = vec
-            vecs = self.embedder.encode([t for t, _ in pairs])
+            texts = [t for t, _ in pairs]
+            if len(self._recent) > 2048:
+                self._recent.clear()  # vectors depend on the text only: a bound, not a reset
+            todo = list(dict.fromkeys(t for t in texts if t not in self._recent))
+            if todo:
+                self._recent.update(zip(todo, self.embedder.encode(todo), strict=True))
+            vecs = [self._recent[t] for t in texts]
         except ModelUnavailable as exc:
             logger.warning("linking by meaning is off: %s", exc)
             self.embedder = None

@@ -98,6 +98,17 @@ def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
     return None
 
 
+def _whole_name(names: list[Token]) -> list[Token]:
+    """Name tokens with the words inside the same entity between them put back ("Department
+    of Public Safety", not "Department Public Safety")."""
+    if len(names) < 2:
+        return names
+    ids = {t.i for t in names}
+    doc = names[0].doc
+    lo, hi = min(ids), max(ids)
+    return [t for t in doc[lo: hi + 1] if t.i in ids or t.ent_iob_ == "I" and t.ent_type_]
+
+
 def _prep_name(head: Token) -> list[Token]:
     """The proper name an officer speaks for through a preposition ("a spokeswoman for the
     Harbour Court", "the head of Ferris Bank")."""
@@ -105,7 +116,7 @@ def _prep_name(head: Token) -> list[Token]:
         if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
             names = [t for t in p.subtree if t.pos_ == "PROPN" and t.lower_ not in TITLES]
             if names:
-                return names
+                return _whole_name(names)
     return []
 
 
@@ -239,8 +250,12 @@ def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) ->
     if org is not None and head.lemma_.lower() in _ORGANS:
         return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
                        kind="gpe" if head.ent_type_ != "ORG" else "org")
-    return Mention(text=_text(names), org=_text(names),
-                   kind="gpe" if head.ent_type_ == "GPE" else "org")
+    name = _text(names)
+    mark = next((c.text for c in head.children if c.dep_ == "case" and c.lower_ in ("'s", "’s")),
+                None)
+    if mark is not None and head.dep_ != "poss":  # "McDonald's said": the mark is the name's
+        name += mark
+    return Mention(text=name, org=name, kind="gpe" if head.ent_type_ == "GPE" else "org")
 
 
 def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,

@@ -1,0 +1,23 @@
+"""Names of speakers as the alerts print them: whole names of bodies, and names that end in a
+possessive mark."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analysis.mentions import describe
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("A spokesman for the Department of Public Safety said the report was wrong.",
+     "Department of Public Safety"),
+    ("A spokeswoman for the Bureau of Mines and Safety said it was too early.",
+     "Bureau of Mines and Safety"),
+    ("The head of Ferris Bank said so.", "Ferris Bank"),
+    ("Sainsbury's said it would cut prices.", "Sainsbury's"),
+    ("Acme said it would cut prices.", "Acme"),
+])
+def test_the_body_a_speaker_names(nlp, sentence: str, org: str) -> None:
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj")
+    assert describe(subject).org == org

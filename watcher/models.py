@@ -14,8 +14,11 @@ STATUSES: tuple[Status, ...] = (
 )
 #: Which changes of an actor already on record alert (a per-story setting):
 #: ``spec`` -- any change (the story spec's rule 1); ``decisive`` -- only a change to a decisive
-#: status or the withdrawal of one (denied -> no_comment); moves among the weaker readings
-#: (asserted, uncertain, no_comment) are recorded and shown in /timeline but not pushed.
+#: status or the withdrawal of one (denied -> no_comment), or a refusal to comment that turns
+#: into an answer that it is unclear (no_comment -> uncertain: the actor now speaks to the
+#: question; on the nine development pools 15 of 22 such changes were expected alerts); other
+#: moves among the weaker readings (asserted, uncertain, no_comment) are recorded and shown in
+#: /timeline but not pushed.
 #: ``decisive`` is the default: on the blind pool-A cases it had the same recall as ``spec``
 #: and fewer false alarms (bench/first_sight.py; the figures are in bench/first_sight.json).
 AlertRule = Literal["spec", "decisive"]

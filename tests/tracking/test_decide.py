@@ -40,7 +40,8 @@ def _changes(old: Status | None, new: Status, rule: str) -> list[tuple[str | Non
     ("denied", "uncertain", True, True),  # a denial walked back to "we cannot say"
     ("confirmed", "uncertain", True, True),
     ("uncertain", "asserted", True, False),
-    ("no_comment", "uncertain", True, False),
+    ("no_comment", "uncertain", True, True),  # a refusal turned into "we cannot say yet"
+    ("uncertain", "no_comment", True, False),
     ("asserted", "uncertain", True, False),
     ("asserted", "denied", True, True),
 ])

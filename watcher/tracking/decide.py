@@ -29,9 +29,11 @@ def _is_repeat(old: str | None, new: str) -> bool:
 def _alerts(old: str | None, new: str, rule: AlertRule = DEFAULT_ALERT_RULE) -> bool:
     """Rule 2: an actor not on record alerts with a decisive position. Rule 1: an actor on
     record alerts on any change (``spec``), or (``decisive``) only on a change to a decisive
-    position or the withdrawal of one (denied -> no_comment)."""
+    position, the withdrawal of one (denied -> no_comment), or a refusal turned into an
+    answer (no_comment -> uncertain)."""
     if old is None or rule == "decisive":
-        return new in DECISIVE or (old in DECISIVE and new in ("no_comment", "uncertain"))
+        return new in DECISIVE or (old in DECISIVE and new in ("no_comment", "uncertain")) or (
+            old == "no_comment" and new == "uncertain")
     return True
 
 

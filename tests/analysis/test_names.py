@@ -9,8 +9,8 @@ from watcher.analysis.mentions import describe
 
 
 @pytest.mark.parametrize(("sentence", "org"), [
-    ("A spokesman for the Department of Public Safety said the report was wrong.",
-     "Department of Public Safety"),
+    ("A spokesman for the Office of Coastal Safety said the report was wrong.",
+     "Office of Coastal Safety"),
     ("A spokeswoman for the Bureau of Mines and Safety said it was too early.",
      "Bureau of Mines and Safety"),
     ("The head of Ferris Bank said so.", "Ferris Bank"),

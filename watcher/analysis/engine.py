@@ -382,11 +382,13 @@ class _Run:
             return
         model = load_confirm_model()
         statuses = self.state.statuses if self.state is not None else {}
-        idx = list(self.asserted)
-        sims = linker.similarity([(self.asserted[i][0], self.claims[self.positions[i].claim_key])
-                                  for i in idx])
-        ssims = linker.similarity([(self.positions[i].evidence,
-                                    self.claims[self.positions[i].claim_key]) for i in idx])
+        kept = {id(p) for p in current_positions(self.positions)}  # the article's reading
+        idx = [i for i in self.asserted if id(self.positions[i]) in kept]  # (the time limit)
+        clauses = [(self.asserted[i][0], self.claims[self.positions[i].claim_key]) for i in idx]
+        sents = [(self.positions[i].evidence, self.claims[self.positions[i].claim_key])
+                 for i in idx]
+        both = linker.similarity(clauses + sents)  # one model run for both
+        sims, ssims = both[:len(idx)], both[len(idx):]
         for i, a, b in zip(idx, sims, ssims, strict=True):
             pos = self.positions[i]
             signals = (a, b, *self.asserted[i][1])

@@ -59,10 +59,21 @@ ABLATIONS: dict[str, Callable[[], None]] = {
     "by_meaning": lambda: setattr(engine._Run, "_by_meaning", lambda s, e, c: []),
     "story_floor": lambda: setattr(engine, "STORY_FLOOR", 9.0),
     "reading_upgrade": lambda: setattr(decide, "reading", lambda state, pos: pos),
+    "confirm_model": lambda: setattr(engine, "load_confirm_model", lambda: None),
     "seed_title": lambda: setattr(engine._Run, "_seed_title", lambda s, e: None),
 }
 for _label in sorted({r["label"] for r in patterns.rules()}):
     ABLATIONS["pattern:" + _label] = lambda label=_label: _drop_pattern(label)
+
+
+def load_scorer() -> Any:
+    """The story scorer, ../shared/stories/score.py, as a module (its score_case and
+    names_match are the matching every figure uses)."""
+    spec = importlib.util.spec_from_file_location("score", SHARED / "stories" / "score.py")
+    assert spec is not None and spec.loader is not None
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    return score
 
 
 def main() -> int:
@@ -70,10 +81,7 @@ def main() -> int:
     if name == "list":
         print(" ".join(ABLATIONS))
         return 0
-    spec = importlib.util.spec_from_file_location("score", SHARED / "stories" / "score.py")
-    assert spec is not None and spec.loader is not None
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = load_scorer()
     for n in name.split(","):
         ABLATIONS[n]()
     from watcher.cli.replay import replay

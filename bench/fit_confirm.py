@@ -13,7 +13,6 @@ cases (written by its helpers); no Emergent or FNC-1 data is read.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -32,23 +31,16 @@ L2 = 1.0
 STEPS = 3000
 
 
-def _scorer():
-    path = ROOT.parent / "shared" / "stories" / "score.py"
-    spec = importlib.util.spec_from_file_location("score", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def collect(pools: list[Path]) -> list[dict]:
     """One row per later assertion in the replay of every case of ``pools``."""
+    from ablate import load_scorer
+
     import watcher.analysis.engine as engine
     import watcher.cli.replay as rp
     import watcher.tracking.story as story
     from watcher.tracking import decide
 
-    score = _scorer()
+    score = load_scorer()
     engine.load_confirm_model = lambda: None  # collect the signals, not the model's reading
     current: dict = {}
     rows: list[dict] = []

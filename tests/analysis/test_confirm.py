@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analysis.helpers import statuses
+from tests.analysis.helpers import statuses, story
 from watcher.analysis import confirm
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
@@ -46,8 +46,6 @@ def test_features_put_the_record_one_hot_after_the_signals() -> None:
 
 
 def test_the_engine_gives_every_later_assertion_its_signals(engine: ClaimEngine) -> None:
-    from tests.analysis.helpers import story
-
     state = story(engine)
     analysis = engine.analyze(ArticleText("", "Marlowe Airways said on Tuesday that it had "
                                           "agreed to buy Pinecrest Air."), state.view())

@@ -147,14 +147,13 @@ class _Run:
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
-        self._signals(linker)
+        positions = self._signals(linker, current_positions(self.positions))
         for key, text in self.stated.items():
             if len(text.split()) >= 3:
                 self.claims[key] = replace(self.claims[key], text=text[:1].upper() + text[1:])
         new_claims = [c for k, c in self.claims.items() if k not in self.tracked]
         return Analysis(entities=self._entities(), claims=tuple(new_claims),
-                        actors=tuple(self.speakers.values()),
-                        positions=current_positions(self.positions))
+                        actors=tuple(self.speakers.values()), positions=positions)
 
     def _resolve(self, events: list[Event]) -> dict[int, Actor]:
         actors: dict[int, Actor] = {}
@@ -375,27 +374,28 @@ class _Run:
         self._add(ev, actor, key, status, evidence, verified=status == "asserted" and verified,
                   owned=status == "asserted" and first_person(clause))
 
-    def _signals(self, linker: Linker) -> None:
-        """Each later assertion's signals for the confirmation model (analysis.confirm), and
-        its reading: a confirmation against the actor's record, or a plain assertion."""
-        if not self.asserted:
-            return
+    def _signals(self, linker: Linker, kept: tuple[Position, ...]) -> tuple[Position, ...]:
+        """The article's kept positions, each later assertion among them with its signals for
+        the confirmation model (analysis.confirm) and its reading: a confirmation against the
+        actor's record, or a plain assertion. Only kept positions are embedded (time limit)."""
+        recorded = {id(self.positions[i]): self.asserted[i] for i in self.asserted}
+        todo = [n for n, p in enumerate(kept) if id(p) in recorded]
+        if not todo:
+            return kept
         model = load_confirm_model()
         statuses = self.state.statuses if self.state is not None else {}
-        kept = {id(p) for p in current_positions(self.positions)}  # the article's reading
-        idx = [i for i in self.asserted if id(self.positions[i]) in kept]  # (the time limit)
-        clauses = [(self.asserted[i][0], self.claims[self.positions[i].claim_key]) for i in idx]
-        sents = [(self.positions[i].evidence, self.claims[self.positions[i].claim_key])
-                 for i in idx]
-        both = linker.similarity(clauses + sents)  # one model run for both
-        sims, ssims = both[:len(idx)], both[len(idx):]
-        for i, a, b in zip(idx, sims, ssims, strict=True):
-            pos = self.positions[i]
-            signals = (a, b, *self.asserted[i][1])
+        out = list(kept)
+        pairs = [(recorded[id(kept[n])][0], self.claims[kept[n].claim_key]) for n in todo]
+        pairs += [(kept[n].evidence, self.claims[kept[n].claim_key]) for n in todo]
+        sims = linker.similarity(pairs)  # clauses, then sentences: one model run
+        for j, n in enumerate(todo):
+            pos = kept[n]
+            signals = (sims[j], sims[len(todo) + j], *recorded[id(pos)][1])
             x = confirm_features(signals, statuses.get((pos.claim_key, pos.actor.key)),
                                  pos.claim_key in self.tracked)
             likely = model is not None and model.probability(x) >= model.threshold
-            self.positions[i] = replace(pos, signals=signals, likely_confirmed=likely)
+            out[n] = replace(pos, signals=signals, likely_confirmed=likely)
+        return tuple(out)
 
     def _position_unmatched(self, ev: Event, actor: Actor | None, scored: _Scored,
                             evidence: str) -> None:

@@ -90,6 +90,14 @@ class Linker:
         self._cache: dict[str, np.ndarray] = {}
         self._recent: dict[str, np.ndarray] = {}  # the last article's clause vectors
 
+    def _cache_claims(self, claims: Iterable[Claim]) -> None:
+        """Encode the claims not yet cached (by text; raises ModelUnavailable)."""
+        assert self.embedder is not None
+        missing = list(dict.fromkeys(c.text for c in claims if c.text not in self._cache))
+        if missing:
+            for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
+                self._cache[text] = vec
+
     def prepare(self, claims: Mapping[str, Claim], clauses: Iterable[Clause]) -> Links:
         """Vectors for the candidate clauses of one article against ``claims``."""
         if self.embedder is None or not claims:
@@ -100,10 +108,7 @@ class Linker:
             return Links()
         keys = list(claims)
         try:
-            missing = [claims[k].text for k in keys if claims[k].text not in self._cache]
-            if missing:
-                for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
-                    self._cache[text] = vec
+            self._cache_claims(claims[k] for k in keys)
             clause_vecs = self.embedder.encode(texts)
             self._recent = dict(zip(texts, clause_vecs, strict=True))
         except ModelUnavailable as exc:
@@ -120,10 +125,7 @@ class Linker:
         if self.embedder is None or not pairs:
             return [0.0] * len(pairs)
         try:
-            missing = list(dict.fromkeys(c.text for _, c in pairs if c.text not in self._cache))
-            if missing:
-                for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
-                    self._cache[text] = vec
+            self._cache_claims(c for _, c in pairs)
             texts = [t for t, _ in pairs]
             if len(self._recent) > 2048:
                 self._recent.clear()  # vectors depend on the text only: a bound, not a reset

@@ -16,6 +16,9 @@ from watcher.analysis.mentions import describe
     ("The head of Ferris Bank said so.", "Ferris Bank"),
     ("Sainsbury's said it would cut prices.", "Sainsbury's"),
     ("Acme said it would cut prices.", "Acme"),
+    ("General Motors said the recall would widen.", "General Motors"),
+    ("The Duchess of Kent said the visit was cancelled.", "Duchess of Kent"),
+    ("The Bank of Lortland said it had not intervened.", "Bank of Lortland"),
 ])
 def test_the_body_a_speaker_names(nlp, sentence: str, org: str) -> None:
     doc = nlp(sentence)

@@ -27,6 +27,9 @@ ROWS = [
      "denied"),
     ("The mill shut on Friday, a week after insisting the order book was full.", "recap",
      "insisting"),
+    ("The club signed the striker after its chairman had dismissed the rumour.", "recap",
+     "dismissed"),
+    ("The ferry firm settled after months of denials from its owners.", "recap", "denials"),
 ]
 
 

@@ -120,6 +120,16 @@ def _prep_name(head: Token) -> list[Token]:
     return []
 
 
+def _of_name(head: Token) -> list[Token]:
+    """The "of" part of a proper name no entity covers: "Princess" + "of Wales"."""
+    for p in head.children:
+        if p.dep_ == "prep" and p.lower_ == "of":
+            obj = [g for g in p.children if g.dep_ == "pobj"]
+            if obj and obj[0].pos_ == "PROPN" and obj[0].text[:1].isupper():
+                return [p, *(t for t in obj[0].subtree if t.dep_ != "punct")]
+    return []
+
+
 #: Documents that speak for whoever issued them: "the statement said", "a letter from X said".
 _DOCUMENTS = frozenset({"statement", "letter", "filing", "release", "memo", "notice",
                         "document", "email", "post", "submission", "communique"})
@@ -245,8 +255,11 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
 def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) -> Mention:
     """A proper-noun head: an organisation or a place (or an organ of one)."""
     own = ent is not None and ent.label_ in ("ORG", "FAC") and head.i == ent.root.i
+    if ent is None and head.pos_ == "PROPN":  # "the Princess of Wales", "Bank of Norland"
+        core = sorted([*core, *_of_name(head)], key=lambda t: t.i)
     names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i or (
-        own and ent is not None and ent.start < t.i < ent.end)]  # "National ... Office"
+        own and ent is not None and ent.start <= t.i < ent.end)]  # "National ... Office",
+    # "Major League Baseball": inside an organisation's name a title word is part of it
     if org is not None and head.lemma_.lower() in _ORGANS:
         return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
                        kind="gpe" if head.ent_type_ != "ORG" else "org")

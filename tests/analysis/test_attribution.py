@@ -49,6 +49,11 @@ from tests.analysis.helpers import (
      "Marlowe Airways.", "Pinecrest", "denied"),
     # a definite event noun under a decisive cue refers back to the claim
     ("Pinecrest Air confirmed the negotiations on Tuesday.", "Pinecrest", "confirmed"),
+    # evidence said to be absent: the content is denied
+    ("The Transport Ministry said there was nothing to show that Marlowe Airways was in talks "
+     "to buy Pinecrest Air.", "Transport Ministry", "denied"),
+    ("The Transport Ministry said it had no information suggesting that Marlowe Airways was in "
+     "talks to buy Pinecrest Air.", "Transport Ministry", "denied"),
 ])
 def test_speaker_and_status(engine, text: str, actor: str, expected: str) -> None:
     assert status_of(statuses(engine, text), actor) == expected
@@ -85,3 +90,13 @@ def test_spokesperson_speaks_for_the_company(engine) -> None:
     result = statuses(engine, text)
     assert status_of(result, "Pinecrest") in ("confirmed", "asserted")
     assert outcome(engine, text, "Tom Varga") == SOMEONE_ELSES
+
+
+def test_a_recap_covers_what_it_reports(engine) -> None:  # type: ignore[no-untyped-def]
+    """ "had said there was no information to suggest ...": the report is a recap, and so is
+    the denial inside it; said now, the same words are a denial."""
+    now = ("The Transport Ministry said on Friday it had no information to suggest that "
+           "Marlowe Airways was in talks to buy Pinecrest Air.")
+    assert status_of(statuses(engine, now), "Transport Ministry") == "denied"
+    recap = now.replace("said on Friday", "had said on Friday")
+    assert status_of(statuses(engine, recap), "Transport Ministry") is None

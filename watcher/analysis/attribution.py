@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from watcher.analysis.cues import (
     EVIDENCE_NOUNS,
     LABEL_VERBS,
+    NEGATIVE_SUBJECTS,
     REPORT_NOUNS,
     STANCE_NOUNS,
     VERIFY_SELF_VERBS,
@@ -152,6 +153,9 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
         status = cue_status(tok)
         if status is None:
             continue
+        negated_evidence = status == SAY and _under_nothing(tok)
+        if negated_evidence:
+            status = "denied"  # "there was nothing to show that ...", "no information suggesting"
         if tok.dep_ == "conj" and cue_status(tok.head) is not None and not any(
                 c.dep_ in ("aux", "neg") for c in tok.children):
             continue  # "confirm or deny": one event ("said X and could not say Y": two)
@@ -160,6 +164,8 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             continue  # "was admitted to hospital", "it was confirmed": no speaker
         q = in_quote(tok, sent)
         speaker = find_speaker(tok)
+        if negated_evidence and speaker is not None and speaker.i == tok.head.i:
+            speaker = None  # the absent evidence does not speak; the reporting verb's subject does
         if speaker is not None and q is None and in_quote(speaker, sent) is not None:
             # '"The count," Okafor told reporters, "was wrong."': the subject outside quotes
             outside = [c for c in tok.children if c.dep_ == "nsubj" and not in_quote(c, sent)]
@@ -283,6 +289,21 @@ def _where_found(verb: Token, sent_ids: set[int]) -> frozenset[int]:
     return frozenset(ids & sent_ids)
 
 
+#: Verbs by which evidence speaks ("nothing to show", "no information suggesting").
+_EVIDENTIAL = frozenset({"show", "suggest", "indicate", "prove", "demonstrate", "support",
+                         "point"})
+
+
+def _under_nothing(cue: Token) -> bool:
+    """A reporting verb that modifies a negated noun ("nothing to show", "no evidence
+    suggesting"): the content is said not to hold."""
+    if cue.dep_ not in ("acl", "relcl") or cue.lemma_.lower() not in _EVIDENTIAL:
+        return False  # "nothing to add" is a refusal, not a denial
+    head = cue.head
+    return head.lower_ in NEGATIVE_SUBJECTS or any(
+        c.dep_ == "det" and c.lower_ in NEGATIVE_SUBJECTS for c in head.children)
+
+
 def _resolve_embedding(events: list[Event]) -> None:
     """ "X said Y denied ...": Y's event stands; X only reports it. An unnamed Y ("the
     department could confirm") is X speaking in role, so Y takes X as speaker."""
@@ -300,6 +321,7 @@ def _resolve_embedding(events: list[Event]) -> None:
             if inner.status == SAY and (sp is None or sp.i not in inner_ids or not own_subject):
                 inner.speaker = outer.speaker  # "reported that ..., citing ...": one speaker
                 inner.speaker_from = outer
+                inner.retrospective = inner.retrospective or outer.retrospective
                 continue
             drop.add(id(outer))
             evidence = sp is not None and (sp.lemma_.lower() in EVIDENCE_NOUNS or
@@ -313,6 +335,8 @@ def _resolve_embedding(events: list[Event]) -> None:
                     # the reporting verb's tense
                     inner.retrospective = outer.retrospective or is_retrospective(
                         inner.cue, backshifted=outer.cue.tag_ == "VBD")
+                else:  # "had said there was no information to suggest ...": one recap
+                    inner.retrospective = inner.retrospective or outer.retrospective
     events[:] = [e for e in events if id(e) not in drop]
 
 

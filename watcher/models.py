@@ -14,7 +14,8 @@ STATUSES: tuple[Status, ...] = (
 )
 #: Which changes of an actor already on record alert (a per-story setting):
 #: ``spec`` -- any change (the story spec's rule 1); ``decisive`` -- only a change to a decisive
-#: status or the withdrawal of one (denied -> no_comment), or a refusal to comment that turns
+#: status, the withdrawal of a denial or retraction (denied -> no_comment; a confirmation
+#: followed by a hedge or refusal stands and does not alert), or a refusal to comment that turns
 #: into an answer that it is unclear (no_comment -> uncertain: the actor now speaks to the
 #: question; on the nine development pools 15 of 22 such changes were expected alerts); other
 #: moves among the weaker readings (asserted, uncertain, no_comment) are recorded and shown in

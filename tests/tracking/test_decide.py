@@ -38,7 +38,9 @@ def _changes(old: Status | None, new: Status, rule: str) -> list[tuple[str | Non
     ("no_comment", "confirmed", True, True),
     ("denied", "no_comment", True, True),
     ("denied", "uncertain", True, True),  # a denial walked back to "we cannot say"
-    ("confirmed", "uncertain", True, True),
+    ("confirmed", "uncertain", True, False),  # a confirmation stands until a decisive change
+    ("confirmed", "no_comment", True, False),
+    ("retracted", "uncertain", True, True),
     ("uncertain", "asserted", True, False),
     ("no_comment", "uncertain", True, True),  # a refusal turned into "we cannot say yet"
     ("uncertain", "no_comment", True, False),

@@ -24,3 +24,19 @@ def test_the_body_a_speaker_names(nlp, sentence: str, org: str) -> None:
     doc = nlp(sentence)
     subject = next(t for t in doc if t.dep_ == "nsubj")
     assert describe(subject).org == org
+
+
+
+@pytest.mark.parametrize(("sentence", "noun", "person"), [
+    ("The authority's harbour master, Colm Sayers, said the ferry was overloaded.",
+     "authority", "Colm Sayers"),
+    ("The county's sheriff, Ron Kettering, said the camera was recording.",
+     "county", "Ron Kettering"),
+])
+def test_an_officer_named_in_apposition_speaks_for_the_body(nlp, sentence: str, noun: str,
+                                                             person: str) -> None:
+    """ "the <body>'s <post>, <Name>": the named officer speaks in role for the body the
+    possessive names (resolved like "the authority"), whatever the post is called."""
+    doc = nlp(sentence)
+    mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
+    assert (mention.org_noun, mention.person, mention.role) == (noun, person, True)

@@ -297,6 +297,11 @@ def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,
         anames = [t for t in a.subtree if t.pos_ == "PROPN" and t.dep_ != "poss"
                   and t.lower_.strip(".") not in TITLES]
         if anames and a.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in a.children):
+            if a.ent_type_ == "PERSON" and (org or org_noun) and head.pos_ == "NOUN":
+                # "the authority's harbour master, Colm Sayers": an officer of the body named
+                # in the possessive, speaking in role whatever the post is called
+                return Mention(text=_text(core), person=_text(anames), org=org,
+                               org_noun=org_noun, role=True, kind="person")
             if a.ent_type_ == "PERSON":
                 return Mention(text=_text(anames), person=_text(anames), kind="person")
             return Mention(text=_text(anames), org=_text(anames), kind="org")

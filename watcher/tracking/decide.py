@@ -20,7 +20,6 @@ from watcher.models import (
     StoryState,
 )
 
-
 #: Decisive positions whose later weakening (to uncertain or no_comment) alerts under
 #: ``decisive``: a denial or retraction walked back. Confirmed -> uncertain or no_comment was
 #: an expected alert 0 times in 14 on the ten development pools.

@@ -149,6 +149,9 @@ class StoryView:
     claims: Mapping[str, Claim] = field(default_factory=dict)
     actors: Mapping[str, Actor] = field(default_factory=dict)
     statuses: Mapping[tuple[str, str], Status] = field(default_factory=dict)
+    #: The sentences the actors' current positions on each claim rest on (claim key ->
+    #: evidence): how the story's own articles have put the claim, for linking by meaning.
+    evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,15 @@ class StoryState:
         return StoryView(claims=MappingProxyType(dict(claims)),
                          actors=MappingProxyType(dict(self.actors)),
                          statuses=MappingProxyType(
-                             {k: p.status for k, p in self.positions.items()}))
+                             {k: p.status for k, p in self.positions.items()}),
+                         evidence=MappingProxyType(self._evidence(claims)))
+
+    def _evidence(self, claims: Mapping[str, Claim]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, dict[str, None]] = {}
+        for pos in self.positions.values():
+            if pos.claim_key in claims and pos.evidence:
+                found.setdefault(pos.claim_key, {})[pos.evidence] = None
+        return {k: tuple(v) for k, v in found.items()}
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -38,6 +38,9 @@ from tests.analysis.helpers import (
     # a cue inside a partial quotation belongs to the speaker outside it
     ('The filings "confirm that Marlowe Airways is in talks to buy Pinecrest Air", the '
      'Transport Ministry said.', "Transport Ministry", "confirmed"),
+    # a few quoted words inside reported speech leave the report whole
+    ('The Transport Ministry said on Tuesday that Marlowe Airways had held "several rounds" '
+     "of talks to buy Pinecrest Air.", "Transport Ministry", "asserted"),
     # "X reported that ..., citing ...": the participle does not swallow the report
     ("The Daily Courier reported that Marlowe Airways was in talks to buy Pinecrest Air, "
      "citing two bankers.", "Daily Courier", "asserted"),

@@ -52,8 +52,6 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                    "council's own (syndicated) confirmation alerts again",
     "brackley-cheese-listeria": "'the presence of listeria ... was acknowledged by the "
                                 "company': a passive nominalisation is not read",
-    "northway-coastjet-merger": "'held preliminary conversations about combining' is not "
-                                "matched to 'merger talks', and 'the chair' not to Coastjet",
     "vellert-harbour-forgery": "'the laboratory's director' after a sentence naming the "
                                "institute is not resolved to it",
     "quillon-health-breach": ABLATED + "the party's own check no longer reads as a confirmation "

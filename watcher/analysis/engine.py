@@ -143,7 +143,8 @@ class _Run:
             events, actors)
         if not self.baseline:
             self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
-                                        self._link_candidates(events, actors))
+                                        self._link_candidates(events, actors),
+                                        self.state.evidence if self.state is not None else None)
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)

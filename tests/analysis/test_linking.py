@@ -1,0 +1,56 @@
+"""Linking by meaning: a claim is known by its own text and by the sentences the story's
+positions on it rest on (its anchors), so a later clause in other words finds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analysis.embed import shared_embedder
+from watcher.analysis.linking import Linker
+from watcher.models import Claim, StoryState
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    return Linker(shared_embedder())
+
+
+CLAIM = Claim("c1", "Leak did reach the archive")  # a terse headline claim
+ANCHOR = ("The ministry said the intruders never got at the archive of sealed court files "
+          "kept on its servers.")
+LATER = "the intruders had copied sealed court files from the ministry's servers"
+
+
+def _clause(nlp, text: str):  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    return (doc[0], frozenset(t.i for t in doc))
+
+
+def test_an_anchor_brings_a_clause_in_other_words_nearer(nlp, linker: Linker) -> None:
+    clause = _clause(nlp, LATER)
+    alone = linker.prepare({"c1": CLAIM}, [clause]).nearest(clause)
+    anchored = linker.prepare({"c1": CLAIM}, [clause], {"c1": [ANCHOR]}).nearest(clause)
+    assert alone is not None and anchored is not None
+    assert anchored[1] == "c1"
+    # the clause is as near the claim as to its nearest wording: the anchor, here
+    anchor_cos = linker.similarity([(LATER, Claim("a", ANCHOR))])[0]
+    assert anchor_cos > alone[0] + 0.1
+    assert anchored[0] == pytest.approx(anchor_cos, abs=1e-4)
+
+
+def test_anchors_of_one_claim_do_not_pull_a_clause_to_it(nlp, linker: Linker) -> None:
+    other = Claim("c2", "Sealed court files were copied from the ministry's servers")
+    clause = _clause(nlp, LATER)
+    links = linker.prepare({"c1": CLAIM, "c2": other}, [clause], {"c1": ["The weather was mild."]})
+    found = links.nearest(clause)
+    assert found is not None and found[1] == "c2"
+
+
+def test_the_story_view_carries_each_claims_evidence() -> None:
+    from watcher.models import Actor, Position
+
+    state = StoryState(claims={"c1": CLAIM}, baseline_keys={"c1"})
+    ministry = Actor("ministry", "Ministry", "org")
+    state.positions[("c1", "ministry")] = Position("c1", ministry, "denied", ANCHOR)
+    state.positions[("c9", "ministry")] = Position("c9", ministry, "denied", "elsewhere")
+    assert state.view().evidence == {"c1": (ANCHOR,)}

@@ -40,15 +40,3 @@ def test_an_officer_named_in_apposition_speaks_for_the_body(nlp, sentence: str, 
     doc = nlp(sentence)
     mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
     assert (mention.org_noun, mention.person, mention.role) == (noun, person, True)
-
-
-@pytest.mark.parametrize(("sentence", "noun"), [
-    ("A spokeswoman for the company said the pipes were sound.", "company"),
-    ("A spokesman for the agency said it was too early to say.", "agency"),
-])
-def test_an_officer_of_a_body_named_by_a_common_noun(nlp, sentence: str, noun: str) -> None:
-    """ "a spokeswoman for the company": the body in view the noun names, resolved like "the
-    company", not whichever body spoke last."""
-    doc = nlp(sentence)
-    mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
-    assert (mention.org_noun, mention.role) == (noun, True)

@@ -246,24 +246,10 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
             org = _text(pn)
         else:
             nouns = [t for t in core if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES
-                     and t.lower_ not in SEPARATE_ROLES] or (
-                         _prep_noun(head) if person is None else [])  # unnamed: the body
+                     and t.lower_ not in SEPARATE_ROLES]
             if nouns:
                 org_noun = nouns[-1].lemma_.lower()
     return person, kind, org, org_noun
-
-
-def _prep_noun(head: Token) -> list[Token]:
-    """The definite common noun an officer speaks for through a preposition ("a spokeswoman
-    for the company", "the head of the agency"): the body in view, not a new one."""
-    for p in head.children:
-        if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
-            obj = next((g for g in p.children if g.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ == "NOUN" and any(
-                    c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their")
-                    for c in obj.children):
-                return [obj]
-    return []
 
 
 def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) -> Mention:

@@ -7,7 +7,7 @@ import pytest
 
 from watcher.analysis.embed import shared_embedder
 from watcher.analysis.linking import Linker
-from watcher.models import Claim, StoryState
+from watcher.models import Actor, Claim, Position, StoryState
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +47,6 @@ def test_anchors_of_one_claim_do_not_pull_a_clause_to_it(nlp, linker: Linker) ->
 
 
 def test_the_story_view_carries_each_claims_evidence() -> None:
-    from watcher.models import Actor, Position
-
     state = StoryState(claims={"c1": CLAIM}, baseline_keys={"c1"})
     ministry = Actor("ministry", "Ministry", "org")
     state.positions[("c1", "ministry")] = Position("c1", ministry, "denied", ANCHOR)

@@ -26,7 +26,6 @@ def test_the_body_a_speaker_names(nlp, sentence: str, org: str) -> None:
     assert describe(subject).org == org
 
 
-
 @pytest.mark.parametrize(("sentence", "noun", "person"), [
     ("The authority's harbour master, Colm Sayers, said the ferry was overloaded.",
      "authority", "Colm Sayers"),

@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 #: entity with. Fitted end to end on the eleven development pools (bench/pools, 1105 expected
 #: alerts; matched/printed with anchors): 0.40 -> 536/884, 0.45 -> 530/857, 0.50 -> 521/842,
 #: 0.55 -> 514/826; below 0.45 one alert in four that it adds is right. (The sentence-level
-#: proxy of ``bench/fit_link.py`` does not separate.)
+#: proxy of ``bench/fit_link.py`` does not separate.) Measured with the scorer's ``score_case``
+#: (``../shared/stories/score.py --json --cmd ".venv/bin/python -m watcher replay" DIRS``).
 LINK_MIN = 0.45
 #: Cosine a clause needs with a claim it shares no word with (a reference back in other words).
 LINK_ALONE = 0.70
@@ -92,13 +93,9 @@ class Linker:
         self._cache: dict[str, np.ndarray] = {}
         self._recent: dict[str, np.ndarray] = {}  # the last article's clause vectors
 
-    def _cache_claims(self, claims: Iterable[Claim]) -> None:
-        """Encode the claims not yet cached (by text; raises ModelUnavailable)."""
-        self._cache_texts(c.text for c in claims)
-
     def _cache_texts(self, texts: Iterable[str]) -> None:
+        """Encode the claim texts and anchors not yet cached (raises ModelUnavailable)."""
         assert self.embedder is not None
-        texts = list(texts)
         if len(self._cache) > 4096:  # anchors accumulate in a long-running daemon: a bound
             self._cache.clear()
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
@@ -139,7 +136,7 @@ class Linker:
         if self.embedder is None or not pairs:
             return [0.0] * len(pairs)
         try:
-            self._cache_claims(c for _, c in pairs)
+            self._cache_texts(c.text for _, c in pairs)
             texts = [t for t, _ in pairs]
             if len(self._recent) > 2048:
                 self._recent.clear()  # vectors depend on the text only: a bound, not a reset

@@ -126,3 +126,18 @@ def test_a_person_first_heard_saying_we_speaks_for_the_body_in_view(engine) -> N
     result = statuses(engine, text)
     assert result.get("Marlowe Airways") == "denied"
     assert "Tom Avery" not in result
+
+
+def test_a_company_named_after_a_state_is_not_the_state() -> None:
+    """Only a state's own names (country, capital, demonym, organs) fold into it."""
+    from watcher.analysis.actors import Resolver
+    from watcher.analysis.mentions import Mention
+    from watcher.models import Actor
+
+    resolver = Resolver(known={"norway": Actor("norway", "Norway", "gpe")})
+    airline = resolver.resolve(Mention(text="Norway Air Shuttle", org="Norway Air Shuttle",
+                                       kind="org"))
+    ministry = resolver.resolve(Mention(text="Norway's foreign ministry", org="Norway",
+                                        role=True, kind="gpe"))
+    assert airline is not None and airline.name == "Norway Air Shuttle"
+    assert ministry is not None and ministry.key == "norway"

@@ -19,6 +19,9 @@ from watcher.analysis.mentions import describe
     ("General Motors said the recall would widen.", "General Motors"),
     ("The Duchess of Kent said the visit was cancelled.", "Duchess of Kent"),
     ("The Bank of Lortland said it had not intervened.", "Bank of Lortland"),
+    # a body whose own name has an inner article keeps it
+    ("The League for the Protection of Moorland Birds said the nests were gone.",
+     "League for the Protection of Moorland Birds"),
 ])
 def test_the_body_a_speaker_names(nlp, sentence: str, org: str) -> None:
     doc = nlp(sentence)
@@ -39,3 +42,11 @@ def test_an_officer_named_in_apposition_speaks_for_the_body(nlp, sentence: str, 
     doc = nlp(sentence)
     mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
     assert (mention.org_noun, mention.person, mention.role) == (noun, person, True)
+
+
+def test_an_officer_named_with_a_body_of_several_words(nlp) -> None:
+    """ "Name, a spokesman for the Brant County Office of Roads": the whole name, "of" kept."""
+    doc = nlp("Lena Mork, a spokeswoman for the Brant County Office of Roads, said the bridge "
+              "was safe.")
+    mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
+    assert mention.org == "Brant County Office of Roads"

@@ -99,6 +99,9 @@ class Resolver:
             if key is not None and actor.kind != "person" and any(
                     state_of(n) == key for n in (actor.name, *actor.aliases)):
                 return actor
+            if key is None and actor.kind == "gpe":
+                continue  # only a state's own names fold into it: "Malaysia Airlines" is
+                # not Malaysia
             names = (actor.name, *actor.aliases)
             if any(same_name(name, n, person and actor.kind == "person") for n in names):
                 return actor

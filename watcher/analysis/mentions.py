@@ -82,7 +82,7 @@ def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
             ptoks = [t for t in poss.subtree if t.dep_ != "case"]
             names = [t for t in ptoks if t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE")]
             if names:
-                return _text(names), None, separate
+                return _text(_whole_name(names)), None, separate
             if poss.pos_ == "NOUN":
                 return None, poss.lemma_.lower(), separate
             if poss.lower_ in ("its", "their"):
@@ -94,7 +94,7 @@ def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
             if p.dep_ == "prep" and p.lower_ in ("at", "of", "for"):
                 names = [t for t in p.subtree if t.pos_ == "PROPN"]
                 if names:
-                    return _text(names), None, separate
+                    return _text(_whole_name(names)), None, separate
     return None
 
 
@@ -161,7 +161,9 @@ def describe(head: Token) -> Mention:
     core = _core(head)
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
-        extra = [t for t in ent if t.lower_ not in ("the",) and t.dep_ != "case"]
+        extra = [t for t in ent if not (t.i == ent.start and t.lower_ == "the") and
+                 t.dep_ != "case"]  # "the Organisation for the Prohibition of ...": the name's
+        # own inner "the" stays
         core = sorted({t.i: t for t in [*core, *extra]}.values(), key=lambda t: t.i)
     words = {t.lower_ for t in core} | {t.lemma_.lower() for t in core}
     role = bool(words & SPOKES_ROLES)
@@ -239,7 +241,7 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
             "her", "his") and role:
         org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
     if org is None and org_noun is None:
-        pn = [t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES]
+        pn = _whole_name([t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES])
         if not pn and role:  # "a spokeswoman for the county court"
             pn = _prep_name(head)
         if pn:

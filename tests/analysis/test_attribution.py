@@ -103,3 +103,11 @@ def test_a_recap_covers_what_it_reports(engine) -> None:  # type: ignore[no-unty
     assert status_of(statuses(engine, now), "Transport Ministry") == "denied"
     recap = now.replace("said on Friday", "had said on Friday")
     assert status_of(statuses(engine, recap), "Transport Ministry") is None
+
+
+def test_a_recap_inside_the_content_does_not_turn_it(engine) -> None:  # type: ignore[no-untyped-def]
+    """ "confirmed that X, two days after its spokesman called the reports untrue": the
+    earlier denial in the "after" clause is not part of what is confirmed now."""
+    text = ("Marlowe Airways confirmed on Thursday that it was in talks to buy Pinecrest Air, "
+            "two days after its spokesman called reports of the talks untrue.")
+    assert status_of(statuses(engine, text), "Marlowe Airways") == "confirmed"

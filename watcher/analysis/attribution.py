@@ -20,6 +20,7 @@ from watcher.analysis.cues import (
     STANCE_NOUNS,
     VERIFY_SELF_VERBS,
 )
+from watcher.analysis.patterns import marked
 from watcher.analysis.sentences import Sentence
 from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source
 
@@ -224,6 +225,11 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp" and not _gerund(c))]
     for c in ccomps:
         ids = {t.i for t in c.subtree}
+        # "confirmed that they had split, days after her agent called it untrue": a recap
+        # inside the content is an earlier position, not part of what is confirmed now
+        for d in c.subtree:
+            if d.dep_ in ("advcl", "pcomp") and d.i != c.i and marked(d, "recap"):
+                ids -= {t.i for t in d.subtree}
         if len(ids & quoted) * 2 >= len(ids) and not ev.in_quote:
             continue  # a quotation is read as the quotation; a few quoted words inside
             # reported speech ("had held 'several rounds' of talks") are not one

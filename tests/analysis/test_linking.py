@@ -52,3 +52,15 @@ def test_the_story_view_carries_each_claims_evidence() -> None:
     state.positions[("c1", "ministry")] = Position("c1", ministry, "denied", ANCHOR)
     state.positions[("c9", "ministry")] = Position("c9", ministry, "denied", "elsewhere")
     assert state.view().evidence == {"c1": (ANCHOR,)}
+
+
+def test_a_hedge_in_other_words_is_linked_by_meaning(engine) -> None:  # type: ignore[no-untyped-def]
+    """A hedge that shares no predicate with the claim ("the illness may have come from its
+    plant" for "its works caused the outbreak") is about the claim: uncertain, not nothing."""
+    from tests.analysis.helpers import status_of, statuses
+
+    baseline = ("Halden Water's treatment works at Corby Fen caused the sickness outbreak in "
+                "the town, the county health officer said on Monday. Halden Water declined to "
+                "comment.")
+    item = "Halden Water said the illness in the town may have come from its plant."
+    assert status_of(statuses(engine, item, baseline=baseline), "Halden Water") == "uncertain"

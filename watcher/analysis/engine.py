@@ -463,8 +463,9 @@ class _Run:
     def _link_candidates(self, events: list[Event], actors: dict[int, Actor]) -> list[Clause]:
         """Clauses worth linking by meaning, of events with a speaker (a position needs an
         actor) whose words match no claim by terms (those never reach :meth:`_by_meaning`):
-        those under a stance cue ("denied that ..."), then plain affirmative statements of
-        three content words or more (at most :data:`MAX_PLAIN` of them, the time limit)."""
+        those under a stance cue ("denied that ..."), then plain affirmative or hedged
+        statements of three content words or more (at most :data:`MAX_PLAIN` of them, the time
+        limit)."""
         cued: list[Clause] = []
         plain: list[Clause] = []
         for ev in events:
@@ -478,7 +479,7 @@ class _Run:
                 cued += clauses
                 continue
             plain += [c for c in clauses if len(c[1]) >= 4 and
-                      clause_polarity(c[0], set(c[1])) == "asserted"]
+                      clause_polarity(c[0], set(c[1])) in ("asserted", "uncertain")]
         return cued + plain[:MAX_PLAIN]
 
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
@@ -487,9 +488,11 @@ class _Run:
         tracked = {k: self.claims[k] for k in self.tracked}
         found: list[tuple[float, str | None, Proposition, Clause]] = []
         for _, _, prop, clause in scored:
-            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) != "asserted":
-                continue  # a plain statement linked by meaning asserts; negations linked by
-                # meaning read too many on-topic "not" clauses as denials (ablation: no loss)
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in (
+                    "asserted", "uncertain"):
+                continue  # a plain statement linked by meaning asserts or hedges; negations
+                # linked by meaning read too many on-topic "not" clauses as denials (ablation:
+                # no loss); hedges ("the illness may have come from its plant") gain +8 / +12
             link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))

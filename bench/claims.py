@@ -223,11 +223,44 @@ def bench_analyze(reps: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         engine.analyze(article, view)
         tracked.append(time.perf_counter() - t0)
-    # ru_maxrss is KiB on Linux: the peak RSS of this process (model included).
+    # ru_maxrss is KiB on Linux: the peak RSS of this process (model included), taken before
+    # the stock pipeline below is loaded for the side-by-side figure.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fast, stock = pipeline_times(reps)
     return {"words": len(FIXTURE.read_text(encoding="utf-8").split()), "reps": reps,
             "median_s": statistics.median(times), "tracked_median_s": statistics.median(tracked),
-            "articles_per_s": 1.0 / statistics.median(times), "peak_rss_mib": peak}
+            "articles_per_s": 1.0 / statistics.median(times), "peak_rss_mib": peak,
+            "pipeline_s": fast, "stock_pipeline_s": stock}
+
+
+def pipeline_times(reps: int) -> tuple[float, float]:
+    """Median seconds of the spaCy pipeline over the fixture's sentences: as the engine loads
+    it (watcher.analysis.fastpipe: numpy matmul, indexed attribute ruler) and as spaCy ships it."""
+    import spacy
+
+    from watcher.analysis.model import MODEL_NAMES, load_model
+    from watcher.analysis.sentences import split_article
+    from watcher.ingest.article import read_article_file
+
+    article = read_article_file(FIXTURE)
+    texts = [s.text for s in split_article(article.title, article.text)]
+    stock_nlp = None
+    for name in MODEL_NAMES:
+        try:
+            stock_nlp = spacy.load(name)
+            break
+        except OSError:
+            continue
+    medians = []
+    for nlp in (load_model(), stock_nlp):
+        list(nlp.pipe(texts))
+        runs = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            list(nlp.pipe(texts))
+            runs.append(time.perf_counter() - t0)
+        medians.append(statistics.median(runs))
+    return medians[0], medians[1]
 
 
 def main() -> int:
@@ -294,6 +327,9 @@ def print_table(out: dict[str, Any]) -> None:
                      "(against its own baseline: linking by meaning on)"))
         rows.append(("peak RSS", f"{a['peak_rss_mib']:.0f} MiB (analyze process: model + "
                      "article)"))
+        if "pipeline_s" in a:
+            rows.append(("spaCy pipeline", f"median {a['pipeline_s'] * 1000:.0f} ms as loaded "
+                         f"(fastpipe) vs {a['stock_pipeline_s'] * 1000:.0f} ms as spaCy ships it"))
     width = max(len(k) for k, _ in rows)
     print(f"{'measure':<{width}}  value")
     print(f"{'-' * width}  {'-' * 40}")

@@ -64,3 +64,29 @@ def test_a_hedge_in_other_words_is_linked_by_meaning(engine) -> None:  # type: i
                 "comment.")
     item = "Halden Water said the illness in the town may have come from its plant."
     assert status_of(statuses(engine, item, baseline=baseline), "Halden Water") == "uncertain"
+
+
+@pytest.mark.parametrize(("cosine", "shared", "plain", "cued"), [
+    (0.42, True, False, True),    # between LINK_CUED and LINK_MIN
+    (0.38, True, False, False),   # below both
+    (0.62, False, False, True),   # no word in common: between LINK_CUED_ALONE and LINK_ALONE
+    (0.72, False, True, True),    # above both
+])
+def test_the_content_of_a_stance_cue_links_at_a_lower_bar(
+        nlp, cosine: float, shared: bool, plain: bool, cued: bool) -> None:  # type: ignore[no-untyped-def]
+    """A cue verb ("acknowledged that ...") already says the speaker takes a side on a
+    question of the story, so its content needs a lower cosine to be linked than a plain
+    statement's does."""
+    import numpy as np
+
+    from watcher.analysis.claims import Proposition
+    from watcher.analysis.linking import Links, clause_text
+    from watcher.models import ClaimData
+
+    clause = _clause(nlp, LATER)
+    claim = Claim("c1", CLAIM.text, ClaimData(terms={"archive": 1.0}))
+    prop = Proposition(terms={"archive" if shared else "server": 1.0})
+    links = Links(keys=["c1"], matrix=np.array([[cosine]], dtype="float32"),
+                  clause_vecs={clause_text(clause): 0})
+    assert (links.best(clause, prop, {"c1": claim}) is not None) is plain
+    assert (links.best(clause, prop, {"c1": claim}, cued=True) is not None) is cued

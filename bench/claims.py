@@ -238,21 +238,16 @@ def pipeline_times(reps: int) -> tuple[float, float]:
     it (watcher.analysis.fastpipe: numpy matmul, indexed attribute ruler) and as spaCy ships it."""
     import spacy
 
-    from watcher.analysis.model import MODEL_NAMES, load_model
+    from watcher.analysis.model import load_model
     from watcher.analysis.sentences import split_article
     from watcher.ingest.article import read_article_file
 
     article = read_article_file(FIXTURE)
     texts = [s.text for s in split_article(article.title, article.text)]
-    stock_nlp = None
-    for name in MODEL_NAMES:
-        try:
-            stock_nlp = spacy.load(name)
-            break
-        except OSError:
-            continue
+    fast = load_model()
+    stock = spacy.load(f"{fast.meta['lang']}_{fast.meta['name']}")  # the same package, as shipped
     medians = []
-    for nlp in (load_model(), stock_nlp):
+    for nlp in (fast, stock):
         list(nlp.pipe(texts))
         runs = []
         for _ in range(reps):

@@ -44,7 +44,8 @@ class MatmulOps(NumpyOps):  # type: ignore[misc]  # thinc's Cython class is unty
 
 
 _Check = Callable[[Any], bool]
-_Entry = tuple[str, list[list[_Check]], int]  # rule key, checks per token, pattern length
+_Key = tuple[int, int]  # the ruler's rule number and the string hash of its match id
+_Entry = tuple[_Key, list[list[_Check]], int]  # rule key, checks per token, pattern length
 _ATTRS: dict[str, Callable[[Any], Any]] = {
     "LOWER": lambda t: t.lower_, "TAG": lambda t: t.tag_, "DEP": lambda t: t.dep_,
     "IS_SPACE": lambda t: t.is_space}
@@ -80,10 +81,11 @@ def _keys(spec: dict[str, Any]) -> tuple[str, list[Any]] | None:
 
 class IndexedMatcher:
     """The attribute ruler's matches, found by looking up each token's lower-case form and
-    tag instead of running every pattern over every token. Patterns with an operator or an
-    attribute not listed in ``_ATTRS`` are refused (the stock matcher is kept then)."""
+    tag instead of running every pattern over every token. A value it cannot read raises
+    ValueError; :func:`speed_up_attribute_ruler` keeps the stock matcher then, and for patterns
+    with an operator or an attribute not in ``_ATTRS``."""
 
-    def __init__(self, patterns: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+    def __init__(self, patterns: Sequence[tuple[_Key, list[dict[str, Any]]]]) -> None:
         self.by: dict[str, dict[str, list[_Entry]]] = {
             "LOWER": defaultdict(list), "TAG": defaultdict(list)}
         self.always: list[_Entry] = []
@@ -97,8 +99,8 @@ class IndexedMatcher:
                 for value in index[1]:
                     self.by[index[0]][value].append(entry)
 
-    def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
-        found: set[tuple[str, int, int]] = set()
+    def __call__(self, doc: Any) -> set[tuple[_Key, int, int]]:
+        found: set[tuple[_Key, int, int]] = set()
         n = len(doc)
         for i, tok in enumerate(doc):
             for key, checks, size in (*self.by["LOWER"].get(tok.lower_, ()),
@@ -106,7 +108,7 @@ class IndexedMatcher:
                 if i + size <= n and all(all(c(doc[i + j]) for c in cs)
                                          for j, cs in enumerate(checks)):
                     found.add((key, i, i + size))
-        return list(found)
+        return found
 
 
 def speed_up_attribute_ruler(nlp: Any) -> bool:
@@ -116,21 +118,20 @@ def speed_up_attribute_ruler(nlp: Any) -> bool:
         return False
     ruler = nlp.get_pipe("attribute_ruler")
     entries = []
-    for n, rule in enumerate(ruler.patterns):
+    for n, rule in enumerate(ruler.patterns):  # rule n is matched under the id str(n)
+        key = (n, ruler.vocab.strings.add(str(n)))
         for pattern in rule["patterns"]:
             if not all(set(spec) <= set(_ATTRS) for spec in pattern):
                 return False
-            entries.append((str(n), pattern))
+            entries.append((key, pattern))
     try:
         matcher = IndexedMatcher(entries)
     except ValueError:
         return False
-    strings = ruler.vocab.strings
 
     def match(doc: Any) -> list[tuple[int, int, int, int]]:
-        matches = [(int(key), strings.add(key), s, e) for key, s, e in matcher(doc)]
-        matches.sort()
-        return matches
+        # the stock AttributeRuler.match's order: rule number, then span
+        return sorted((n, hashed, s, e) for (n, hashed), s, e in matcher(doc))
 
     ruler.match = match
     return True

@@ -45,6 +45,10 @@ NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause 
     ("The company ruled out a sale.", "rule", "denied"),
     ("The newspaper retracted its report.", "retract", "retracted"),
     ("The newspaper walked back its report.", "walk", "retracted"),
+    # a noun's that-clause is a proposition: accepting it acknowledges it, an offer is not one
+    ("The council accepted the inspectors' conclusion that the wall had failed.", "accept",
+     "confirmed"),
+    ("The council accepted the offer that the contractor had made.", "accept", None),
     ("The company said the report was accurate.", "say", SAY),
     ("The company no longer says the report is accurate.", "say", "no_comment"),
     ("The company stood by its report.", "stand", SAY),
@@ -97,6 +101,16 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
 ])
 def test_negation_and_hedges_in_context(engine, text: str, expected: str | Unlike) -> None:
     check(engine, text, "Pinecrest", expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the content of "accepted the <noun> that X" is X, whoever drew the conclusion
+    ("Marlowe Airways said it accepted the regulator's finding that it is in talks to buy "
+     "Pinecrest Air.", "confirmed"),
+    ("Marlowe Airways accepted the view that it is in talks to buy Pinecrest Air.", "confirmed"),
+])
+def test_a_proposition_carried_by_a_noun(engine, text: str, expected: str) -> None:
+    check(engine, text, "Marlowe", expected)
 
 
 def test_past_position_is_a_recap(engine) -> None:

@@ -22,7 +22,7 @@ from watcher.analysis.cues import (
 )
 from watcher.analysis.patterns import marked
 from watcher.analysis.sentences import Sentence
-from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source
+from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source, noun_clause
 
 QuoteKey = tuple[int, int, int]  # paragraph, start, end
 Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
@@ -128,6 +128,9 @@ def _np_content(np: Token, sent_ids: set[int]) -> tuple[list[Clause], bool]:
         objs = [g for c in inner if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
         if objs:
             return _np_content(objs[0], sent_ids)
+    content = noun_clause(np)
+    if content is not None:  # "the conclusion that ...": the clause is what is said
+        return clause_units(doc, {t.i for t in content.subtree} & sent_ids), False
     if np.lemma_.lower() in REPORT_NOUNS or np.lemma_.lower() in STANCE_NOUNS:
         ids: set[int] = set()
         for c in inner:

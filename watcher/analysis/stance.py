@@ -130,9 +130,10 @@ def cue_status(verb: Token) -> str | None:
     if lemma in LABEL_VERBS and _labels_false(verb):
         return None if negated else "denied"  # "branded the findings untrue"
     if lemma in CONFIRM_CLAUSE_VERBS and any(
-            c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            for c in verb.children):
-        lemma = "acknowledge"  # "accepted that the count had been wrong"
+            c.dep_ == "ccomp" and that_clause(c) or c.dep_ == "dobj" and noun_clause(c)
+            is not None for c in verb.children):
+        lemma = "acknowledge"  # "accepted that the count had been wrong", "accepted the
+        # finding that the fire was started deliberately"
     if marked(verb, "refusal"):
         return "no_comment"  # "declined to comment", "refused to confirm or deny"
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
@@ -174,6 +175,20 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
             return "no_comment" if marked(verb, "no_longer") else None  # "no longer says ..."
         return SAY
     return None
+
+
+def that_clause(verb: Token) -> bool:
+    """A clause introduced by "that"."""
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in verb.children)
+
+
+def noun_clause(noun: Token) -> Token | None:
+    """The that-clause a noun carries as its content ("the conclusion that the fire was
+    started deliberately", "the fact that ..."), or None (a relative clause is not one)."""
+    if noun.pos_ != "NOUN":
+        return None
+    return next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and
+                 c.pos_ in ("VERB", "AUX") and that_clause(c)), None)
 
 
 def nominal_source(noun: Token) -> Token | None:

@@ -57,3 +57,31 @@ def test_which_changes_alert(old: Status | None, new: Status, spec: bool,
 @pytest.mark.parametrize(("old", "new"), [("denied", "denied"), ("confirmed", "asserted")])
 def test_a_repeat_is_no_change(rule: str, old: Status, new: Status) -> None:
     assert _changes(old, new, rule) == []
+
+
+OTHER = Claim(key="c2", text="The ferry company has laid off its crews")
+PERSON = Actor(key="person:ida-morn", name="Ida Morn", kind="person")
+
+
+def _two_claims(*positions: Position) -> list[tuple[str, str, str, bool]]:
+    state = StoryState(claims={CLAIM.key: CLAIM, OTHER.key: OTHER},
+                       baseline_keys={CLAIM.key, OTHER.key})
+    changes = apply_analysis(state, Analysis(positions=positions))
+    assert len(state.positions) == len(positions)  # every change is recorded
+    return [(c.claim.key, c.actor.key, c.new, c.alert) for c in changes]
+
+
+def test_one_alert_per_actor_and_move_in_an_article() -> None:
+    """An actor that confirms two of the story's claims in one article is one piece of news:
+    the first change alerts, the second is recorded without a second alert."""
+    assert _two_claims(Position(CLAIM.key, ACTOR, "confirmed", "a"),
+                       Position(OTHER.key, ACTOR, "confirmed", "b")) == [
+        ("c1", ACTOR.key, "confirmed", True), ("c2", ACTOR.key, "confirmed", False)]
+
+
+def test_other_actors_and_other_moves_still_alert() -> None:
+    assert _two_claims(Position(CLAIM.key, ACTOR, "confirmed", "a"),
+                       Position(OTHER.key, ACTOR, "denied", "b"),
+                       Position(OTHER.key, PERSON, "denied", "c")) == [
+        ("c1", ACTOR.key, "confirmed", True), ("c2", ACTOR.key, "denied", True),
+        ("c2", PERSON.key, "denied", True)]

@@ -75,7 +75,22 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         alert = tracked_for_alerts and not pos.retrospective and _alerts(old, pos.status, rule)
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert))
-    return changes
+    return _once_per_actor(changes)
+
+
+def _once_per_actor(changes: list[Change]) -> list[Change]:
+    """One alert per actor and move in an article: the same actor taking the same position on
+    two of the story's claims is one piece of news (both changes are still recorded)."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Change] = []
+    for ch in changes:
+        key = (ch.actor.key, ch.new)
+        if ch.alert and key in seen:
+            ch = replace(ch, alert=False)
+        elif ch.alert:
+            seen.add(key)
+        out.append(ch)
+    return out
 
 
 def _remember_actor(state: StoryState, actor: Actor) -> None:

@@ -66,17 +66,17 @@ def test_a_hedge_in_other_words_is_linked_by_meaning(engine) -> None:  # type: i
     assert status_of(statuses(engine, item, baseline=baseline), "Halden Water") == "uncertain"
 
 
-@pytest.mark.parametrize(("cosine", "shared", "plain", "cued"), [
-    (0.42, True, False, True),    # between LINK_CUED and LINK_MIN
-    (0.38, True, False, False),   # below both
-    (0.62, False, False, True),   # no word in common: between LINK_CUED_ALONE and LINK_ALONE
-    (0.72, False, True, True),    # above both
+@pytest.mark.parametrize(("cosine", "shared", "linked"), [
+    (0.47, True, True),     # above LINK_MIN with a word in common
+    (0.42, True, False),    # below it
+    (0.62, False, False),   # no word in common: below LINK_ALONE
+    (0.72, False, True),    # above it
 ])
-def test_the_content_of_a_stance_cue_links_at_a_lower_bar(
-        nlp, cosine: float, shared: bool, plain: bool, cued: bool) -> None:  # type: ignore[no-untyped-def]
-    """A cue verb ("acknowledged that ...") already says the speaker takes a side on a
-    question of the story, so its content needs a lower cosine to be linked than a plain
-    statement's does."""
+def test_a_clause_links_above_the_bar_for_its_overlap(
+        nlp, cosine: float, shared: bool, linked: bool) -> None:  # type: ignore[no-untyped-def]
+    """A clause sharing a content word with the claim links at LINK_MIN, one sharing none only
+    at LINK_ALONE. (A lower bar for the content of a stance cue was ablated: it gained on the
+    development pools but nothing on four blind pools.)"""
     import numpy as np
 
     from watcher.analysis.claims import Proposition
@@ -88,5 +88,4 @@ def test_the_content_of_a_stance_cue_links_at_a_lower_bar(
     prop = Proposition(terms={"archive" if shared else "server": 1.0})
     links = Links(keys=["c1"], matrix=np.array([[cosine]], dtype="float32"),
                   clause_vecs={clause_text(clause): 0})
-    assert (links.best(clause, prop, {"c1": claim}) is not None) is plain
-    assert (links.best(clause, prop, {"c1": claim}, cued=True) is not None) is cued
+    assert (links.best(clause, prop, {"c1": claim}) is not None) is linked

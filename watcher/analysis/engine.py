@@ -494,7 +494,7 @@ class _Run:
         for _, _, prop, clause in scored:
             if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in _LINKABLE:
                 continue
-            link = self.links.best(clause, prop, tracked, cued=ev.status != SAY)
+            link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))
         return found

@@ -133,7 +133,7 @@ def cue_status(verb: Token) -> str | None:
             c.dep_ == "ccomp" and that_clause(c) or c.dep_ == "dobj" and noun_clause(c)
             is not None for c in verb.children):
         lemma = "acknowledge"  # "accepted that the count had been wrong", "accepted the
-        # finding that the fire was started deliberately"
+        # auditors' finding that the accounts were wrong"
     if marked(verb, "refusal"):
         return "no_comment"  # "declined to comment", "refused to confirm or deny"
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
@@ -183,8 +183,8 @@ def that_clause(verb: Token) -> bool:
 
 
 def noun_clause(noun: Token) -> Token | None:
-    """The that-clause a noun carries as its content ("the conclusion that the fire was
-    started deliberately", "the fact that ..."), or None (a relative clause is not one)."""
+    """The that-clause a noun carries as its content ("the conclusion that the accounts were
+    wrong", "the fact that ..."), or None (a relative clause is not one)."""
     if noun.pos_ != "NOUN":
         return None
     return next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and

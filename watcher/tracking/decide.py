@@ -59,6 +59,7 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         _remember_actor(state, actor)
 
     changes: list[Change] = []
+    alerted: set[tuple[str, str]] = set()  # (actor, new status): one alert per move
     for pos in (reading(state, p) for p in analysis.positions):
         claim = state.claims.get(pos.claim_key)
         if claim is None or pos.retrospective and (pos.claim_key, pos.actor.key) in state.positions:
@@ -72,25 +73,15 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         state.positions[key] = pos
         tracked_for_alerts = baseline is False and (
             pos.claim_key in state.baseline_keys or alert_new_claims)
-        alert = tracked_for_alerts and not pos.retrospective and _alerts(old, pos.status, rule)
+        # the same actor taking the same position on a second claim of the article is the
+        # same piece of news: recorded, not alerted again
+        alert = tracked_for_alerts and not pos.retrospective and _alerts(
+            old, pos.status, rule) and (pos.actor.key, pos.status) not in alerted
+        if alert:
+            alerted.add((pos.actor.key, pos.status))
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert))
-    return _once_per_actor(changes)
-
-
-def _once_per_actor(changes: list[Change]) -> list[Change]:
-    """One alert per actor and move in an article: the same actor taking the same position on
-    two of the story's claims is one piece of news (both changes are still recorded)."""
-    seen: set[tuple[str, str]] = set()
-    out: list[Change] = []
-    for ch in changes:
-        key = (ch.actor.key, ch.new)
-        if ch.alert and key in seen:
-            ch = replace(ch, alert=False)
-        elif ch.alert:
-            seen.add(key)
-        out.append(ch)
-    return out
+    return changes
 
 
 def _remember_actor(state: StoryState, actor: Actor) -> None:

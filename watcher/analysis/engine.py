@@ -146,7 +146,7 @@ class _Run:
         events = events + self._unattributed_quotes(
             events, actors)
         if not self.baseline:
-            self.links = linker.prepare({k: self.claims[k] for k in self.tracked},
+            self.links = linker.prepare(self._tracked_claims(),
                                         self._link_candidates(events, actors),
                                         self.state.evidence if self.state is not None else None)
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
@@ -489,7 +489,7 @@ class _Run:
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
                     ) -> list[tuple[float, str | None, Proposition, Clause]]:
         """The clause that says a tracked claim in other words (linking.py), if one does."""
-        tracked = {k: self.claims[k] for k in self.tracked}
+        tracked = self._tracked_claims()
         found: list[tuple[float, str | None, Proposition, Clause]] = []
         for _, _, prop, clause in scored:
             if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in _LINKABLE:
@@ -507,6 +507,11 @@ class _Run:
         terms = data.terms
         shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
         return len(shared) >= 2 or bool(shared) and restates(prop, data)
+
+    def _tracked_claims(self) -> dict[str, Claim]:
+        """The story's tracked claims in the story's order (not the set's: which of two claims
+        an evidence sentence shared by both links to must not depend on string hashing)."""
+        return {k: c for k, c in self.claims.items() if k in self.tracked}
 
     def _merge(self, key: str, prop: Proposition) -> None:
         self.claims[key] = replace(self.claims[key], data=merge_data(self.claims[key].data, prop))
@@ -538,7 +543,7 @@ class _Run:
     def _match_terms(self, prop: Proposition) -> tuple[float, str | None]:
         if not self.baseline:  # a later article: the story's tracked claims only, not one
             # this article has just put on record (+4 / +8 on the twelve pools)
-            key, s = best_claim(prop, {k: c for k, c in self.claims.items() if k in self.tracked})
+            key, s = best_claim(prop, self._tracked_claims())
             return s, key
         key, s = best_claim(prop, self.claims, strict=True)
         if key is None and prop.head is not None and not any(

@@ -276,6 +276,9 @@ class _Server(ThreadingHTTPServer):
         self.fake = fake
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        # Requests between being read and their reply written: stop() lets them finish.
+        self.replying = 0
+        self.replying_cond = threading.Condition()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients (PTB cancelling a long poll, test teardown) hang up mid-request: not an error.
@@ -308,6 +311,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
+        with self.server.replying_cond:
+            self.server.replying += 1
+        try:
+            self._answer()
+        finally:
+            with self.server.replying_cond:
+                self.server.replying -= 1
+                self.server.replying_cond.notify_all()
+
+    def _answer(self) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -453,6 +466,8 @@ class FakeTelegram:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        with server.replying_cond:  # released polls answer before their connection is closed
+            server.replying_cond.wait_for(lambda: server.replying == 0, timeout=5)
         server.shutdown()
         with server.connections_lock:
             for conn in list(server.connections):

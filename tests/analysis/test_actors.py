@@ -141,3 +141,30 @@ def test_a_company_named_after_a_state_is_not_the_state() -> None:
                                         role=True, kind="gpe"))
     assert airline is not None and airline.name == "Norway Air Shuttle"
     assert ministry is not None and ministry.key == "norway"
+
+
+def test_a_body_described_first_and_named_later_is_one_actor(engine) -> None:
+    """ "The border commission that watches the river", named further down as the Lorne
+    Basin Commission: one actor, under its name."""
+    from tests.analysis.helpers import statuses
+
+    base = ("Water released from the Brannock dam caused the flood in Kelso, farmers said. "
+            "Brannock Power declined to comment.")
+    text = ("The border commission that watches the river confirmed on Friday that "
+            "water released from the Brannock dam caused the flood in Kelso. The Lorne Basin "
+            "Commission said its gauges had recorded the surge at dawn.")
+    result = statuses(engine, text, baseline=base)
+    assert result.get("Lorne Basin Commission") == "confirmed"
+    assert not any("border" in name for name in result)
+
+
+def test_a_demonym_and_a_common_noun_describe_the_company_in_view(engine) -> None:
+    from tests.analysis.helpers import statuses
+
+    base = ("A brake fault caused the crash on the coast road, police said. Velora Motors "
+            "declined to comment.")
+    text = ("Velora Motors recalled 40,000 cars on Monday. The Portuguese carmaker confirmed "
+            "that a brake fault caused the crash on the coast road.")
+    result = statuses(engine, text, baseline=base)
+    assert result.get("Velora Motors") == "confirmed"
+    assert "Portugal" not in result

@@ -50,3 +50,41 @@ def test_an_officer_named_with_a_body_of_several_words(nlp) -> None:
               "was safe.")
     mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
     assert mention.org == "Brant County Office of Roads"
+
+
+@pytest.mark.parametrize(("sentence", "noun"), [
+    # a name inside the description's own clause is not the speaker's name
+    ("The operator of the bus that crashed near Tolley Bridge admitted on Friday that the "
+     "brakes had failed.", "operator"),
+    ("The head of the firm that owns the tanker Marisol Bay said on Monday that the hull was "
+     "sound.", "firm"),
+    # a demonym before a common noun describes a body in view; it is not a state speaking
+    ("The Portuguese carmaker said the recall would widen.", "carmaker"),
+])
+def test_a_description_stands_for_a_body_in_view(nlp, sentence: str, noun: str) -> None:
+    doc = nlp(sentence)
+    mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
+    assert (mention.org, mention.org_noun, mention.role) == (None, noun, True)
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("The Tarvik regional council said the bridge would stay shut.", "Tarvik regional council"),
+    # a state's organ is the state: "the Norwegian government" is Norway
+    ("The Norwegian government said the talks had ended.", "Norwegian"),
+])
+def test_a_place_with_an_institution_names_the_institution(nlp, sentence: str,
+                                                           org: str) -> None:
+    """The whole phrase names a town's or county's institution ("Tarvik" alone is the town)."""
+    doc = nlp(sentence)
+    assert describe(next(t for t in doc if t.dep_ == "nsubj")).org == org
+
+
+def test_a_ranked_officer_of_a_named_body_speaks_for_it(nlp) -> None:
+    doc = nlp("Superintendent Ann Lowe of Brackwater Police said the man had been charged.")
+    mention = describe(next(t for t in doc if t.dep_ == "nsubj"))
+    assert (mention.person, mention.org, mention.role) == ("Ann Lowe", "Brackwater Police", True)
+
+
+def test_a_rank_is_not_part_of_the_name(nlp) -> None:
+    doc = nlp("Chief Constable Rhys Carrow said the sample had been contaminated.")
+    assert describe(next(t for t in doc if t.dep_ == "nsubj")).person == "Rhys Carrow"

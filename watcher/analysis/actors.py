@@ -83,6 +83,7 @@ class Resolver:
     mentioned_person: Actor | None = None  # the last person named as a subject
     fresh_person: Actor | None = None  # a person named as subject of the previous sentence
     named_orgs: list[str] = field(default_factory=list)  # every organisation named so far
+    article_orgs: list[str] = field(default_factory=list)  # every one the article names
 
     def canonical(self, name: str) -> str:
         """The name an alias group gives ``name`` (a story's configured name variants)."""
@@ -222,9 +223,15 @@ class Resolver:
         if m.org_noun:
             if m.org_noun in INSTITUTION_NOUNS and not self._noun_known(m.org_noun) and (
                     len(m.text.split()) > 1 or self.last_org is None and not self.recent_orgs):
-                # "the interior ministry said", no ministry named: the phrase names the actor
-                return self._remember(self._named(m.text, "org"))
+                later = next((n for n in self.article_orgs
+                              if m.org_noun in n.casefold().split()), None)
+                # "the border commission that checks the gauges said", the commission named
+                # further down; with none named, the phrase names the actor
+                return self._remember(self._named(later or m.text, "org"))
             by_noun = self._org_by_noun(m.org_noun, bare=m.text.casefold() == m.org_noun)
+            if by_noun is None and m.kind == "other" and any(
+                    w[:1].isupper() for w in m.text.split()):
+                by_noun = self._named(m.text, "other")  # no body in view: the phrase names it
             return self._remember(by_noun) if by_noun else None
         if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
             return self._remember(self._named(m.text, "other"))

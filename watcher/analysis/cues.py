@@ -173,7 +173,8 @@ SPOKES_ROLES: frozenset[str] = frozenset({
     "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokespeople", "executive",
     "ceo", "manager", "editor", "chairman", "chairwoman", "chair", "director", "minister",
     "president", "secretary", "official", "representative", "head", "chief", "officer",
-    "publicist", "controller", "commissioner",
+    "publicist", "controller", "commissioner", "superintendent", "inspector", "constable",
+    "sergeant", "commander", "detective",
 })
 #: Role words that make someone a separate actor even when attached to an organisation.
 SEPARATE_ROLES: frozenset[str] = frozenset({
@@ -194,7 +195,8 @@ TITLES: frozenset[str] = frozenset({
     "chancellor", "king", "queen", "prince", "princess", "judge", "justice", "mayor", "chief",
     "executive", "director", "manager", "spokesman", "spokeswoman", "spokesperson", "editor",
     "defense", "defence", "foreign", "national", "security", "u.s.", "us", "uk", "deputy",
-    "managing", "head", "vice", "acting", "interim",
+    "managing", "head", "vice", "acting", "interim", "constable", "inspector", "detective",
+    "superintendent", "sergeant", "commander", "commissioner",
 })
 #: Verbs that put a new claim on record ("reported that", "alleged that"): their content is a
 #: claim of the story even when it shares no word with the headline.

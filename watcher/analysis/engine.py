@@ -167,6 +167,8 @@ class _Run:
             by_sent.setdefault(ev.sent, []).append(ev)
         people: list[Token] = []  # people named as subjects in the previous sentence
         titled: list[Event] = []
+        self.resolver.article_orgs = [e.text.removeprefix("the ").removeprefix("The ")
+                                      for doc in self.docs for e in doc.ents if e.label_ == "ORG"]
         for n, doc in enumerate(self.docs):
             self.resolver.fresh_person = None
             for root in people:

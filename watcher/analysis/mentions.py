@@ -13,9 +13,20 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from watcher.analysis.cues import SEPARATE_ROLES, SPOKES_ROLES, STATE_ORGANS, TITLES
+from watcher.analysis.cues import (
+    INSTITUTION_NOUNS,
+    SEPARATE_ROLES,
+    SPOKES_ROLES,
+    STATE_ORGANS,
+    TITLES,
+)
+from watcher.analysis.lexicon import state_key
 
 _ORGANS = STATE_ORGANS | {"board", "management", "directors"}
+#: Nouns a demonym or place name makes a name of ("the Iranian government", "the Tarvik
+#: regional council"); with other nouns it describes one ("the Portuguese carmaker").
+_STATE_SPEAKERS = STATE_ORGANS | INSTITUTION_NOUNS | {"side", "leadership", "delegation",
+                                                      "regime", "state", "presidency"}
 _SKIP_DEPS = frozenset({"appos", "relcl", "acl", "prep", "punct", "cc", "conj", "advmod",
                         "case", "det", "nummod", "quantmod"})
 
@@ -90,11 +101,9 @@ def _appos_role(head: Token) -> tuple[str | None, str | None, bool] | None:
             if poss.lower_ in ("her", "his"):
                 return None, "+", separate  # "Tom Reyes, her publicist"
             continue
-        for p in a.children:
-            if p.dep_ == "prep" and p.lower_ in ("at", "of", "for"):
-                names = [t for t in p.subtree if t.pos_ == "PROPN"]
-                if names:
-                    return _text(_whole_name(names)), None, separate
+        names = _prep_name(a)
+        if names:
+            return _text(names), None, separate
     return None
 
 
@@ -109,15 +118,46 @@ def _whole_name(names: list[Token]) -> list[Token]:
     return [t for t in doc[lo: hi + 1] if t.i in ids or t.ent_iob_ == "I" and t.ent_type_]
 
 
-def _prep_name(head: Token) -> list[Token]:
-    """The proper name an officer speaks for through a preposition ("a spokeswoman for the
-    Harbour Court", "the head of Ferris Bank")."""
+def _own_name(tok: Token) -> list[Token]:
+    """A proper noun's own name: its entity ("Organisation for the Prohibition of Chemical
+    Weapons") or its proper-noun words, not names inside its clauses."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP", "PERSON", "LOC"):
+        return [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    return _whole_name([t for t in _core(tok) if t.pos_ == "PROPN" and t.lower_ not in TITLES
+                        and t.ent_type_ not in ("DATE", "TIME")])
+
+
+def _prep_target(head: Token) -> tuple[list[Token], str | None]:
+    """Whom an officer speaks for through a preposition: a proper name ("a spokeswoman for
+    the Harbour Court", "the head of the town of Brill") or a definite noun ("the head of
+    the firm that owns the tanker"), as (name tokens, org noun). Names inside the object's
+    own clauses are not its name."""
     for p in head.children:
-        if p.dep_ == "prep" and p.lower_ in ("for", "of", "at"):
-            names = [t for t in p.subtree if t.pos_ == "PROPN" and t.lower_ not in TITLES]
-            if names:
-                return _whole_name(names)
-    return []
+        if p.dep_ != "prep" or p.lower_ not in ("for", "of", "at"):
+            continue
+        obj = next((g for g in p.children if g.dep_ == "pobj"), None)
+        for _ in range(3):  # "the head of the border town of Brill"
+            if obj is None or obj.pos_ == "PROPN":
+                break
+            inner = next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None)
+            if inner is None or inner.pos_ != "PROPN":
+                break
+            obj = inner
+        if obj is None:
+            continue
+        if obj.pos_ == "PROPN" and obj.lower_ not in TITLES:
+            return _own_name(obj), None
+        if obj.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in (
+                "the", "its", "their") for c in obj.children):
+            return [], obj.lemma_.lower()
+    return [], None
+
+
+def _prep_name(head: Token) -> list[Token]:
+    """The proper name an officer speaks for through a preposition."""
+    return _prep_target(head)[0]
 
 
 def _of_name(head: Token) -> list[Token]:
@@ -192,6 +232,8 @@ def describe(head: Token) -> Mention:
         person = _text(tail) if tail else head.text
         kind = "person"
         org, org_noun = _person_org(head, core, tail, org, org_noun)
+        if role and org is None and org_noun is None and (pn := _prep_name(head)):
+            org = _text(pn)  # "Superintendent Ann Lowe of Brackwater Police"
         if not role and org is None and org_noun is None:
             role_of = _appos_role(head)  # "Ann Example, Acme's chief executive"
             if role_of is not None:
@@ -242,8 +284,9 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
         org_noun = "+"  # "her publicist, Tom Reyes": speaks for the person in view
     if org is None and org_noun is None:
         pn = _whole_name([t for t in core if t.pos_ == "PROPN" and t.lower_ not in TITLES])
+        target: str | None = None
         if not pn and role:  # "a spokeswoman for the county court"
-            pn = _prep_name(head)
+            pn, target = _prep_target(head)
         if pn:
             org = _text(pn)
         else:
@@ -251,6 +294,8 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
                      and t.lower_ not in SEPARATE_ROLES]
             if nouns:
                 org_noun = nouns[-1].lemma_.lower()
+            elif target is not None and person is None:
+                org_noun = target  # "the head of the firm that owns the tanker"
     return person, kind, org, org_noun
 
 
@@ -289,12 +334,26 @@ def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,
     if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
         return Mention(text=_text(core), kind="other")  # "U.S. officials"
     if names:
+        noun = head.lemma_.lower()
+        if det[:1] == ["the"] and noun not in _STATE_SPEAKERS and all(
+                state_key(t.text) is not None for t in names):
+            # "the Portuguese carmaker", "the Texas company": a description of an organisation in
+            # view, not the state; a demonym names the state only with a state's own organ
+            return Mention(text=_text(core), org_noun=noun, role=True)
+        if noun in INSTITUTION_NOUNS and noun not in STATE_ORGANS:
+            # "the Tarvik regional council": the whole phrase names it, not the town
+            return Mention(text=_text(core), org=_text(core), kind="org")
         return Mention(text=_text(core), org=_text(names), kind="org")
     preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("at", "of", "from")]
     for p in preps:
-        pn = [t for t in p.subtree if t.pos_ == "PROPN"]
-        if pn:
-            return Mention(text=_text([head, *p.subtree]), kind="other")
+        if any(t.pos_ == "PROPN" for t in p.subtree):
+            obj = next((g for g in p.children if g.dep_ == "pobj"), None)
+            text = _text([head, *p.subtree])
+            if obj is not None and obj.pos_ == "PROPN":
+                return Mention(text=text, kind="other")
+            # "the operator of the bus that crashed near Tolley Bridge": the name inside its
+            # clause is not the speaker's; the body in view, else the phrase itself
+            return Mention(text=text, org_noun=head.lemma_.lower(), role=True)
     for a in appos:  # "the group, Save Harwood,": the appositive names the speaker
         anames = [t for t in a.subtree if t.pos_ == "PROPN" and t.dep_ != "poss"
                   and t.lower_.strip(".") not in TITLES]

@@ -229,11 +229,10 @@ class Resolver:
                 # further down; with none named, the phrase names the actor
                 return self._remember(self._named(later or m.text, "org"))
             by_noun = self._org_by_noun(m.org_noun, bare=m.text.casefold() == m.org_noun)
-            if by_noun is None and m.kind == "other" and any(
-                    w[:1].isupper() for w in m.text.split()):
-                by_noun = self._named(m.text, "other")  # no body in view: the phrase names it
-            return self._remember(by_noun) if by_noun else None
+            if by_noun is not None:
+                return self._remember(by_noun)
         if m.text and m.kind == "other" and any(w[:1].isupper() for w in m.text.split()):
+            # a name of its own, or a description with no body in view: the phrase names it
             return self._remember(self._named(m.text, "other"))
         return None
 

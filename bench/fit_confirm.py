@@ -1,19 +1,24 @@
 """Fit the confirmation model (watcher/analysis/confirm.py) on the development pools.
 
-usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.5] [--write] [POOL_DIR ...]
+usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.5] [--write] [-j N]
+           [--save-rows FILE | --rows FILE] [--drop FEATURE,...] [POOL_DIR ...]
 
 Replays every case of the pools (default: bench/pools/pool-*) with the model switched off and
 collects one row per later assertion: the engine's signals, the actor's earlier status, and the
 label (the case expects this actor to confirm in this item). Prints the leave-one-pool-out
 precision and recall of the selection at several thresholds, then fits on all rows; --write
-stores the weights in watcher/analysis/data/confirm_model.json. The pools are the project's own
-cases (written by its helpers); no Emergent or FNC-1 data is read.
+stores the weights in watcher/analysis/data/confirm_model.json. -j replays cases in N worker
+processes (the rows come out in case order whatever N); --save-rows keeps the rows so that
+--rows can refit without replaying; --drop fits without some features, to compare (a feature
+whose removal costs nothing in the leave-one-pool-out table is not added). The pools are the
+project's own cases (written by its helpers); no Emergent or FNC-1 data is read.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -31,8 +36,12 @@ L2 = 1.0
 STEPS = 3000
 
 
-def collect(pools: list[Path]) -> list[dict]:
-    """One row per later assertion in the replay of every case of ``pools``."""
+_CURRENT: dict = {}
+_ROWS: list[dict] = []
+
+
+def _patch() -> None:
+    """Switch the model off and log one row per later assertion (once per process)."""
     from ablate import load_scorer
 
     import watcher.analysis.engine as engine
@@ -40,20 +49,20 @@ def collect(pools: list[Path]) -> list[dict]:
     import watcher.tracking.story as story
     from watcher.tracking import decide
 
+    if _CURRENT.get("patched"):
+        return
+    _CURRENT["patched"] = True
     score = load_scorer()
     engine.load_confirm_model = lambda: None  # collect the signals, not the model's reading
-    current: dict = {}
-    rows: list[dict] = []
     entry = rp._entry
-
-    def tagged_entry(item):
-        current["item"] = item
-        return entry(item)
-
     apply = decide.apply_analysis
 
+    def tagged_entry(item):
+        _CURRENT["item"] = item
+        return entry(item)
+
     def logged_apply(state, analysis, **kw):
-        item = current.get("item")
+        item = _CURRENT.get("item")
         if not kw.get("baseline") and item is not None:
             for p in analysis.positions:
                 if p.status != "asserted" or not p.signals:
@@ -61,20 +70,36 @@ def collect(pools: list[Path]) -> list[dict]:
                 old = state.positions.get((p.claim_key, p.actor.key))
                 label = any(e["to"] == "confirmed" and score.names_match(e["actor"], p.actor.name)
                             for e in item.get("expect", []))
-                rows.append({"pool": current["pool"], "x": confirm.features(
+                _ROWS.append({"pool": _CURRENT["pool"], "x": confirm.features(
                     p.signals, old.status if old else None, p.claim_key in state.baseline_keys),
                     "y": int(label)})
         return apply(state, analysis, **kw)
 
     rp._entry = tagged_entry
     story.apply_analysis = logged_apply
-    for pool in pools:
-        for path in sorted(pool.glob("*.json")):
-            current.clear()
-            current["pool"] = pool.name
-            for _ in rp.replay(json.loads(path.read_text())):
-                pass
-    return rows
+
+
+def _collect_case(job: tuple[str, str]) -> list[dict]:
+    """The rows of one case (run in a worker process)."""
+    import watcher.cli.replay as rp
+
+    _patch()
+    pool, path = job
+    _ROWS.clear()
+    _CURRENT["pool"], _CURRENT["item"] = pool, None
+    for _ in rp.replay(json.loads(Path(path).read_text())):
+        pass
+    return list(_ROWS)
+
+
+def collect(pools: list[Path], jobs: int = 1) -> list[dict]:
+    """One row per later assertion in the replay of every case of ``pools`` (in case order,
+    whatever the number of worker processes)."""
+    cases = [(pool.name, str(path)) for pool in pools for path in sorted(pool.glob("*.json"))]
+    if jobs <= 1:
+        return [row for case in cases for row in _collect_case(case)]
+    with multiprocessing.get_context("fork").Pool(jobs) as workers:
+        return [row for rows in workers.map(_collect_case, cases, chunksize=1) for row in rows]
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -99,10 +124,28 @@ def main() -> None:
     ap.add_argument("pools", nargs="*", type=Path)
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument("--save-rows", type=Path, help="also write the collected rows (JSON)")
+    ap.add_argument("--rows", type=Path, help="fit on rows saved earlier instead of replaying")
+    ap.add_argument("--drop", default="", help="features left out (comparison only, no --write)")
     a = ap.parse_args()
     pools = a.pools or sorted(p for p in (ROOT / "bench" / "pools").glob("pool-*") if p.is_dir())
-    rows = collect(pools)
-    x = np.array([r["x"] for r in rows], dtype=float)
+    if a.rows:
+        saved = json.loads(a.rows.read_text())
+        if not isinstance(saved, dict) or saved.get("features") != list(confirm.FEATURES):
+            ap.error(f"{a.rows} holds rows of other features; collect them again")
+        rows = saved["rows"]
+        pools = sorted({Path(r["pool"]) for r in rows})
+    else:
+        rows = collect(pools, a.jobs)
+    if a.save_rows:
+        a.save_rows.write_text(json.dumps({"features": list(confirm.FEATURES), "rows": rows}))
+    drop = [n for n in a.drop.split(",") if n]
+    if drop and a.write:
+        ap.error("--drop is for comparisons; the shipped model uses every feature")
+    keep = [i for i, n in enumerate(confirm.FEATURES) if n not in drop]
+    names_kept = [confirm.FEATURES[i] for i in keep]
+    x = np.array([[r["x"][i] for i in keep] for r in rows], dtype=float)
     y = np.array([r["y"] for r in rows], dtype=float)
     names = np.array([r["pool"] for r in rows])
     held = np.zeros(len(y))
@@ -121,7 +164,7 @@ def main() -> None:
         print(f"| {t} | {int(sel.sum())} | {right} | {right / max(1, sel.sum()):.2f} | "
               f"{right / max(1, y.sum()):.2f} |")
     w, mean, scale, b = fit(x, y)
-    for name, v in sorted(zip(confirm.FEATURES, w, strict=True), key=lambda t: -abs(t[1])):
+    for name, v in sorted(zip(names_kept, w, strict=True), key=lambda t: -abs(t[1])):
         print(f"  {name:22} {v:+.2f}")
     if a.write:
         confirm.MODEL_FILE.write_text(json.dumps({

@@ -77,3 +77,15 @@ def test_plain_text_names_the_person_a_pronoun_stands_for(nlp) -> None:
 
     tokens = list(nlp("The board has decided to sack her."))
     assert plain_text(tokens, "Mara Quint") == "The board has decided to sack Mara Quint"
+
+
+def test_words_either_side_of_left_out_tokens_stay_apart(nlp) -> None:
+    # a clause without the comma and conjunction that joined it to the next one: the text
+    # shown in alerts and embedded for linking keeps a space where the tokens were
+    from watcher.analysis.claims import plain_text
+    from watcher.analysis.linking import clause_text
+
+    doc = nlp("The pumps failed on Monday, and the tunnel flooded within an hour.")
+    kept = [t for t in doc if t.text not in (",", "and", ".")]
+    assert plain_text(kept) == "The pumps failed on Monday the tunnel flooded within an hour"
+    assert clause_text((doc[0], frozenset(t.i for t in kept))) == plain_text(kept)

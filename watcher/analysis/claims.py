@@ -324,6 +324,18 @@ _HEARSAY_ADVERBS = frozenset({
 _PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
 
 
+def spaced(tokens: Sequence[Token], words: Sequence[str]) -> str:
+    """``words`` (one per token, in order) joined as the text has them, with a space where
+    tokens between two of them were left out ("network, and the intruders" less its comma and
+    conjunction reads "network the intruders", not "networkthe intruders")."""
+    out = list(words)
+    for k in range(1, len(out)):
+        if tokens[k].i != tokens[k - 1].i + 1 and not out[k - 1][-1:].isspace() and \
+                not tokens[k].is_punct:
+            out[k - 1] += " "
+    return "".join(out)
+
+
 def plain_text(tokens: Sequence[Token], person: str | None = None) -> str:
     """A clause's words as a plain proposition: without attribution ("according to ..."),
     hearsay and hedge adverbs, or negation ("were not sent" -> "were sent"); a third-person
@@ -336,7 +348,7 @@ def plain_text(tokens: Sequence[Token], person: str | None = None) -> str:
     kept = sorted((t for t in tokens if t.i not in drop), key=lambda t: t.i)
     words = [(person + t.whitespace_ if person and t.lower_ in _PERSON_PRONOUNS else
               t.text_with_ws) for t in kept]
-    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", "".join(words))
+    text = re.sub(r"\s*,(?:\s*[,.;:])+", ",", spaced(kept, words))
     return clean_text(text).rstrip(" ,.;:")
 
 

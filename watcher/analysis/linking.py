@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from watcher.analysis.attribution import Clause
-from watcher.analysis.claims import Proposition
+from watcher.analysis.claims import Proposition, spaced
 from watcher.analysis.embed import Embedder, Vectors
 from watcher.errors import ModelUnavailable
 from watcher.models import Claim
@@ -53,7 +53,7 @@ def clause_text(clause: Clause) -> str:
     """The words of a clause in order, as the engine shows a proposition."""
     doc = clause[0].doc
     toks = [doc[i] for i in sorted(clause[1])]
-    return "".join(t.text_with_ws for t in toks).strip(" ,;:\u201c\u201d\"'")
+    return spaced(toks, [t.text_with_ws for t in toks]).strip(" ,;:\u201c\u201d\"'")
 
 
 @dataclass

@@ -141,6 +141,8 @@ def main() -> None:
     if a.save_rows:
         a.save_rows.write_text(json.dumps({"features": list(confirm.FEATURES), "rows": rows}))
     drop = [n for n in a.drop.split(",") if n]
+    if unknown := sorted(set(drop) - set(confirm.FEATURES)):
+        ap.error(f"--drop: no such feature {', '.join(unknown)} (see confirm.FEATURES)")
     if drop and a.write:
         ap.error("--drop is for comparisons; the shipped model uses every feature")
     keep = [i for i, n in enumerate(confirm.FEATURES) if n not in drop]

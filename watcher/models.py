@@ -139,6 +139,8 @@ class Position:
     #: and whether it reads the statement as a confirmation against the actor's record.
     signals: tuple[float, ...] = ()
     likely_confirmed: bool = False
+    #: The person who spoke for the actor, a body ("Marta Quint" for the bank), or "".
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,15 @@ class Change:
     new: Status
     evidence: str
     alert: bool
+    speaker: str = ""  # the person who spoke for the actor, a body (Position.speaker)
+
+    @property
+    def shown_actor(self) -> str:
+        """The actor as alerts show it: a body with the person who spoke for it ("Harbour
+        Bank (Marta Quint)"), else its name."""
+        if not self.speaker or self.speaker.casefold() in self.actor.name.casefold():
+            return self.actor.name
+        return f"{self.actor.name} ({self.speaker})"
 
 
 @dataclass(frozen=True)

@@ -168,3 +168,34 @@ def test_a_demonym_and_a_common_noun_describe_the_company_in_view(engine) -> Non
     result = statuses(engine, text, baseline=base)
     assert result.get("Velora Motors") == "confirmed"
     assert "Portugal" not in result
+
+
+def test_a_body_is_shown_with_the_person_who_spoke_for_it(engine) -> None:
+    """An officer speaking in role takes the body's position; the alert names them beside it
+    (a reader wants to know who said it), and their own later words stay the body's."""
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+
+    state = story(engine)
+    item = ("Petra Lind, the chief executive of Marlowe Airways, confirmed on Tuesday that the "
+            "airline was in talks to buy Pinecrest Air.")
+    changes = apply_analysis(state, engine.analyze(ArticleText("", item), state.view()))
+    alerts = [c for c in changes if c.alert]
+    assert [(c.actor.name, c.speaker, c.new) for c in alerts] == [
+        ("Marlowe Airways", "Petra Lind", "confirmed")]
+    assert alerts[0].shown_actor == "Marlowe Airways (Petra Lind)"
+
+
+def test_a_person_speaking_for_themselves_is_shown_by_name_alone(engine) -> None:
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+
+    state = story(engine)
+    item = ("Ivo Brandl, a pilot at Pinecrest Air, denied on Tuesday that Marlowe Airways was "
+            "in talks to buy the airline.")
+    changes = [c for c in apply_analysis(state, engine.analyze(ArticleText("", item),
+                                                               state.view())) if c.alert]
+    assert changes and all(c.speaker == "" and c.shown_actor == c.actor.name for c in changes)
+    assert any("Brandl" in c.shown_actor for c in changes)

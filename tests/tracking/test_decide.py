@@ -85,3 +85,18 @@ def test_other_actors_and_other_moves_still_alert() -> None:
                        Position(OTHER.key, PERSON, "denied", "c")) == [
         ("c1", ACTOR.key, "confirmed", True), ("c2", ACTOR.key, "denied", True),
         ("c2", PERSON.key, "denied", True)]
+
+
+def test_shown_actor_names_the_speaker_of_a_body_once() -> None:
+    from watcher.models import Actor, Change, Claim, ClaimData
+
+    claim = Claim(key="k", text="The plant leaked", data=ClaimData())
+    body = Actor(key="harbour-bank", name="Harbour Bank", kind="org")
+    person = Actor(key="mara-quint", name="Mara Quint", kind="person")
+    said = Change(claim=claim, actor=body, old=None, new="denied", evidence="", alert=True,
+                  speaker="Mara Quint")
+    assert said.shown_actor == "Harbour Bank (Mara Quint)"
+    assert Change(claim=claim, actor=person, old=None, new="denied", evidence="", alert=True,
+                  speaker="Quint").shown_actor == "Mara Quint"
+    assert Change(claim=claim, actor=body, old=None, new="denied", evidence="",
+                  alert=True).shown_actor == "Harbour Bank"

@@ -124,6 +124,10 @@ class _Run:
         self.title_key: str | None = None
         self.quote_clauses: dict[QuoteKey, list[Clause]] = {}
         self.quote_actor: dict[QuoteKey, Actor] = {}
+        #: The person who spoke for a body, by event ("its chief executive, Marta Quint"):
+        #: shown beside the body in alerts.
+        self.spoke: dict[int, str] = {}
+        self.quote_spoke: dict[QuoteKey, str] = {}
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
         self.links = Links()
@@ -211,8 +215,12 @@ class _Run:
                 if actor is None:
                     continue
                 actors[id(ev)] = actor
+                if mention.person and actor.kind != "person" and not mention.separate:
+                    self.spoke[id(ev)] = mention.person
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
+                    if id(ev) in self.spoke:
+                        self.quote_spoke.setdefault(ev.quote, self.spoke[id(ev)])
         for ev in titled:  # headlines label people ("Ravensmoor farmer"): names only
             assert ev.speaker is not None
             mention = describe(ev.speaker)
@@ -223,6 +231,8 @@ class _Run:
         for ev in events:
             if ev.in_quote and ev.quote in self.quote_actor:
                 actors[id(ev)] = self.quote_actor[ev.quote]
+                if ev.quote in self.quote_spoke:
+                    self.spoke[id(ev)] = self.quote_spoke[ev.quote]
         return actors
 
     def _pair(self, speaker: Token, n: int) -> tuple[Actor, Actor] | None:
@@ -303,6 +313,8 @@ class _Run:
             ev = Event(first, clauses[0][0], SAY, None, quote=key)
             actors[id(ev)] = actors[id(source)]
             self.quote_actor[key] = actors[id(source)]
+            if id(source) in self.spoke:
+                self.spoke[id(ev)] = self.spoke[id(source)]
             out.append(ev)
         return out
 
@@ -569,7 +581,8 @@ class _Run:
         self.speakers[actor.key] = actor
         self.positions.append(Position(claim_key=key, actor=actor, status=status,  # type: ignore[arg-type]
                                        evidence=evidence, retrospective=ev.retrospective,
-                                       verified=verified, owned=owned))
+                                       verified=verified, owned=owned,
+                                       speaker=self.spoke.get(id(ev), "")))
 
     def _salient(self) -> str | None:
         if self.last_claim is not None:

@@ -141,7 +141,7 @@ def replay(case: Mapping[str, Any], rule: AlertRule = DEFAULT_ALERT_RULE
                                                  [repo.CONSOLE_CHAT], clock):
                         if ch.alert:
                             yield {"item": item["id"], "claim": ch.claim.text,
-                                   "actor": ch.actor.name, "from": ch.old, "to": ch.new,
+                                   "actor": ch.shown_actor, "from": ch.old, "to": ch.new,
                                    "evidence": ch.evidence}
         finally:
             sa_engine.dispose()

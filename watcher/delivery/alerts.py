@@ -37,7 +37,7 @@ def alert_payload(story: str, ch: Change, *, link: str, title: str, at: datetime
                   before: TimelineEntry | None) -> dict[str, Any]:
     """The outbox payload of one claim alert: the message, plus claim and actor keys (for
     mutes and buttons)."""
-    msg = AlertMessage(story=story, claim=ch.claim.text, actor=ch.actor.name, old=ch.old,
+    msg = AlertMessage(story=story, claim=ch.claim.text, actor=ch.shown_actor, old=ch.old,
                        new=ch.new, evidence=ch.evidence, link=link, title=title,
                        at=at.isoformat(), source=source,
                        was_at=before.at.isoformat() if before and ch.old else "",

@@ -80,7 +80,7 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         if alert:
             alerted.add((pos.actor.key, pos.status))
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
-                              evidence=pos.evidence, alert=alert))
+                              evidence=pos.evidence, alert=alert, speaker=pos.speaker))
     return changes
 
 

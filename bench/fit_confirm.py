@@ -119,15 +119,45 @@ def predict(model, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(((x - mean) / scale) @ w + b)))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parser(doc: str, threshold: float) -> argparse.ArgumentParser:
+    """The options every fitting script of bench/ takes (this one and fit_gate.py)."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("pools", nargs="*", type=Path)
-    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--threshold", type=float, default=threshold)
     ap.add_argument("--write", action="store_true")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--save-rows", type=Path, help="also write the collected rows (JSON)")
     ap.add_argument("--rows", type=Path, help="fit on rows saved earlier instead of replaying")
     ap.add_argument("--drop", default="", help="features left out (comparison only, no --write)")
+    return ap
+
+
+def kept_columns(ap: argparse.ArgumentParser, a: argparse.Namespace,
+                 features: tuple[str, ...], where: str) -> list[int]:
+    """The columns fitted on: every feature but those of --drop (checked by name; --drop is
+    for comparisons, never written)."""
+    drop = [n for n in a.drop.split(",") if n]
+    if unknown := sorted(set(drop) - set(features)):
+        ap.error(f"--drop: no such feature {', '.join(unknown)} (see {where})")
+    if drop and a.write:
+        ap.error("--drop is for comparisons; the shipped model uses every feature")
+    return [i for i, n in enumerate(features) if n not in drop]
+
+
+def write_model(path: Path, about: str, pools: list[str], y: np.ndarray, lopo: list[dict],
+                threshold: float, features: tuple[str, ...], model: tuple) -> None:
+    """Store fitted weights with what they were fitted on and their held-out figures."""
+    w, mean, scale, b = model
+    path.write_text(json.dumps({
+        "about": about, "pools": pools, "rows": len(y), "positives": int(y.sum()),
+        "leave_one_pool_out": lopo, "threshold": threshold, "features": list(features),
+        "weights": [round(float(v), 6) for v in w],
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale], "bias": round(b, 6)}, indent=1) + "\n")
+
+
+def main() -> None:
+    ap = parser(__doc__, 0.5)
     a = ap.parse_args()
     pools = a.pools or sorted(p for p in (ROOT / "bench" / "pools").glob("pool-*") if p.is_dir())
     if a.rows:
@@ -140,12 +170,7 @@ def main() -> None:
         rows = collect(pools, a.jobs)
     if a.save_rows:
         a.save_rows.write_text(json.dumps({"features": list(confirm.FEATURES), "rows": rows}))
-    drop = [n for n in a.drop.split(",") if n]
-    if unknown := sorted(set(drop) - set(confirm.FEATURES)):
-        ap.error(f"--drop: no such feature {', '.join(unknown)} (see confirm.FEATURES)")
-    if drop and a.write:
-        ap.error("--drop is for comparisons; the shipped model uses every feature")
-    keep = [i for i, n in enumerate(confirm.FEATURES) if n not in drop]
+    keep = kept_columns(ap, a, confirm.FEATURES, "confirm.FEATURES")
     names_kept = [confirm.FEATURES[i] for i in keep]
     x = np.array([[r["x"][i] for i in keep] for r in rows], dtype=float)
     y = np.array([r["y"] for r in rows], dtype=float)
@@ -169,15 +194,10 @@ def main() -> None:
     for name, v in sorted(zip(names_kept, w, strict=True), key=lambda t: -abs(t[1])):
         print(f"  {name:22} {v:+.2f}")
     if a.write:
-        confirm.MODEL_FILE.write_text(json.dumps({
-            "about": "confirmation model for later assertions; fitted by bench/fit_confirm.py "
-                     "on the project's own development pools",
-            "pools": [p.name for p in pools], "rows": len(y), "positives": int(y.sum()),
-            "leave_one_pool_out": lopo, "threshold": a.threshold,
-            "features": list(confirm.FEATURES),
-            "weights": [round(float(v), 6) for v in w],
-            "mean": [round(float(v), 6) for v in mean],
-            "scale": [round(float(v), 6) for v in scale], "bias": round(b, 6)}, indent=1) + "\n")
+        write_model(confirm.MODEL_FILE, "confirmation model for later assertions; fitted by "
+                    "bench/fit_confirm.py on the project's own development pools",
+                    [p.name for p in pools], y, lopo, a.threshold, confirm.FEATURES,
+                    (w, mean, scale, b))
         print(f"wrote {confirm.MODEL_FILE.relative_to(ROOT)}")
 
 

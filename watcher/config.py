@@ -150,7 +150,7 @@ class StorySettings(_Section):
     baseline_url: str | None = None
     baseline_file: str | None = None
     alert_new_claims: bool = False
-    #: which changes of an actor on record alert: "spec" (any) or "decisive" (see models)
+    #: which changes alert: "learned" (the alert model), "spec" (any) or "decisive" (see models)
     alert_rule: AlertRule = DEFAULT_ALERT_RULE
     aliases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 

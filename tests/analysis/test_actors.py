@@ -196,6 +196,7 @@ def test_a_person_speaking_for_themselves_is_shown_by_name_alone(engine) -> None
     item = ("Ivo Brandl, a pilot at Pinecrest Air, denied on Tuesday that Marlowe Airways was "
             "in talks to buy the airline.")
     changes = [c for c in apply_analysis(state, engine.analyze(ArticleText("", item),
-                                                               state.view())) if c.alert]
+                                                               state.view()),
+                                         rule="decisive") if c.alert]
     assert changes and all(c.speaker == "" and c.shown_actor == c.actor.name for c in changes)
     assert any("Brandl" in c.shown_actor for c in changes)

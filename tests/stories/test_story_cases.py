@@ -37,6 +37,10 @@ MIN_RECALL = 0.90
 ABLATED = ("a rule written for this case was deleted by the ablation of issue 9 (its removal "
            "cost nothing on the development pools): ")
 
+#: The start of the reason for a case the alert model (the default rule) judges otherwise than
+#: its gold; each passes under ``--decide decisive``.
+LEARNED = "the alert model (rule learned) "
+
 #: Cases the engine does not yet get exactly right, and why (strict: fixing one fails the test
 #: so that the entry is removed).
 KNOWN_FAILURES: Mapping[str, str] = {
@@ -72,6 +76,15 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                     "(restates_failure, fitting_conjunct): read as a denial",
     "voss-reshuffle-leak": "'would leave the finance ministry' / 'asked to leave the finance "
                            "ministry' are not matched to 'removed from her post'",
+    # Since the alert model became the default rule (rule learned, tracking.gate): on twenty
+    # development pools, leave one pool out, it keeps the decisive rule's recall with fewer
+    # false alarms, and these cases are among the changes it judges otherwise.
+    "port-callan-recount": LEARNED + "pushes an on-record actor's move to uncertain in item 5",
+    "oslavia-rate-rumour": LEARNED + "holds back the central bank's denial in item 2",
+    "altrix-pravolin-halt": LEARNED + "pushes an on-record person's move to uncertain in item 6",
+    "northway-coastjet-merger": LEARNED + "holds back the company's refusal to comment in item 5",
+    "pryde-missing-hiker": LEARNED + "holds back the police force's denial in item 1",
+    "wycombe-vale-ceo-resignation": LEARNED + "pushes the union's move to uncertain in item 5",
 }
 
 
@@ -155,3 +168,15 @@ def test_every_alert_carries_its_evidence(replayed) -> None:  # type: ignore[no-
                  for i in case["items"]}
         for a in alerts:
             assert a["evidence"] and a["evidence"][:40] in texts[a["item"]].replace("\n", " ")
+
+
+@pytest.mark.parametrize("name", [p.stem for p in CASES
+                                  if KNOWN_FAILURES.get(p.stem, "").startswith(LEARNED)])
+def test_cases_the_alert_model_judges_otherwise_pass_under_the_decisive_rule(
+        name: str) -> None:
+    from watcher.cli.replay import load_case, replay
+
+    case = load_case(next(p for p in CASES if p.stem == name))
+    alerts = list(replay(case, rule="decisive"))
+    _, misses, extras = _score(case, alerts)
+    assert (misses, extras) == ([], []), json.dumps(alerts, indent=1, ensure_ascii=False)

@@ -66,7 +66,7 @@ PERSON = Actor(key="person:ida-morn", name="Ida Morn", kind="person")
 def _two_claims(*positions: Position) -> list[tuple[str, str, str, bool]]:
     state = StoryState(claims={CLAIM.key: CLAIM, OTHER.key: OTHER},
                        baseline_keys={CLAIM.key, OTHER.key})
-    changes = apply_analysis(state, Analysis(positions=positions))
+    changes = apply_analysis(state, Analysis(positions=positions), rule="decisive")
     assert len(state.positions) == len(positions)  # every change is recorded
     return [(c.claim.key, c.actor.key, c.new, c.alert) for c in changes]
 

@@ -62,11 +62,17 @@ class ConfirmModel:
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_FILE) -> ConfirmModel | None:
     """The shipped model, or None when the file is absent (plain statements stay asserted)."""
+    return load_logistic(path, FEATURES, "bench/fit_confirm.py")
+
+
+def load_logistic(path: Path, features: Sequence[str], fitter: str) -> ConfirmModel | None:
+    """A logistic model fitted by ``fitter`` on ``features`` (in order), or None when the file
+    is absent; one fitted on other features is refused."""
     if not path.exists():
         return None
     raw = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(raw["features"]) != FEATURES:
-        raise ValueError(f"{path} was fitted on other features; rerun bench/fit_confirm.py")
+    if tuple(raw["features"]) != tuple(features):
+        raise ValueError(f"{path} was fitted on other features; rerun {fitter}")
     return ConfirmModel(weights=tuple(raw["weights"]), mean=tuple(raw["mean"]),
                         scale=tuple(raw["scale"]), bias=float(raw["bias"]),
                         threshold=float(raw["threshold"]))

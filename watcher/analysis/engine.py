@@ -131,6 +131,7 @@ class _Run:
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
         self.links = Links()
+        self.unmatched = False  # the event being read matched no claim by its words
         self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
         self.asserted: dict[int, tuple[str, list[float]]] = {}  # position -> clause, signals
 
@@ -324,6 +325,7 @@ class _Run:
         scored = self._scored(ev, exclude)
         matched = [x for x in scored if x[1] is not None]
         by_meaning = not matched and not self.baseline
+        self.unmatched = by_meaning  # read by _add: the event's words named no claim
         if by_meaning:
             matched = self._by_meaning(ev, scored)
         evidence = self.sents[ev.sent].text
@@ -582,7 +584,16 @@ class _Run:
         self.positions.append(Position(claim_key=key, actor=actor, status=status,  # type: ignore[arg-type]
                                        evidence=evidence, retrospective=ev.retrospective,
                                        verified=verified, owned=owned,
-                                       speaker=self.spoke.get(id(ev), "")))
+                                       speaker=self.spoke.get(id(ev), ""),
+                                       context=self._context(ev)))
+
+    def _context(self, ev: Event) -> tuple[float, ...]:
+        """Where an event's statement stands and how it was read (Position.context)."""
+        n = max(1, len(self.sents))
+        return (ev.sent / n, float(ev.sent == 0), float(ev.quote is not None or ev.in_quote),
+                float(ev.status != SAY), float(self.unmatched),
+                float(ev.cue is not None and ev.cue.lemma_.lower() == "say"),
+                float(len(self.sents)))
 
     def _salient(self) -> str | None:
         if self.last_claim is not None:

@@ -2,7 +2,9 @@
 
 Implements the rules of the story spec: (1) an actor on record for a tracked claim changes
 status; (2) an actor not yet on record takes a decisive position (confirmed, denied, retracted).
-Nothing else alerts. Pure: it updates the given :class:`StoryState` and returns the changes.
+Nothing else alerts. Under the ``learned`` rule the alert model (tracking.gate) chooses among
+the changes on tracked claims. Pure: it updates the given :class:`StoryState` and returns the
+changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from watcher.models import (
     Position,
     StoryState,
 )
+from watcher.tracking import gate
 
 #: Decisive positions whose later weakening (to uncertain or no_comment) alerts under
 #: ``decisive``: a denial or retraction walked back. Confirmed -> uncertain or no_comment was
@@ -31,13 +34,13 @@ def _is_repeat(old: str | None, new: str) -> bool:
     return old == new or (old == "confirmed" and new == "asserted")
 
 
-def _alerts(old: str | None, new: str, rule: AlertRule = DEFAULT_ALERT_RULE) -> bool:
+def _alerts(old: str | None, new: str, rule: AlertRule = "decisive") -> bool:
     """Rule 2: an actor not on record alerts with a decisive position. Rule 1: an actor on
     record alerts on any change (``spec``), or (``decisive``) only on a change to a decisive
     position, the withdrawal of a denial or retraction (denied -> no_comment), or a refusal
     turned into an answer (no_comment -> uncertain). A confirmation is undone only by a
     decisive position: a later hedge or refusal leaves it standing."""
-    if old is None or rule == "decisive":
+    if old is None or rule != "spec":
         return new in DECISIVE or (old in _WITHDRAWN and new in ("no_comment", "uncertain")) or (
             old == "no_comment" and new == "uncertain")
     return True
@@ -60,6 +63,11 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
 
     changes: list[Change] = []
     alerted: set[tuple[str, str]] = set()  # (actor, new status): one alert per move
+    model = gate.load_gate() if rule == "learned" and not baseline else None
+    article = gate.Article(positions=len(analysis.positions),
+                           actors=len({p.actor.key for p in analysis.positions}),
+                           on_record=frozenset(a for _, a in state.positions))
+    moved: set[str] = set()  # actors with a change in this article so far
     for pos in (reading(state, p) for p in analysis.positions):
         claim = state.claims.get(pos.claim_key)
         if claim is None or pos.retrospective and (pos.claim_key, pos.actor.key) in state.positions:
@@ -73,14 +81,24 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         state.positions[key] = pos
         tracked_for_alerts = baseline is False and (
             pos.claim_key in state.baseline_keys or alert_new_claims)
+        candidate = tracked_for_alerts and not pos.retrospective
+        x: tuple[float, ...] = ()
+        if model is not None and candidate and pos.claim_key in state.baseline_keys:
+            x = tuple(gate.features(pos, old, article, decisive_rule=_alerts(old, pos.status),
+                                    spec_rule=_alerts(old, pos.status, "spec"),
+                                    actor_again=pos.actor.key in moved))
+            candidate = gate.passes(model, x)
+        else:  # no model, or a later claim the user asked alerts for: the decisive rule
+            candidate = candidate and _alerts(old, pos.status, rule)
+        moved.add(pos.actor.key)
         # the same actor taking the same position on a second claim of the article is the
         # same piece of news: recorded, not alerted again
-        alert = tracked_for_alerts and not pos.retrospective and _alerts(
-            old, pos.status, rule) and (pos.actor.key, pos.status) not in alerted
+        alert = candidate and (pos.actor.key, pos.status) not in alerted
         if alert:
             alerted.add((pos.actor.key, pos.status))
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
-                              evidence=pos.evidence, alert=alert, speaker=pos.speaker))
+                              evidence=pos.evidence, alert=alert, speaker=pos.speaker,
+                              gate_features=x))
     return changes
 
 

@@ -125,4 +125,4 @@ def test_story_alert_rule_is_stored_and_kept(migrated) -> None:  # type: ignore[
         repo.upsert_story(s, "nk", ["troops"], [], [2], None, NOW)
     with migrated() as s:
         assert repo.get_story(s, sid).alert_rule == "spec"
-        assert repo.get_story(s, other).alert_rule == "decisive"
+        assert repo.get_story(s, other).alert_rule == "learned"  # the default rule

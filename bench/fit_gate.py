@@ -130,7 +130,6 @@ def main() -> None:
         a.save_rows.write_text(json.dumps({"features": list(gate.FEATURES), "cases": cases,
                                            "rows": rows}))
     keep = kept_columns(ap, a, gate.FEATURES, "gate.FEATURES")
-    drop = [n for n in gate.FEATURES if gate.FEATURES.index(n) not in keep]
     x = np.array([[r["x"][i] for i in keep] for r in rows], dtype=float)
     y = np.array([r["y"] for r in rows], dtype=float)
     names = np.array([Path(r["case"]).parent.name for r in rows])
@@ -143,8 +142,8 @@ def main() -> None:
           f"{int(y.sum())} expected; alerts, leave one pool out:")
     print("| rule | matched / printed | precision | recall | F1 |")
     print("| --- | --- | --- | --- | --- |")
-    decisive = x[:, list(gate.FEATURES).index("decisive_rule")] > 0.5 if \
-        "decisive_rule" not in drop else np.zeros(len(y), bool)
+    rule = gate.FEATURES.index("decisive_rule")  # read off the full rows, whatever --drop
+    decisive = np.array([r["x"][rule] > 0.5 for r in rows], dtype=bool)
     print(_line("decisive", *alerts(rows, decisive, cases)))
     lopo = []
     for t in THRESHOLDS:

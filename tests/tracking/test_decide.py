@@ -88,7 +88,7 @@ def test_other_actors_and_other_moves_still_alert() -> None:
 
 
 def test_shown_actor_names_the_speaker_of_a_body_once() -> None:
-    from watcher.models import Actor, Change, Claim, ClaimData
+    from watcher.models import Change, ClaimData
 
     claim = Claim(key="k", text="The plant leaked", data=ClaimData())
     body = Actor(key="harbour-bank", name="Harbour Bank", kind="org")

@@ -64,9 +64,9 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
     changes: list[Change] = []
     alerted: set[tuple[str, str]] = set()  # (actor, new status): one alert per move
     model = gate.load_gate() if rule == "learned" and not baseline else None
-    article = gate.Article(positions=len(analysis.positions),
-                           actors=len({p.actor.key for p in analysis.positions}),
-                           on_record=frozenset(a for _, a in state.positions))
+    article = None if model is None else gate.Article(
+        positions=len(analysis.positions), actors=len({p.actor.key for p in analysis.positions}),
+        on_record=frozenset(a for _, a in state.positions))
     moved: set[str] = set()  # actors with a change in this article so far
     for pos in (reading(state, p) for p in analysis.positions):
         claim = state.claims.get(pos.claim_key)
@@ -83,7 +83,8 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
             pos.claim_key in state.baseline_keys or alert_new_claims)
         candidate = tracked_for_alerts and not pos.retrospective
         x: tuple[float, ...] = ()
-        if model is not None and candidate and pos.claim_key in state.baseline_keys:
+        if model is not None and article is not None and candidate and \
+                pos.claim_key in state.baseline_keys:
             x = tuple(gate.features(pos, old, article, decisive_rule=_alerts(old, pos.status),
                                     spec_rule=_alerts(old, pos.status, "spec"),
                                     actor_again=pos.actor.key in moved))

@@ -73,14 +73,14 @@ def test_the_noun_names_an_organisation_named_in_any_role(engine) -> None:
                  marks=pytest.mark.xfail(strict=True, reason=(
                      "the confirmation model reads a new witness's quoted account as a "
                      "confirmation (issue 9, analysis.confirm)"))),
-    # "did not lower" restates "failed to lower"
-    pytest.param(
-        "", "Wightlink Ferries acknowledged that the ramp of the Solent Star had not lowered at "
-     "Ryde pier.", "Wightlink", "confirmed", marks=DELETED),
-    # the half of a coordinated clause that restates the claim decides
-    pytest.param(
-        "", "\u201cWe accept that the ramp was not damaged and that it failed to lower at Ryde "
-     "pier,\u201d Wightlink Ferries said.", "Wightlink", "confirmed", marks=DELETED),
+    # "did not lower" restates "failed to lower"; the rule written for it was deleted by
+    # ablation, and the general reading of admissions (cues.ADMIT_VERBS) now covers it
+    ("", "Wightlink Ferries acknowledged that the ramp of the Solent Star had not lowered at "
+     "Ryde pier.", "Wightlink", "confirmed"),
+    # the half of a coordinated clause that restates the claim decides (its rule was deleted
+    # by ablation; what is accepted is conceded, cues.ADMIT_VERBS)
+    ("", "\u201cWe accept that the ramp was not damaged and that it failed to lower at Ryde "
+     "pier,\u201d Wightlink Ferries said.", "Wightlink", "confirmed"),
     # "the <noun>" as subject is the next "it"
     pytest.param("The Solent Ferry Company declined to comment.",
      "The Solent Ferry Company has been fined by the port authority. The company did not "

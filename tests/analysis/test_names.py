@@ -88,3 +88,22 @@ def test_a_ranked_officer_of_a_named_body_speaks_for_it(nlp) -> None:
 def test_a_rank_is_not_part_of_the_name(nlp) -> None:
     doc = nlp("Chief Constable Rhys Carrow said the sample had been contaminated.")
     assert describe(next(t for t in doc if t.dep_ == "nsubj")).person == "Rhys Carrow"
+
+
+@pytest.mark.parametrize(("sentence", "org", "person"), [
+    # the body's name before the post, even when the tagger takes it for a person's
+    ("Oswin Freight managing director Petra Dallow said the talks were over.",
+     "Oswin Freight", "Petra Dallow"),
+    # a post word right before a short name: the whole name is the officer's, not a body
+    ("Spokeswoman Ana Birch said Marlowe Airways was in talks to buy Pinecrest Air.",
+     None, "Ana Birch"),
+    # a portfolio in a minister's title is no body of its own
+    ("Fisheries Minister Orla Kettridge declined to say whether the quota had been broken.",
+     None, "Orla Kettridge"),
+])
+def test_a_titled_officer_before_the_name(nlp, sentence: str, org: str | None,
+                                          person: str) -> None:
+    """ "<Body> <post> <Name>": the officer speaks in role for the body named before the post."""
+    doc = nlp(sentence)
+    mention = describe(next(t for t in doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"))
+    assert (mention.org, mention.person, mention.role) == (org, person, True)

@@ -145,3 +145,19 @@ def test_reported_denial_belongs_to_the_denier(engine) -> None:
     result = statuses(engine, text)
     assert status_of(result, "Pinecrest") == "denied"
     assert outcome(engine, text, "Daily Courier") == SOMEONE_ELSES
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an admission concedes the unwelcome fact, worded as a negation or not
+    ("Graymoor Housing admitted on Friday that it had not carried out the safety checks on "
+     "the Alder Court lifts.", "confirmed"),
+    ("Graymoor Housing conceded on Friday that nobody had done the safety checks on the "
+     "Alder Court lifts.", "confirmed"),
+    # a confirmation of the negation is still a denial
+    ("Graymoor Housing confirmed on Friday that it had not carried out the safety checks on "
+     "the Alder Court lifts.", "denied"),
+])
+def test_an_admission_of_a_negated_fact_confirms(engine, text: str, expected: str) -> None:
+    base = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
+            "on Monday. Graymoor Housing denied it.")
+    assert status_of(statuses(engine, text, base), "Graymoor") == expected

@@ -72,8 +72,6 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                      "(says_of_itself, acts_as_it, which_relative)",
     "saravel-earthquake-toll": ABLATED + "the ministry's item-1 confirmation of the toll is missed"
                                          " and alerts in item 3 instead",
-    "aurel3-solar-array": ABLATED + "a negated verb no longer restates a claim of failure "
-                                    "(restates_failure, fitting_conjunct): read as a denial",
     "voss-reshuffle-leak": "'would leave the finance ministry' / 'asked to leave the finance "
                            "ministry' are not matched to 'removed from her post'",
     # Since the alert model became the default rule (rule learned, tracking.gate): on twenty

@@ -52,6 +52,9 @@ CONFIRM_VERBS: frozenset[str] = frozenset({
     "confirm", "acknowledge", "admit", "verify", "corroborate", "concede", "reproduce",
     "validate",
 }) | _lexicon_verbs("confirmed", ambiguous=False, phrasal=False)
+#: Confirmation verbs that concede an unwelcome fact: what is admitted is the fact, negated or
+#: not ("admitted he had never graduated" concedes the claim that he made the degree up).
+ADMIT_VERBS: frozenset[str] = frozenset({"admit", "acknowledge", "concede", "confess", "accept"})
 #: Verbs that say the content is false (status ``denied``).
 DENY_VERBS: frozenset[str] = frozenset({
     "deny", "reject", "dismiss", "dispute", "refute", "rebut", "contradict", "disavow",

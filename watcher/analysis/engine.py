@@ -40,6 +40,7 @@ from watcher.analysis.clues import (
 from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
+    ADMIT_VERBS,
     CLAIM_VERBS,
     FINDING_VERBS,
 )
@@ -572,7 +573,7 @@ class _Run:
         if ev.status == SAY:
             return polarity
         if ev.status == "confirmed" and polarity == "denied":
-            return "denied"
+            return "confirmed" if ev.cue.lemma_.lower() in ADMIT_VERBS else "denied"
         return ev.status
 
     def _add(self, ev: Event, actor: Actor | None, key: str, status: str, evidence: str, *,

@@ -222,9 +222,11 @@ def describe(head: Token) -> Mention:
             org_noun = poss.lemma_.lower()
     definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
     if (head.ent_type_ == "PERSON" and not definite) or (
-            head.pos_ == "PROPN" and role and head.ent_type_ != "ORG"):
+            head.pos_ == "PROPN" and role and (head.ent_type_ != "ORG" or bool(_titled_run(head)))):
         if ent is not None and ent.label_ == "PERSON":
             tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
+        elif head.ent_type_ == "ORG":  # a titled name the tagger read as a body
+            tail = _titled_run(head)
         else:
             names = _name_tokens([t for t in core if t.ent_type_ in ("PERSON", "") or
                                   t.i == head.i])
@@ -251,8 +253,12 @@ def describe(head: Token) -> Mention:
 
 def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | None,
                 org_noun: str | None) -> tuple[str | None, str | None]:
-    """The organisation named before a person's name ("Acme chief executive Ann Example")."""
-    orgs = [t for t in core if t.ent_type_ in ("ORG", "GPE", "NORP") and t.i < head.i
+    """The organisation named before a person's name ("Acme chief executive Ann Example"):
+    names before the role word, whatever the tagger took them for, are the body's."""
+    first_role = next((t.i for t in core if t.lower_ in SPOKES_ROLES and t.i < head.i), -1)
+    orgs = [t for t in core if (t.ent_type_ in ("ORG", "GPE", "NORP") or
+                                t.pos_ == "PROPN" and t.ent_type_ and t.i < first_role and
+                                t.lower_ not in _ORGANS | INSTITUTION_NOUNS) and t.i < head.i
             and t not in tail and t.lower_.strip(".") not in TITLES]
     if orgs and org is None:
         org = _text(orgs)
@@ -261,6 +267,16 @@ def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | No
             if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES and t.i < head.i:
                 org_noun = t.lemma_.lower()
     return org, org_noun
+
+
+def _titled_run(head: Token) -> list[Token]:
+    """A short proper-noun run ending at ``head`` right after a role word ("Spokeswoman Ana
+    Birch"): the officer's name, even when the tagger reads it as a body; else empty."""
+    i = head.i
+    while i >= 0 and head.doc[i].pos_ == "PROPN" and head.doc[i].lower_ not in SPOKES_ROLES:
+        i -= 1
+    run = list(head.doc[i + 1: head.i + 1])
+    return run if 1 <= len(run) <= 3 and i >= 0 and head.doc[i].lower_ in SPOKES_ROLES else []
 
 
 def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | None,

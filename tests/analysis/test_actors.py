@@ -200,3 +200,21 @@ def test_a_person_speaking_for_themselves_is_shown_by_name_alone(engine) -> None
                                          rule="decisive") if c.alert]
     assert changes and all(c.speaker == "" and c.shown_actor == c.actor.name for c in changes)
     assert any("Brandl" in c.shown_actor for c in changes)
+
+
+def test_a_body_known_by_a_short_name_is_shown_by_its_full_name(engine) -> None:
+    """The baseline's "the Reserve Bank" and a later "the Reserve Bank of Ostland" are one
+    actor, shown by the fuller name once an article gives it."""
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+
+    state = story(engine, "Dealers said the Reserve Bank sold dollars on Monday to prop up the "
+                          "crown. The Reserve Bank declined to comment.")
+    assert state.actors["reserve-bank"].name == "Reserve Bank"
+    item = ("The Reserve Bank of Ostland confirmed on Friday that it sold dollars on Monday to "
+            "prop up the crown.")
+    changes = apply_analysis(state, engine.analyze(ArticleText("", item), state.view()))
+    assert [(c.actor.key, c.actor.name, c.old, c.new) for c in changes if c.alert] == [
+        ("reserve-bank", "Reserve Bank of Ostland", "no_comment", "confirmed")]
+    assert state.actors["reserve-bank"].name == "Reserve Bank of Ostland"

@@ -157,6 +157,21 @@ class Resolver:
                 setattr(self, attr, fuller)
         return fuller
 
+    def _fuller_body(self, actor: Actor, name: str) -> Actor:
+        """A body known by a short form ("the National Bank") is shown by the fuller name an
+        article gives it ("the National Bank of Marovia"), the short form kept as an alias."""
+        name = self.canonical(name)
+        if actor.kind != "org" or len(_tokens(name)) <= len(_tokens(actor.name)) or not set(
+                _tokens(actor.name)) <= set(_tokens(name)):
+            return actor
+        fuller = Actor(actor.key, name, actor.kind,
+                       tuple(dict.fromkeys(a for a in (*actor.aliases, actor.name) if a != name)))
+        self.known[actor.key] = fuller
+        if self.last_org is actor:
+            self.last_org = fuller
+        self.recent_orgs = [fuller if a is actor else a for a in self.recent_orgs]
+        return fuller
+
     def _noun_known(self, noun: str) -> bool:
         """Whether an organisation named with this noun is in view or on record."""
         return any(noun in a.name.casefold().split() or noun in " ".join(a.aliases).casefold()
@@ -165,7 +180,8 @@ class Resolver:
     def _named(self, name: str, kind: str) -> Actor:
         found = self.find(name, kind == "person")
         if found is not None:
-            return self._fuller(found, name) if kind == "person" else found
+            return self._fuller(found, name) if kind == "person" else self._fuller_body(
+                found, name)
         name = self.canonical(name)
         key = None if kind == "person" else state_of(name)
         if key is not None and (st := state(key)) is not None and st.name != name:

@@ -158,8 +158,8 @@ class Resolver:
         return fuller
 
     def _fuller_body(self, actor: Actor, name: str) -> Actor:
-        """A body known by a short form ("the National Bank") is shown by the fuller name an
-        article gives it ("the National Bank of Marovia"), the short form kept as an alias."""
+        """A body known by a short form ("the Reserve Bank") is shown by the fuller name an
+        article gives it ("the Reserve Bank of Ostland"), the short form kept as an alias."""
         name = self.canonical(name)
         if actor.kind != "org" or len(_tokens(name)) <= len(_tokens(actor.name)) or not set(
                 _tokens(actor.name)) <= set(_tokens(name)):

@@ -53,7 +53,7 @@ CONFIRM_VERBS: frozenset[str] = frozenset({
     "validate",
 }) | _lexicon_verbs("confirmed", ambiguous=False, phrasal=False)
 #: Confirmation verbs that concede an unwelcome fact: what is admitted is the fact, negated or
-#: not ("admitted he had never graduated" concedes the claim that he made the degree up).
+#: not ("admitted it had not tested the alarms" concedes the claim that they went untested).
 ADMIT_VERBS: frozenset[str] = frozenset({"admit", "acknowledge", "concede", "confess", "accept"})
 #: Verbs that say the content is false (status ``denied``).
 DENY_VERBS: frozenset[str] = frozenset({

@@ -254,7 +254,8 @@ def describe(head: Token) -> Mention:
 def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | None,
                 org_noun: str | None) -> tuple[str | None, str | None]:
     """The organisation named before a person's name ("Acme chief executive Ann Example"):
-    names before the role word, whatever the tagger took them for, are the body's."""
+    names before the role word that the tagger put in an entity of any kind (a firm's name
+    read as a person's too) are the body's."""
     first_role = next((t.i for t in core if t.lower_ in SPOKES_ROLES and t.i < head.i), -1)
     orgs = [t for t in core if (t.ent_type_ in ("ORG", "GPE", "NORP") or
                                 t.pos_ == "PROPN" and t.ent_type_ and t.i < first_role and

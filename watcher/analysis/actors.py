@@ -149,12 +149,17 @@ class Resolver:
         if actor.kind not in ("person", "other") or len(_tokens(name)) <= len(
                 _tokens(actor.name)):
             return actor
-        fuller = Actor(actor.key, name, "person",
-                       tuple(dict.fromkeys(a for a in (*actor.aliases, actor.name) if a != name)))
-        self.known[actor.key] = fuller
+        fuller = self._renamed(actor, name, "person")
         for attr in ("last_person", "mentioned_person", "fresh_person"):
             if getattr(self, attr) is actor:
                 setattr(self, attr, fuller)
+        return fuller
+
+    def _renamed(self, actor: Actor, name: str, kind: str) -> Actor:
+        """The known actor under a fuller name (same key), its old names kept as aliases."""
+        fuller = Actor(actor.key, name, kind,
+                       tuple(dict.fromkeys(a for a in (*actor.aliases, actor.name) if a != name)))
+        self.known[actor.key] = fuller
         return fuller
 
     def _fuller_body(self, actor: Actor, name: str) -> Actor:
@@ -164,9 +169,7 @@ class Resolver:
         if actor.kind != "org" or len(_tokens(name)) <= len(_tokens(actor.name)) or not set(
                 _tokens(actor.name)) <= set(_tokens(name)):
             return actor
-        fuller = Actor(actor.key, name, actor.kind,
-                       tuple(dict.fromkeys(a for a in (*actor.aliases, actor.name) if a != name)))
-        self.known[actor.key] = fuller
+        fuller = self._renamed(actor, name, actor.kind)
         if self.last_org is actor:
             self.last_org = fuller
         self.recent_orgs = [fuller if a is actor else a for a in self.recent_orgs]

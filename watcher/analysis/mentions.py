@@ -221,12 +221,13 @@ def describe(head: Token) -> Mention:
         elif poss.pos_ == "NOUN":
             org_noun = poss.lemma_.lower()
     definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
+    titled = _titled_run(head) if head.ent_type_ == "ORG" else []  # a name read as a body
     if (head.ent_type_ == "PERSON" and not definite) or (
-            head.pos_ == "PROPN" and role and (head.ent_type_ != "ORG" or bool(_titled_run(head)))):
+            head.pos_ == "PROPN" and role and (head.ent_type_ != "ORG" or bool(titled))):
         if ent is not None and ent.label_ == "PERSON":
             tail = [t for t in ent if t.lower_.strip(".") not in TITLES]
-        elif head.ent_type_ == "ORG":  # a titled name the tagger read as a body
-            tail = _titled_run(head)
+        elif titled:
+            tail = titled
         else:
             names = _name_tokens([t for t in core if t.ent_type_ in ("PERSON", "") or
                                   t.i == head.i])

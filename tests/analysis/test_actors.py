@@ -218,3 +218,21 @@ def test_a_body_known_by_a_short_name_is_shown_by_its_full_name(engine) -> None:
     assert [(c.actor.key, c.actor.name, c.old, c.new) for c in changes if c.alert] == [
         ("reserve-bank", "Reserve Bank of Ostland", "no_comment", "confirmed")]
     assert state.actors["reserve-bank"].name == "Reserve Bank of Ostland"
+
+
+def test_a_body_introduced_by_a_description_is_the_one_a_noun_stands_for() -> None:
+    """"Tracking company Hexmark said ..." names Hexmark, and a later "a company spokesman"
+    speaks for Hexmark, not for the body named after it that no description called a
+    company."""
+    from watcher.analysis.actors import Resolver
+    from watcher.analysis.mentions import Mention
+
+    resolver = Resolver()
+    hexmark = resolver.resolve(Mention(text="Tracking company Hexmark", org="Hexmark",
+                                       kind="org"))
+    assert hexmark is not None and hexmark.name == "Hexmark"
+    assert resolver.resolve(Mention(text="Osprey Orbital", org="Osprey Orbital",
+                                    kind="org")) is not None
+    spokesman = resolver.resolve(Mention(text="a company spokesman", org_noun="company",
+                                         role=True))
+    assert spokesman is not None and spokesman.key == "hexmark"

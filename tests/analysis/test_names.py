@@ -107,3 +107,18 @@ def test_a_titled_officer_before_the_name(nlp, sentence: str, org: str | None,
     doc = nlp(sentence)
     mention = describe(next(t for t in doc if t.dep_ == "nsubj" and t.pos_ == "PROPN"))
     assert (mention.org, mention.person, mention.role) == (org, person, True)
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("Regional carrier Skyvale said on Monday that the fault was fixed.", "Skyvale"),
+    ("Software maker Quillon said the fault was fixed.", "Quillon"),
+    # a name with no description before it keeps every word
+    ("Westshire Fire and Rescue Service said the fault was fixed.",
+     "Westshire Fire and Rescue Service"),
+])
+def test_a_description_before_a_name_is_not_part_of_it(nlp, sentence: str, org: str) -> None:
+    """Wire copy introduces a body by what it is ("regional carrier Skyvale"): the alert and
+    the actor's record carry the name alone, the one later articles use."""
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj")
+    assert describe(subject).org == org

@@ -131,7 +131,7 @@ class Resolver:
         if noun == "+":  # "her publicist": the person in view
             return self.last_person or self.mentioned_person
         for actor in reversed(self.recent_orgs):
-            if noun in actor.name.casefold():
+            if any(noun in n.casefold() for n in (actor.name, *actor.aliases)):
                 return actor
         for actor in reversed(list(self.known.values())):  # "the trust": the one on record
             if actor.kind != "person" and noun in actor.name.casefold().split():
@@ -238,7 +238,10 @@ class Resolver:
                 organ = Actor(key=slug(m.org), name=name, kind=m.kind, aliases=(m.org,))
             return self._remember(organ)
         if m.org:
-            return self._remember(self._named(m.org, m.kind if m.kind != "other" else "org"))
+            actor = self._named(m.org, m.kind if m.kind != "other" else "org")
+            if m.text != m.org and m.text.endswith(m.org):  # known by its description too
+                actor = self._add_alias(actor, m.text)
+            return self._remember(actor)
         if m.org_noun:
             if m.org_noun in INSTITUTION_NOUNS and not self._noun_known(m.org_noun) and (
                     len(m.text.split()) > 1 or self.last_org is None and not self.recent_orgs):

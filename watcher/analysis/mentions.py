@@ -325,6 +325,8 @@ def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) ->
     names = [t for t in core if t.lower_.strip(".") not in TITLES or t.i == head.i or (
         own and ent is not None and ent.start <= t.i < ent.end)]  # "National ... Office",
     # "Major League Baseball": inside an organisation's name a title word is part of it
+    described = _text(names)
+    names = _undescribed(head, names, ent)
     if org is not None and head.lemma_.lower() in _ORGANS:
         return Mention(text=f"{org}'s {_text(names)}", org=org, role=True,
                        kind="gpe" if head.ent_type_ != "ORG" else "org")
@@ -333,7 +335,22 @@ def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) ->
                 None)
     if mark is not None and head.dep_ != "poss":  # "McDonald's said": the mark is the name's
         name += mark
-    return Mention(text=name, org=name, kind="gpe" if head.ent_type_ == "GPE" else "org")
+    # the text keeps the description ("tracking company Hexmark"): "a company spokesman"
+    # later is Hexmark's
+    return Mention(text=described if mark is None else name, org=name,
+                   kind="gpe" if head.ent_type_ == "GPE" else "org")
+
+
+def _undescribed(head: Token, names: list[Token], ent: Span | None) -> list[Token]:
+    """A name without the description put before it ("regional carrier Skyvale", "software
+    maker Quillon"): what comes before the last lower-case common noun ahead of the
+    name, outside the name's own entity ("Office of products Safety"), describes the body."""
+    start = ent.start if ent is not None and ent.start <= head.i < ent.end else head.i
+    nouns = [t for t in names if t.i < start and t.pos_ == "NOUN" and t.text.islower()]
+    if not nouns or any(t.text[:1].isupper() for t in names[1:] if t.i < nouns[-1].i):
+        return names  # "Medicines and Healthcare products Agency": a name with a small word
+    rest = [t for t in names if t.i > nouns[-1].i]
+    return rest if rest and all(t.text[:1].isupper() for t in rest) else names
 
 
 def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,

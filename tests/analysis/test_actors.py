@@ -236,3 +236,21 @@ def test_a_body_introduced_by_a_description_is_the_one_a_noun_stands_for() -> No
     spokesman = resolver.resolve(Mention(text="a company spokesman", org_noun="company",
                                          role=True))
     assert spokesman is not None and spokesman.key == "hexmark"
+
+
+def test_an_officer_named_with_a_post_but_no_body_speaks_for_the_body(engine) -> None:
+    """"Chief Ann Lowe said" beside the police department's own statement on the same claim:
+    one actor changes (the department), not a second one alerting beside it."""
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+
+    state = story(engine, "The Caldwick Police Department denied on Monday that a body-camera "
+                          "recording of the arrest of a student had been deleted.")
+    item = ("The Caldwick Police Department acknowledged on Wednesday that the body-camera "
+            "recording of the student's arrest had been deleted. \"We accept that the "
+            "recording was deleted, and that should not have happened,\" Chief Ann Lowe said "
+            "in a statement.")
+    changes = apply_analysis(state, engine.analyze(ArticleText("", item), state.view()))
+    assert [(c.actor.key, c.old, c.new) for c in changes if c.alert] == [
+        ("caldwick-police-department", "denied", "confirmed")]

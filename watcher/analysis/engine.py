@@ -135,6 +135,7 @@ class _Run:
         self.unmatched = False  # the event being read matched no claim by its words
         self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
         self.asserted: dict[int, tuple[str, list[float]]] = {}  # position -> clause, signals
+        self.officers: set[str] = set()  # people named with a post but no body
 
     # -- the steps -------------------------------------------------------------------------
     def analysis(self, linker: Linker) -> Analysis:
@@ -158,6 +159,7 @@ class _Run:
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
+        self._officers_speak_for_bodies()
         positions = self._signals(linker, current_positions(self.positions))
         for key, text in self.stated.items():
             if len(text.split()) >= 3:
@@ -219,6 +221,9 @@ class _Run:
                 actors[id(ev)] = actor
                 if mention.person and actor.kind != "person" and not mention.separate:
                     self.spoke[id(ev)] = mention.person
+                if mention.person and mention.role and not mention.separate and \
+                        actor.kind == "person" and not (mention.org or mention.org_noun):
+                    self.officers.add(actor.key)  # "Chief Ann Lowe": an officer of some body
                 if ev.quote is not None:
                     self.quote_actor.setdefault(ev.quote, actor)
                     if id(ev) in self.spoke:
@@ -587,6 +592,20 @@ class _Run:
                                        verified=verified, owned=owned,
                                        speaker=self.spoke.get(id(ev), ""),
                                        context=self._context(ev)))
+
+    def _officers_speak_for_bodies(self) -> None:
+        """An officer named with a post but no body ("Chief Ann Lowe said") speaks for the one
+        body that takes the same position on the same claim in the article (the spec's
+        convention): one actor, not a second one alerting beside the body."""
+        for n, pos in enumerate(self.positions):
+            if pos.actor.key not in self.officers:
+                continue
+            bodies = {p.actor.key: p.actor for p in self.positions
+                      if p.claim_key == pos.claim_key and p.status == pos.status and
+                      p.actor.kind in ("org", "gpe")}
+            if len(bodies) == 1:
+                body = next(iter(bodies.values()))
+                self.positions[n] = replace(pos, actor=body, speaker=pos.actor.name)
 
     def _context(self, ev: Event) -> tuple[float, ...]:
         """Where an event's statement stands and how it was read (Position.context)."""

@@ -110,14 +110,14 @@ def test_a_titled_officer_before_the_name(nlp, sentence: str, org: str | None,
 
 
 @pytest.mark.parametrize(("sentence", "org"), [
-    ("Regional carrier Skyvale said on Monday that the fault was fixed.", "Skyvale"),
-    ("Software maker Quillon said the fault was fixed.", "Quillon"),
+    ("Regional carrier Brenlow Air said on Monday that the fault was fixed.", "Brenlow Air"),
+    ("Software maker Tessaway said the fault was fixed.", "Tessaway"),
     # a name with no description before it keeps every word
-    ("Westshire Fire and Rescue Service said the fault was fixed.",
-     "Westshire Fire and Rescue Service"),
+    ("Dunmarra Fire and Rescue Service said the fault was fixed.",
+     "Dunmarra Fire and Rescue Service"),
 ])
 def test_a_description_before_a_name_is_not_part_of_it(nlp, sentence: str, org: str) -> None:
-    """Wire copy introduces a body by what it is ("regional carrier Skyvale"): the alert and
+    """Wire copy introduces a body by what it is ("regional carrier Brenlow Air"): the alert and
     the actor's record carry the name alone, the one later articles use."""
     doc = nlp(sentence)
     subject = next(t for t in doc if t.dep_ == "nsubj")

@@ -342,8 +342,8 @@ def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) ->
 
 
 def _undescribed(head: Token, names: list[Token], ent: Span | None) -> list[Token]:
-    """A name without the description put before it ("regional carrier Skyvale", "software
-    maker Quillon"): what comes before the last lower-case common noun ahead of the
+    """A name without the description put before it ("regional carrier Brenlow Air", "software
+    maker Tessaway"): what comes before the last lower-case common noun ahead of the
     name, outside the name's own entity ("Office of products Safety"), describes the body."""
     start = ent.start if ent is not None and ent.start <= head.i < ent.end else head.i
     nouns = [t for t in names if t.i < start and t.pos_ == "NOUN" and t.text.islower()]

@@ -245,12 +245,11 @@ def test_an_officer_named_with_a_post_but_no_body_speaks_for_the_body(engine) ->
     from watcher.models import ArticleText
     from watcher.tracking.decide import apply_analysis
 
-    state = story(engine, "The Caldwick Police Department denied on Monday that a body-camera "
-                          "recording of the arrest of a student had been deleted.")
-    item = ("The Caldwick Police Department acknowledged on Wednesday that the body-camera "
-            "recording of the student's arrest had been deleted. \"We accept that the "
-            "recording was deleted, and that should not have happened,\" Chief Ann Lowe said "
-            "in a statement.")
+    state = story(engine, "The Caldwick Police Department denied on Monday that evidence "
+                          "bags from the Harlow Street raid were lost.")
+    item = ("The Caldwick Police Department acknowledged on Thursday that evidence bags from "
+            "the Harlow Street raid were lost. \"We accept that the bags were lost, and we are "
+            "sorry,\" Chief Ann Lowe said in a statement.")
     changes = apply_analysis(state, engine.analyze(ArticleText("", item), state.view()))
     assert [(c.actor.key, c.old, c.new) for c in changes if c.alert] == [
         ("caldwick-police-department", "denied", "confirmed")]

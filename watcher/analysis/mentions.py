@@ -343,12 +343,13 @@ def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) ->
 
 def _undescribed(head: Token, names: list[Token], ent: Span | None) -> list[Token]:
     """A name without the description put before it ("regional carrier Brenlow Air", "software
-    maker Tessaway"): what comes before the last lower-case common noun ahead of the
-    name, outside the name's own entity ("Office of products Safety"), describes the body."""
+    maker Tessaway"): what comes before the last lower-case common noun ahead of the name
+    describes the body. A small word inside the name's own entity, or after a capitalised
+    word of the phrase ("Fisheries and Marine products Agency"), belongs to the name."""
     start = ent.start if ent is not None and ent.start <= head.i < ent.end else head.i
     nouns = [t for t in names if t.i < start and t.pos_ == "NOUN" and t.text.islower()]
     if not nouns or any(t.text[:1].isupper() for t in names[1:] if t.i < nouns[-1].i):
-        return names  # "Medicines and Healthcare products Agency": a name with a small word
+        return names
     rest = [t for t in names if t.i > nouns[-1].i]
     return rest if rest and all(t.text[:1].isupper() for t in rest) else names
 

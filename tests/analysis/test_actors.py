@@ -16,6 +16,11 @@ from watcher.analysis.actors import same_name
     ("Dr Ada Hale", "Hale", True, True),
     ("Ada Hale", "Ada Hall", True, False),
     ("Zelenskiy", "Zelensky", True, True),
+    # a body and its initials, not a person and initials
+    ("ORSB", "Ostry Rail Safety Board", False, True),
+    ("Gaskett Water Authority", "GWA", False, True),
+    ("GWA", "Gaskett Water Authority", True, False),
+    ("ORSB", "Ostry Safety Board", False, False),
 ])
 def test_same_name(a: str, b: str, person: bool, expected: bool) -> None:
     assert same_name(a, b, person) is expected
@@ -253,3 +258,20 @@ def test_an_officer_named_with_a_post_but_no_body_speaks_for_the_body(engine) ->
     changes = apply_analysis(state, engine.analyze(ArticleText("", item), state.view()))
     assert [(c.actor.key, c.old, c.new) for c in changes if c.alert] == [
         ("caldwick-police-department", "denied", "confirmed")]
+
+
+@pytest.mark.parametrize(("text", "actors"), [
+    ("Wickmere & Dunstraw confirmed that Marlowe Airways was in talks to buy Pinecrest Air.",
+     ["Wickmere & Dunstraw"]),
+    # two names joined by "and" are two speakers
+    ("Ostry and Auberly confirmed that Marlowe Airways was in talks to buy Pinecrest Air.",
+     ["Auberly", "Ostry"]),
+])
+def test_coordinated_names_speak_once_or_twice(engine, text: str, actors: list[str]) -> None:
+    """A coordination inside one name ("Wickmere & Dunstraw") is one speaker; two names joined
+    by "and" are two."""
+    from tests.analysis.helpers import statuses
+
+    found = statuses(engine, text)
+    assert sorted(k for k, s in found.items() if s == "confirmed") == actors
+

@@ -122,3 +122,18 @@ def test_a_description_before_a_name_is_not_part_of_it(nlp, sentence: str, org: 
     doc = nlp(sentence)
     subject = next(t for t in doc if t.dep_ == "nsubj")
     assert describe(subject).org == org
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("Wickmere & Dunstraw said it had received an approach.", "Wickmere & Dunstraw"),
+    ("Minsworth Fire and Rescue Service said the blaze was started deliberately.",
+     "Minsworth Fire and Rescue Service"),
+    ("Gaskett Rail and Tram Workers Union confirmed the deal.",
+     "Gaskett Rail and Tram Workers Union"),
+])
+def test_a_name_joined_by_and_is_one_body(nlp, sentence: str, org: str) -> None:
+    """ "Wickmere & Dunstraw", "... Fire and Rescue Service": the coordination is inside one name,
+    and the body is named whole, not by its first conjunct or as a person."""
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj")
+    assert describe(subject).org == org

@@ -18,7 +18,7 @@ from watcher.analysis.cues import (
     STATE_ORGANS,
     TITLES,
 )
-from watcher.analysis.lexicon import state, state_key
+from watcher.analysis.lexicon import abbreviation_of, state, state_key
 from watcher.analysis.mentions import Mention
 from watcher.models import Actor
 
@@ -52,11 +52,28 @@ def state_of(name: str) -> str | None:
     return state_key(" ".join(words)) if words else None
 
 
+#: Small words a body's initials leave out ("Ostry Rail Safety Board" -> ORSB).
+_UNINITIALLED = frozenset({"of", "and", "the", "for", "&", "on", "in"})
+
+
+def initials(name: str) -> str:
+    """The capitals a body's name is abbreviated to: "Gaskett Water Authority" -> GWA."""
+    words = [w for w in re.findall(r"[\w&]+", name.replace("'s", "").replace("’s", ""))
+             if w.casefold() not in _UNINITIALLED]
+    return "".join(w[0] for w in words).upper()
+
+
 def same_name(a: str, b: str, person: bool) -> bool:
-    """Whether two names denote one entity: "Putin" ~ "Vladimir Putin", not "Kim Jong Gyu"."""
+    """Whether two names denote one entity: "Putin" ~ "Vladimir Putin", not "Kim Jong Gyu";
+    a body and its initials ("ORSB" ~ "Ostry Rail Safety Board")."""
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return False
+    if not person:
+        for brief, full in ((a, b), (b, a)):
+            abbr = abbreviation_of(brief.strip())
+            if abbr is not None and len(full.split()) >= 2 and initials(full) == abbr:
+                return True
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
     if set(short) <= set(long_):
         return not person or short[-1] == long_[-1]

@@ -20,6 +20,7 @@ from watcher.analysis.cues import (
     STANCE_NOUNS,
     VERIFY_SELF_VERBS,
 )
+from watcher.analysis.mentions import name_conjunct
 from watcher.analysis.patterns import marked
 from watcher.analysis.sentences import Sentence
 from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source, noun_clause
@@ -207,7 +208,7 @@ def _coordinated_speakers(events: list[Event]) -> list[Event]:
         if sp is None or ev.in_quote or sp.pos_ != "PROPN" or sp.dep_ not in ("nsubj", "pobj"):
             continue
         for c in sp.children:
-            if c.dep_ == "conj" and c.pos_ == "PROPN":
+            if c.dep_ == "conj" and c.pos_ == "PROPN" and not name_conjunct(sp, c):
                 out.append(replace(ev, speaker=c))
     return out
 

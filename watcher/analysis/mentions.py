@@ -46,10 +46,37 @@ class Mention:
     anonymous: bool = False  # "a person close to the board": an unnamed source, no actor
 
 
+#: Head words of a body's name ("... Rescue Service", "... Investigation Board").
+_BODY_HEADS = INSTITUTION_NOUNS | STATE_ORGANS | {
+    "board", "centre", "center", "institute", "bureau", "association", "corporation",
+    "company", "group", "holdings", "laboratory", "trust", "foundation", "administration"}
+
+
+def name_conjunct(head: Token, conj: Token) -> bool:
+    """A coordination inside one name, not two speakers: a run of capitalised words joined by
+    "&" ("Wickmere & Dunstraw"), or by "and" when the last conjunct ends in a body's head word and
+    the first does not ("Minsworth Fire and Rescue Service"). "Ostry and Auberly", "Gaskett Police
+    and Trenholm Fire Service" and "the police and the fire service" are two."""
+    if conj.dep_ != "conj" or conj.head.i != head.i:
+        return False
+    cc = next((c for c in head.children if c.dep_ == "cc" and head.i < c.i < conj.i), None)
+    if cc is None:
+        return False
+    run = head.doc[head.i: max(t.i for t in conj.subtree) + 1]
+    if not all(t.text[:1].isupper() or t.i == cc.i for t in run):
+        return False
+    if cc.text == "&":
+        return True
+    return cc.lower_ == "and" and bool({conj.lower_, conj.lemma_.lower()} & _BODY_HEADS) and \
+        not {head.lower_, head.lemma_.lower()} & _BODY_HEADS
+
+
 def _core(head: Token) -> list[Token]:
     out = [head]
+    conjuncts = [c for c in head.children if name_conjunct(head, c)]
     for c in head.children:
-        if c.dep_ in _SKIP_DEPS or c.dep_ == "poss":
+        if c.dep_ in _SKIP_DEPS and not (c in conjuncts or c.dep_ == "cc" and conjuncts) or \
+                c.dep_ == "poss":
             continue
         out.extend(t for t in c.subtree if t.dep_ != "punct")
     return sorted(out, key=lambda t: t.i)
@@ -222,6 +249,8 @@ def describe(head: Token) -> Mention:
             org_noun = poss.lemma_.lower()
     definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
     titled = _titled_run(head) if head.ent_type_ == "ORG" else []  # a name read as a body
+    if any(name_conjunct(head, c) for c in head.children) and not (role or separate):
+        return _named(head, core, None, org)  # one body's name, whatever the tagger cut
     if (head.ent_type_ == "PERSON" and not definite) or (
             head.pos_ == "PROPN" and role and (head.ent_type_ != "ORG" or bool(titled))):
         if ent is not None and ent.label_ == "PERSON":

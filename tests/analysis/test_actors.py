@@ -266,6 +266,9 @@ def test_an_officer_named_with_a_post_but_no_body_speaks_for_the_body(engine) ->
     # two names joined by "and" are two speakers
     ("Ostry and Auberly confirmed that Marlowe Airways was in talks to buy Pinecrest Air.",
      ["Auberly", "Ostry"]),
+    # a company's suffix does not join two companies into one
+    ("Ostry Motors and Gaskett Group confirmed that Marlowe Airways was in talks to buy "
+     "Pinecrest Air.", ["Gaskett Group", "Ostry Motors"]),
 ])
 def test_coordinated_names_speak_once_or_twice(engine, text: str, actors: list[str]) -> None:
     """A coordination inside one name ("Wickmere & Dunstraw") is one speaker; two names joined

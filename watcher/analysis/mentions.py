@@ -46,10 +46,11 @@ class Mention:
     anonymous: bool = False  # "a person close to the board": an unnamed source, no actor
 
 
-#: Head words of a body's name ("... Rescue Service", "... Investigation Board").
+#: Head words of a public body's name ("... Rescue Service", "... Investigation Board"). A
+#: company's suffix is not one: "Ostry Motors and Gaskett Group" are two companies.
 _BODY_HEADS = INSTITUTION_NOUNS | STATE_ORGANS | {
-    "board", "centre", "center", "institute", "bureau", "association", "corporation",
-    "company", "group", "holdings", "laboratory", "trust", "foundation", "administration"}
+    "board", "centre", "center", "institute", "bureau", "association", "laboratory",
+    "administration"}
 
 
 def name_conjunct(head: Token, conj: Token) -> bool:

@@ -277,4 +277,3 @@ def test_coordinated_names_speak_once_or_twice(engine, text: str, actors: list[s
 
     found = statuses(engine, text)
     assert sorted(k for k, s in found.items() if s == "confirmed") == actors
-

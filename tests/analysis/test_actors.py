@@ -277,3 +277,29 @@ def test_coordinated_names_speak_once_or_twice(engine, text: str, actors: list[s
 
     found = statuses(engine, text)
     assert sorted(k for k, s in found.items() if s == "confirmed") == actors
+
+
+_DOCK = ("The Gaskett Dock Workers Union said on Monday that the strike at Ostry port would go "
+         "ahead. Ostry Terminals said talks were continuing.")
+
+
+@pytest.mark.parametrize(("text", "actors"), [
+    # a description coordinated with a name speaks too: "the union" is the union on record
+    ("Ostry Terminals and the union confirmed that the strike at Ostry port would go ahead.",
+     ["Gaskett Dock Workers Union", "Ostry Terminals"]),
+    # officials, in the plural, speak for the body they are from or at
+    ("Officials from Ostry Terminals confirmed that the strike at Ostry port would go ahead.",
+     ["Ostry Terminals"]),
+    ("Officials at Ostry Terminals confirmed that the strike at Ostry port would go ahead.",
+     ["Ostry Terminals"]),
+    ("Union officials confirmed that the strike at Ostry port would go ahead.",
+     ["Gaskett Dock Workers Union"]),
+])
+def test_officials_and_descriptions_speak_for_their_body(engine, text: str,
+                                                         actors: list[str]) -> None:
+    """ "Officials from X", "union officials", "X and the union": each speaker is the body,
+    not an actor named "Officials" and not only the first conjunct."""
+    from tests.analysis.helpers import statuses
+
+    found = statuses(engine, text, baseline=_DOCK)
+    assert sorted(k for k, s in found.items() if s == "confirmed") == actors

@@ -61,6 +61,29 @@ def test_a_company_that_declined_now_states_the_deal_in_its_own_words(
     assert got == {"Marlowe Airways": "confirmed"}
 
 
+_OUTBREAK = ("Two people have died in a Legionnaires' disease outbreak in Gaskett. The source of "
+             "the outbreak has not been established, the Minsworth Health Board said on Monday, "
+             "adding that cooling towers at the Ostry paper mill were among the sites being "
+             "tested.")
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ('"We believe the outbreak came from the cooling towers at the Ostry paper mill," the '
+     "Minsworth Health Board said.", "asserted"),
+    ('"On the evidence we now think the outbreak came from the cooling towers at the Ostry '
+     'paper mill," the Minsworth Health Board said.', "asserted"),
+    # knowing, not believing: the board confirms it
+    ('"We now know the outbreak came from the cooling towers at the Ostry paper mill," the '
+     "Minsworth Health Board said.", "confirmed"),
+])
+def test_a_belief_asserts_and_does_not_confirm(engine: ClaimEngine, text: str,
+                                               status: str) -> None:
+    """ "We now believe it came from the towers", after "where it came from has not been
+    established", is the board's assertion, not a confirmation (the spec's confirmation is
+    explicit)."""
+    assert statuses(engine, text, baseline=_OUTBREAK) == {"Minsworth Health Board": status}
+
+
 def test_a_statement_late_in_an_article_stays_an_assertion(engine: ClaimEngine) -> None:
     text = "Shares in Pinecrest Air rose on Tuesday. " * 12 + (
         "Marlowe Airways said it is in talks with Pinecrest Air about its fleet.")

@@ -137,3 +137,26 @@ def test_a_name_joined_by_and_is_one_body(nlp, sentence: str, org: str) -> None:
     doc = nlp(sentence)
     subject = next(t for t in doc if t.dep_ == "nsubj")
     assert describe(subject).org == org
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    # a plural possessive is part of the name ("Rail Users' Association")
+    ("The Ostry Rail Users' Association said the reading was a record.",
+     "Ostry Rail Users' Association"),
+    ("The Gaskett Nurses' Federation said the strike was off.", "Gaskett Nurses' Federation"),
+    # a genitive in "'s" names the body the organ belongs to, not one name
+    ("Wickmere's Meteorological Office said the reading was a record.", "Wickmere"),
+    # a number ends a broadcaster's name ("Wickmere News 12"), which is no person's
+    ("Wickmere News 12 retracted its report on Friday.", "Wickmere News 12"),
+    ("Ostry Channel 4 said on Friday that it stood by the report.", "Ostry Channel 4"),
+    ("Auberly said 12 people were hurt.", "Auberly"),
+    # officials speak for the name with its head noun ("Gaskett council"), not the town
+    ("Gaskett council officials said the strike was over.", "Gaskett council"),
+    ("Ostry Terminals officials said the strike was over.", "Ostry Terminals"),
+])
+def test_a_body_is_named_whole(nlp, sentence: str, org: str) -> None:
+    """The whole name of a body, the one later articles use, not its last word, a person's name
+    or the place before it."""
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj")
+    assert describe(subject).org == org

@@ -30,6 +30,8 @@ ROWS = [
     ("The club signed the striker after its chairman had dismissed the rumour.", "recap",
      "dismissed"),
     ("The ferry firm settled after months of denials from its owners.", "recap", "denials"),
+    ("We got it wrong, the bakery's owner said.", "own_error", "got"),
+    ("I was mistaken about the date of the sale.", "own_error", "was"),
 ]
 
 

@@ -201,15 +201,25 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
 
 
 def _coordinated_speakers(events: list[Event]) -> list[Event]:
-    """"Arcos and Pryce confirmed that ...": each named conjunct of the speaker speaks."""
+    """"Arcos and Pryce confirmed that ...", "the operator and the union confirmed ...": each
+    conjunct of the speaker speaks (a name, or a noun the actors resolve as a description);
+    so does a name put before the speaker with a comma, the headline's "and" ("Arcos, Pryce
+    confirm talks")."""
     out: list[Event] = []
     for ev in events:
         sp = ev.speaker
-        if sp is None or ev.in_quote or sp.pos_ != "PROPN" or sp.dep_ not in ("nsubj", "pobj"):
+        if sp is None or ev.in_quote or sp.pos_ not in ("PROPN", "NOUN") or sp.dep_ not in (
+                "nsubj", "pobj"):
             continue
         for c in sp.children:
-            if c.dep_ == "conj" and c.pos_ == "PROPN" and not name_conjunct(sp, c):
+            if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN") and not name_conjunct(sp, c):
                 out.append(replace(ev, speaker=c))
+        if sp.pos_ == "PROPN" and sp.dep_ == "nsubj":
+            start = min(t.i for t in sp.subtree)
+            for c in sp.head.children:
+                if c.dep_ == "dep" and c.pos_ == "PROPN" and c.i < start and \
+                        max(t.i for t in c.subtree) == start - 2 and sp.doc[start - 1].text == ",":
+                    out.append(replace(ev, speaker=c))
     return out
 
 

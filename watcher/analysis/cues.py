@@ -171,14 +171,29 @@ RETRO_ADVERBS: frozenset[str] = frozenset({
     "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",
     "before", "formerly",
 })
-#: Role nouns of someone who speaks for an organisation (spec: "speaking in role").
-SPOKES_ROLES: frozenset[str] = frozenset({
+def _plurals(words: frozenset[str]) -> frozenset[str]:
+    """The words and their regular plurals ("official" -> "officials", "secretary" ->
+    "secretaries"), for sets that are matched against the words of a text."""
+    def plural(w: str) -> str:
+        if w.endswith("man"):
+            return w[:-3] + "men"
+        return w[:-1] + "ies" if w.endswith("y") and w[-2:-1] not in "aeiou" else w + "s"
+    return words | {plural(w) for w in words if not w.endswith(("s", "men", "people"))}
+
+
+#: Role nouns of someone who speaks for an organisation (spec: "speaking in role"), singular
+#: and plural ("officials at the port said" speak for the port).
+SPOKES_ROLES: frozenset[str] = _plurals(frozenset({
     "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokespeople", "executive",
     "ceo", "manager", "editor", "chairman", "chairwoman", "chair", "director", "minister",
     "president", "secretary", "official", "representative", "head", "chief", "officer",
     "publicist", "controller", "commissioner", "superintendent", "inspector", "constable",
     "sergeant", "commander", "detective",
-})
+}))
+#: Verbs of belief: a statement put as what the speaker believes ("we now believe the tower
+#: was the source") asserts the claim; it does not confirm it (spec: an explicit confirmation,
+#: an admission or an independent check).
+BELIEF_VERBS: frozenset[str] = frozenset({"believe", "think", "suspect", "reckon"})
 #: Role words that make someone a separate actor even when attached to an organisation.
 SEPARATE_ROLES: frozenset[str] = frozenset({
     "owner", "lawyer", "former", "ex", "retired", "analyst", "expert", "shareholder",

@@ -15,7 +15,14 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from watcher.analysis.actors import Resolver, same_name
-from watcher.analysis.attribution import Clause, Event, QuoteKey, clause_units, sentence_events
+from watcher.analysis.attribution import (
+    Clause,
+    Event,
+    QuoteKey,
+    clause_units,
+    in_quote,
+    sentence_events,
+)
 from watcher.analysis.claims import (
     MIN_SCORE,
     Proposition,
@@ -41,6 +48,7 @@ from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
     ADMIT_VERBS,
+    BELIEF_VERBS,
     CLAIM_VERBS,
     FINDING_VERBS,
 )
@@ -49,7 +57,13 @@ from watcher.analysis.embed import shared_embedder
 from watcher.analysis.linking import Linker, Links, clause_text
 from watcher.analysis.mentions import describe
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
-from watcher.analysis.stance import SAY, clause_polarity, judged_false
+from watcher.analysis.stance import (
+    SAY,
+    clause_polarity,
+    judged_false,
+    own_error,
+    wrong_about,
+)
 from watcher.models import (
     Actor,
     Analysis,
@@ -135,6 +149,7 @@ class _Run:
         self.unmatched = False  # the event being read matched no claim by its words
         self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
         self.asserted: dict[int, tuple[str, list[float]]] = {}  # position -> clause, signals
+        self.believed: set[int] = set()  # assertions put as the speaker's belief
         self.officers: set[str] = set()  # people named with a post but no body
 
     # -- the steps -------------------------------------------------------------------------
@@ -159,6 +174,8 @@ class _Run:
         for ev in sorted(events, key=lambda e: (e.sent, e.cue.i if e.cue is not None else 0)):
             actor = actors.get(id(ev))
             self._positions(ev, actor)
+        if not self.baseline:
+            self._self_corrections(events, actors)
         self._officers_speak_for_bodies()
         positions = self._signals(linker, current_positions(self.positions))
         for key, text in self.stated.items():
@@ -387,6 +404,9 @@ class _Run:
                 is_statement(prop, toks):  # stated, not hedged ("X could have caused it")
             self.stated.setdefault(key, plain_text(toks))
         if status == "asserted" and not self.baseline and actor is not None:
+            if any(t.lemma_.lower() in BELIEF_VERBS
+                   for t in (ev.cue, clause[0], *clause[0].ancestors)):
+                self.believed.add(len(self.positions))  # "we now believe it came from ..."
             title = self.sents[0].text.casefold() if self.sents and self.sents[0].is_title else ""
             names = [actor.name, *actor.aliases]
             data = self.claims[key].data
@@ -406,6 +426,7 @@ class _Run:
         the confirmation model (analysis.confirm) and its reading: a confirmation against the
         actor's record, or a plain assertion. Only kept positions are embedded (time limit)."""
         recorded = {id(self.positions[i]): self.asserted[i] for i in self.asserted}
+        believed = {id(self.positions[i]) for i in self.believed}
         todo = [n for n, p in enumerate(kept) if id(p) in recorded]
         if not todo:
             return kept
@@ -420,7 +441,8 @@ class _Run:
             signals = (sims[j], sims[len(todo) + j], *recorded[id(pos)][1])
             x = confirm_features(signals, statuses.get((pos.claim_key, pos.actor.key)),
                                  pos.claim_key in self.tracked)
-            likely = model is not None and model.probability(x) >= model.threshold
+            likely = model is not None and model.probability(x) >= model.threshold and \
+                id(pos) not in believed  # a belief asserts; it confirms nothing
             out[n] = replace(pos, signals=signals, likely_confirmed=likely)
         return tuple(out)
 
@@ -592,6 +614,52 @@ class _Run:
                                        verified=verified, owned=owned,
                                        speaker=self.spoke.get(id(ev), ""),
                                        context=self._context(ev)))
+
+    def _self_corrections(self, events: list[Event], actors: dict[int, Actor]) -> None:
+        """A speaker who says they were wrong ("we got it wrong", "I was mistaken in saying it",
+        "our bulletin was wrong") gives up an earlier position on a tracked claim: what they got
+        wrong was a denial when they now state the claim (or were wrong "to deny", "to say it
+        had not"), an assertion when they now deny it; with neither, an assertion on record. A
+        given-up assertion is retracted, a given-up denial turns into a confirmation."""
+        statuses = self.state.statuses if self.state is not None else {}
+        for n, doc in enumerate(self.docs):
+            before = list(self.docs[n - 1]) if n and self.sents[n - 1].para == self.sents[
+                n].para else []
+            for verb in doc:
+                kind = own_error(verb, before)
+                if kind is None:
+                    continue
+                key = in_quote(verb, self.sents[n])
+                actor = self.quote_actor.get(key) if key is not None and kind == "first" else None
+                if key is None and kind == "reported":
+                    actor = next((actors[id(e)] for e in events if e.sent == n and
+                                  id(e) in actors and e.cue.i == verb.head.i), None)
+                if actor is None:
+                    continue
+                stated: dict[str, str] = {}  # a statement of the claim outranks a denial
+                for p in self.positions:  # (the "wrong" itself can read as one)
+                    if p.actor.key == actor.key and not p.retrospective and (
+                            p.status in ("asserted", "confirmed") or p.status == "denied" and
+                            stated.get(p.claim_key) is None and p.evidence != self.sents[n].text):
+                        stated[p.claim_key] = p.status
+                held = [k for k in self.tracked if k in stated or statuses.get(
+                    (k, actor.key)) in ("asserted", "denied")]
+                if len(held) > 1:
+                    held = [k for k in held if k in stated]
+                if len(held) != 1:
+                    continue
+                claim = held[0]
+                was = wrong_about(verb, before) or {"asserted": "denied", "confirmed": "denied",
+                                            "denied": "asserted"}.get(stated.get(claim, ""))
+                if was is None and statuses.get((claim, actor.key)) == "asserted":
+                    was = "asserted"  # "we were wrong" alone withdraws an assertion; it takes
+                    # a statement of the claim (or "wrong in denying it") to turn a denial round
+                status = {"denied": "confirmed", "asserted": "retracted"}.get(was or "")
+                if status is None:
+                    continue
+                ev = Event(n, verb, status, None, quote=key, in_quote=key is not None)
+                self.unmatched = False
+                self._add(ev, actor, claim, status, self.sents[n].text)
 
     def _officers_speak_for_bodies(self) -> None:
         """An officer named with a post but no body ("Chief Ann Lowe said") speaks for the one

@@ -72,14 +72,37 @@ def name_conjunct(head: Token, conj: Token) -> bool:
         not {head.lower_, head.lemma_.lower()} & _BODY_HEADS
 
 
+_APOSTROPHES = ("'", "\u2019")
+
+
+def name_possessive(head: Token, poss: Token) -> bool:
+    """A plural possessive inside one name ("Rail Users' Association", "Nurses'
+    Federation"): a capitalised word in -s with a bare apostrophe before a capitalised head.
+    "Ostry's Foreign Office" (with "'s") names a body of Ostry, not one name."""
+    return poss.dep_ == "poss" and poss.head.i == head.i and head.pos_ == "PROPN" and \
+        head.text[:1].isupper() and poss.text[:1].isupper() and poss.lower_.endswith("s") and \
+        any(c.dep_ in ("case", "punct") and c.text in _APOSTROPHES for c in poss.children) and all(
+            t.text[:1].isupper() or t.text in _APOSTROPHES
+            for t in head.doc[poss.i + 1: head.i])  # no "and" between: one name
+
+
+def _name_number(head: Token, c: Token) -> bool:
+    """"Wickmere News 12", "Ostry Channel 4": a number right after a proper noun ends a body's
+    name (a person's name has none)."""
+    return c.dep_ == "nummod" and c.head.i == head.i and c.i == head.i + 1 and \
+        head.pos_ == "PROPN" and c.text.isdigit()
+
+
 def _core(head: Token) -> list[Token]:
     out = [head]
     conjuncts = [c for c in head.children if name_conjunct(head, c)]
     for c in head.children:
-        if c.dep_ in _SKIP_DEPS and not (c in conjuncts or c.dep_ == "cc" and conjuncts) or \
-                c.dep_ == "poss":
+        if c.dep_ in _SKIP_DEPS and not (c in conjuncts or c.dep_ == "cc" and conjuncts or
+                                         _name_number(head, c)) or \
+                c.dep_ == "poss" and not name_possessive(head, c):
             continue
-        out.extend(t for t in c.subtree if t.dep_ != "punct")
+        out.extend(t for t in c.subtree if (t.dep_ != "punct" or t.text in _APOSTROPHES) and
+                   not (c.dep_ == "poss" and t.dep_ == "det"))  # not "the" before a possessive
     return sorted(out, key=lambda t: t.i)
 
 
@@ -99,7 +122,7 @@ def _name_tokens(tokens: Sequence[Token]) -> list[Token]:
 
 def _poss(head: Token) -> Token | None:
     for c in head.children:
-        if c.dep_ == "poss":
+        if c.dep_ == "poss" and not name_possessive(head, c):
             return c
     return None
 
@@ -158,11 +181,11 @@ def _own_name(tok: Token) -> list[Token]:
 
 def _prep_target(head: Token) -> tuple[list[Token], str | None]:
     """Whom an officer speaks for through a preposition: a proper name ("a spokeswoman for
-    the Harbour Court", "the head of the town of Brill") or a definite noun ("the head of
-    the firm that owns the tanker"), as (name tokens, org noun). Names inside the object's
-    own clauses are not its name."""
+    the Harbour Court", "the head of the town of Brill", "officials from the Port Authority")
+    or a definite noun ("the head of the firm that owns the tanker"), as (name tokens, org
+    noun). Names inside the object's own clauses are not its name."""
     for p in head.children:
-        if p.dep_ != "prep" or p.lower_ not in ("for", "of", "at"):
+        if p.dep_ != "prep" or p.lower_ not in ("for", "of", "at", "from"):
             continue
         obj = next((g for g in p.children if g.dep_ == "pobj"), None)
         for _ in range(3):  # "the head of the border town of Brill"
@@ -250,7 +273,8 @@ def describe(head: Token) -> Mention:
             org_noun = poss.lemma_.lower()
     definite = any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
     titled = _titled_run(head) if head.ent_type_ == "ORG" else []  # a name read as a body
-    if any(name_conjunct(head, c) for c in head.children) and not (role or separate):
+    if any(name_conjunct(head, c) or name_possessive(head, c) or _name_number(head, c)
+           for c in head.children) and not (role or separate):
         return _named(head, core, None, org)  # one body's name, whatever the tagger cut
     if (head.ent_type_ == "PERSON" and not definite) or (
             head.pos_ == "PROPN" and role and (head.ent_type_ != "ORG" or bool(titled))):
@@ -336,7 +360,7 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
         if not pn and role:  # "a spokeswoman for the county court"
             pn, target = _prep_target(head)
         if pn:
-            org = _text(pn)
+            org = _text(pn + _body_noun(pn[-1], head))
         else:
             nouns = [t for t in core if t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES
                      and t.lower_ not in SEPARATE_ROLES]
@@ -345,6 +369,16 @@ def _spokes(head: Token, core: list[Token], appos: list[Token], poss: Token | No
             elif target is not None and person is None:
                 org_noun = target  # "the head of the firm that owns the tanker"
     return person, kind, org, org_noun
+
+
+def _body_noun(last: Token, head: Token) -> list[Token]:
+    """The common nouns between a name and an officer's post that end in a body's head word:
+    "Gaskett council officials" speak for the Gaskett council, not for "Gaskett"."""
+    nouns = list(head.doc[last.i + 1: head.i])
+    if nouns and all(t.pos_ == "NOUN" and t.lower_ not in SPOKES_ROLES for t in nouns) and \
+            nouns[-1].lemma_.lower() in _BODY_HEADS:
+        return nouns
+    return []
 
 
 def _named(head: Token, core: list[Token], ent: Span | None, org: str | None) -> Mention:

@@ -354,3 +354,79 @@ def _negated_clause(head: Token, tokens: set[int]) -> bool:
             return True
     return any(t.lower_ in NEGATIONS and t.dep_ == "neg" and t.head.i == head.i
                for t in head.doc)
+
+
+#: Verbs of putting words out ("we said", "I told the committee", "we reported"): "it was wrong"
+#: after one of them in the first person judges the speaker's own words.
+_OWN_WORDS_VERBS = frozenset({"say", "tell", "report", "announce", "state", "publish", "write",
+                              "broadcast", "claim", "insist", "dismiss", "deny", "print", "post"})
+#: Nouns of what a speaker put out: "our bulletin was wrong".
+_OWN_WORDS_NOUNS = REPORT_NOUNS | _SAID_NOUNS | {"statement", "article", "bulletin", "note",
+                                                 "announcement", "figure", "account"}
+
+
+def own_error(verb: Token, before: Iterable[Token] = ()) -> str | None:
+    """Whether a clause says its speaker was wrong (a self-correction): "first" for the speaker
+    in the first person ("we got it wrong", "I was mistaken in saying so", "our bulletin was
+    wrong", "we said X; it was wrong"), "reported" for reported speech ("the
+    broadcaster admitted it was wrong to air ..."), None otherwise. ``before``: the tokens of the
+    sentence before, where "that" may find the speaker's own words."""
+    if not marked(verb, "own_error") or any(is_negated(t) for t in governors(verb)):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    low = subj.lower_
+    got = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ != "wrong"] + [
+        g for c in verb.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
+    if verb.lemma_ != "be" and any(c.lower_ not in ("it", "this", "that") for c in got):
+        return None  # "we got the date wrong": a detail corrected, not the position
+    if low in ("i", "we"):
+        return "first"
+    if verb.lemma_ != "be" or verb.tag_ != "VBD":
+        return None  # "that is wrong" now judges someone else's words
+    if subj.lemma_.lower() in _OWN_WORDS_NOUNS and any(
+            c.dep_ == "poss" and c.lower_ in ("our", "my") for c in subj.children):
+        return "first"
+    if low in ("that", "it", "this") and any(
+            t.lemma_.lower() in _OWN_WORDS_VERBS and t.pos_ == "VERB" and any(
+                c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in t.children)
+            for t in [*before, *verb.doc]):
+        return "first"
+    if low in ("it", "he", "she", "they") and verb.dep_ == "ccomp" and cue_status(
+            verb.head) is not None:
+        return "reported"
+    return None
+
+
+def wrong_about(verb: Token, before: Iterable[Token] = ()) -> str | None:
+    """What a self-correction says the speaker got wrong, when it says: "denied" for "wrong to
+    reject it", "wrong to brush the findings aside", "wrong to claim the opposite" ("otherwise"),
+    "wrong to claim it had not", "we claimed it had not; it was wrong"; "asserted" for "wrong to
+    claim it had"; None when it does not say."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is not None and subj.lower_ in ("that", "it", "this", "i", "we") and not any(
+            c.dep_ in ("xcomp", "advcl") for c in verb.children):
+        said = [t for t in [*before, *verb.doc[:verb.i]] if t.lemma_.lower() in
+                _OWN_WORDS_VERBS and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we")
+                                         for c in t.children)]
+        for t in reversed(said):
+            content = [g for g in t.children if g.dep_ == "ccomp"]
+            if content:
+                ids = {x.i for x in content[0].subtree}
+                return "denied" if clause_polarity(content[0], ids) == "denied" else "asserted"
+    for c in verb.children:
+        if c.dep_ not in ("xcomp", "advcl") or c.pos_ != "VERB":
+            continue
+        lemma = c.lemma_.lower()
+        if lemma in DENY_VERBS or cue_status(c) == "denied":
+            return "denied"
+        if lemma in SAY_VERBS:
+            if any(t.lower_ == "otherwise" for t in c.children):
+                return "denied"
+            content = [g for g in c.children if g.dep_ == "ccomp"]
+            if content:
+                ids = {t.i for t in content[0].subtree}
+                return "denied" if clause_polarity(content[0], ids) == "denied" else "asserted"
+    return None
+

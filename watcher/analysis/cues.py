@@ -171,6 +171,8 @@ RETRO_ADVERBS: frozenset[str] = frozenset({
     "previously", "earlier", "initially", "originally", "repeatedly", "already", "long",
     "before", "formerly",
 })
+
+
 def _plurals(words: frozenset[str]) -> frozenset[str]:
     """The words and their regular plurals ("official" -> "officials", "secretary" ->
     "secretaries"), for sets that are matched against the words of a text."""

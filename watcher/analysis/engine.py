@@ -56,6 +56,7 @@ from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
 from watcher.analysis.linking import Linker, Links, clause_text
 from watcher.analysis.mentions import describe
+from watcher.analysis.patterns import marks
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import (
     SAY,
@@ -623,6 +624,8 @@ class _Run:
         given-up assertion is retracted, a given-up denial turns into a confirmation."""
         statuses = self.state.statuses if self.state is not None else {}
         for n, doc in enumerate(self.docs):
+            if "own_error" not in marks(doc):
+                continue  # no sentence of the kind: nothing to read (most sentences)
             before = list(self.docs[n - 1]) if n and self.sents[n - 1].para == self.sents[
                 n].para else []
             for verb in doc:

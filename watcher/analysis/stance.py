@@ -365,6 +365,21 @@ _OWN_WORDS_NOUNS = REPORT_NOUNS | _SAID_NOUNS | {"statement", "article", "bullet
                                                  "announcement", "figure", "account"}
 
 
+def _says_in_first_person(t: Token) -> bool:
+    """ "we said", "I told the committee": the speaker's own words put out earlier."""
+    return t.lemma_.lower() in _OWN_WORDS_VERBS and any(
+        c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in t.children)
+
+
+def _content_polarity(verb: Token) -> str | None:
+    """"denied" or "asserted" for what a saying verb's that-clause says; None without one."""
+    content = next((g for g in verb.children if g.dep_ == "ccomp"), None)
+    if content is None:
+        return None
+    ids = {t.i for t in content.subtree}
+    return "denied" if clause_polarity(content, ids) == "denied" else "asserted"
+
+
 def own_error(verb: Token, before: Iterable[Token] = ()) -> str | None:
     """Whether a clause says its speaker was wrong (a self-correction): "first" for the speaker
     in the first person ("we got it wrong", "I was mistaken in saying so", "our bulletin was
@@ -389,9 +404,7 @@ def own_error(verb: Token, before: Iterable[Token] = ()) -> str | None:
             c.dep_ == "poss" and c.lower_ in ("our", "my") for c in subj.children):
         return "first"
     if low in ("that", "it", "this") and any(
-            t.lemma_.lower() in _OWN_WORDS_VERBS and t.pos_ == "VERB" and any(
-                c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in t.children)
-            for t in [*before, *verb.doc]):
+            t.pos_ == "VERB" and _says_in_first_person(t) for t in [*before, *verb.doc]):
         return "first"
     if low in ("it", "he", "she", "they") and verb.dep_ == "ccomp" and cue_status(
             verb.head) is not None:
@@ -407,14 +420,10 @@ def wrong_about(verb: Token, before: Iterable[Token] = ()) -> str | None:
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subj is not None and subj.lower_ in ("that", "it", "this", "i", "we") and not any(
             c.dep_ in ("xcomp", "advcl") for c in verb.children):
-        said = [t for t in [*before, *verb.doc[:verb.i]] if t.lemma_.lower() in
-                _OWN_WORDS_VERBS and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we")
-                                         for c in t.children)]
+        said = [t for t in [*before, *verb.doc[:verb.i]] if _says_in_first_person(t)]
         for t in reversed(said):
-            content = [g for g in t.children if g.dep_ == "ccomp"]
-            if content:
-                ids = {x.i for x in content[0].subtree}
-                return "denied" if clause_polarity(content[0], ids) == "denied" else "asserted"
+            if (polarity := _content_polarity(t)) is not None:
+                return polarity
     for c in verb.children:
         if c.dep_ not in ("xcomp", "advcl") or c.pos_ != "VERB":
             continue
@@ -424,9 +433,7 @@ def wrong_about(verb: Token, before: Iterable[Token] = ()) -> str | None:
         if lemma in SAY_VERBS:
             if any(t.lower_ == "otherwise" for t in c.children):
                 return "denied"
-            content = [g for g in c.children if g.dep_ == "ccomp"]
-            if content:
-                ids = {t.i for t in content[0].subtree}
-                return "denied" if clause_polarity(content[0], ids) == "denied" else "asserted"
+            if (polarity := _content_polarity(c)) is not None:
+                return polarity
     return None
 

@@ -280,13 +280,21 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                 ev.report_ref = ev.report_ref or (
                     anaphoric and np.lemma_.lower() in REPORT_NOUNS and not clauses)
     edge = tok.left_edge.i
-    if not ev.clauses and tok.dep_ in ("conj", "parataxis") and tok.head.i < tok.i and \
+    if not ev.clauses and (tok.dep_ in ("conj", "parataxis") or tok.dep_ == "advcl" and any(
+            c.dep_ == "nsubj" for c in tok.children)) and tok.head.i < tok.i and \
             edge > 0 and "," in (doc[edge].text, doc[edge - 1].text):
         # "Batteries can overheat, the magazine reported": a final attribution parsed as a
-        # conjoined verb reports everything before it
+        # conjoined verb (or as an adverbial clause with its own subject: "..., the magazine
+        # reported, quoting a source") reports everything before it
         own = {t.i for t in tok.subtree} | ({edge - 1} if doc[edge - 1].text == "," else set())
         before = {t.i for t in tok.head.subtree if t.i < edge} - own
         before -= {t.i for t in tok.head.children if t.dep_ == "cc" and t.i > tok.head.i}
+        if before and not before & quoted:
+            ev.clauses.extend(clause_units(doc, before))
+    if not ev.clauses and ev.status == SAY and (credit := _final_credit(tok)) is not None:
+        # "X has agreed to buy Y, the Echo reported on Monday": the same final attribution
+        # parsed as a relative clause of the noun before the comma
+        before = {t.i for t in doc if t.i < credit} - {credit - 1}
         if before and not before & quoted:
             ev.clauses.extend(clause_units(doc, before))
     if tok.dep_ == "relcl" and not ev.clauses:
@@ -295,6 +303,29 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         ev.quote = (sent.para, *sent.quotes[0])
     if not ev.clauses and ev.quote is None and ev.status != SAY:
         ev.anaphoric = True
+
+
+def _final_credit(verb: Token) -> int | None:
+    """Where a sentence's final credit starts when the parser has made it a relative clause
+    (", the Echo reported") or a clause on an appositive (", the Echo, reported") of the noun
+    before it: the credit runs from a comma to the end of the sentence and the verb has no
+    object of its own (", which the Echo reported" has one: a real relative clause). None for
+    any other verb."""
+    if verb.dep_ == "relcl" or verb.dep_ == "acl" and any(
+            c.dep_ == "nsubj" for c in verb.children):
+        start = verb.left_edge.i
+    elif verb.dep_ == "acl" and verb.head.dep_ == "appos":
+        start = verb.head.left_edge.i
+    else:
+        return None
+    doc = verb.doc
+    if start < 2 or doc[start - 1].text != "," or find_speaker(verb) is None or any(
+            c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children):
+        return None
+    end = max(t.i for t in verb.subtree)
+    if any(not t.is_punct for t in doc[end + 1:]):
+        return None
+    return start
 
 
 def _where_found(verb: Token, sent_ids: set[int]) -> frozenset[int]:

@@ -19,7 +19,8 @@ from watcher.models import Actor
 
 
 def without_credit(doc: Doc) -> list[Token]:
-    """A headline without its trailing credit ("X to strike, radio station reports")."""
+    """A headline without its trailing credit: "X to strike, radio station reports", or the
+    wire style's "X to strike - report", "X to strike - Echo", "X to strike - sources say"."""
     commas = [t.i for t in doc if t.text == ","]
     if commas:
         tail = [t for t in doc[commas[-1] + 1:] if not t.is_punct]
@@ -27,7 +28,20 @@ def without_credit(doc: Doc) -> list[Token]:
         if 1 < len(tail) <= 5 and len(verbs) == 1 and verbs[0].i == tail[-1].i and \
                 verbs[0].lemma_.lower() in SAY_VERBS | CLAIM_VERBS:
             return list(doc[: commas[-1]])
+    dashes = [t.i for t in doc if t.text in _DASHES and t.i > 0 and t.whitespace_ and
+              doc[t.i - 1].whitespace_]
+    if dashes:
+        tail = [t for t in doc[dashes[-1] + 1:] if not t.is_punct]
+        verbs = [t for t in tail if t.pos_ in ("VERB", "AUX")]
+        if 1 <= len(tail) <= 4 and all(t.pos_ in ("PROPN", "NOUN", "DET") or t in verbs
+                                       for t in tail) and \
+                all(v.i == tail[-1].i and v.lemma_.lower() in SAY_VERBS | CLAIM_VERBS
+                    for v in verbs):
+            return list(doc[: dashes[-1]])
     return list(doc)
+
+
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 def name_keys(actor: Actor | None) -> set[str]:

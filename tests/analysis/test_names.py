@@ -160,3 +160,25 @@ def test_a_body_is_named_whole(nlp, sentence: str, org: str) -> None:
     doc = nlp(sentence)
     subject = next(t for t in doc if t.dep_ == "nsubj")
     assert describe(subject).org == org
+
+
+@pytest.mark.parametrize(("sentence", "person", "org"), [
+    # the parser makes the title the subject and the name its apposition, or a subject of its
+    # own
+    ("\"The fire at the depot was lit on purpose,\" Detective Inspector Hannah Gaskett of "
+     "Wickmere Police said on Sunday evening.", "Hannah Gaskett", "Wickmere Police"),
+    ("\"The fire at the depot was lit on purpose,\" Detective Inspector Hannah Auberly of "
+     "Wickmere Police said on Sunday evening.", "Hannah Auberly", "Wickmere Police"),
+    # a body's name the tagger gives no entity, before the post
+    ("Ostry Bank chief executive Ann Pellory said the bank had sold gold.", "Ann Pellory",
+     "Ostry Bank"),
+    # a portfolio before "Minister" is no body's name (the tagger reads it as a party)
+    ("Labour Minister Tom Gaskett said he would send the row to arbitration.",
+     "Tom Gaskett", None),
+])
+def test_an_officer_and_the_body_named_with_the_post(nlp, sentence: str, person: str,
+                                                     org: str | None) -> None:
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT")
+    mention = describe(subject)
+    assert (mention.person, mention.org) == (person, org)

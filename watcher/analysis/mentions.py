@@ -9,7 +9,7 @@ mention to one real entity.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -239,6 +239,18 @@ def _issuer(head: Token) -> Token | None:
     return None
 
 
+def _name_after_title(head: Token) -> Token | None:
+    """The person a title heads when the parser has cut the name off it ("Detective Inspector
+    Ann Lowe" as the title with the name in apposition, or as a subject of its own)."""
+    named = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"),
+                 None)
+    if named is None:
+        ent = next((e for e in head.doc.ents if e.start == head.i + 1), None)
+        if ent is not None and ent.label_ == "PERSON":
+            named = ent.root
+    return named
+
+
 def describe(head: Token) -> Mention:
     """Describe the speaker noun phrase headed by ``head``."""
     low = head.lower_
@@ -249,6 +261,13 @@ def describe(head: Token) -> Mention:
         if issuer is not None:
             return describe(issuer)  # "a statement from the ministry said"
         return Mention(text=head.text, org_noun="*", role=True)  # "the statement said"
+    named = _name_after_title(head) if low.strip(".") in TITLES and head.pos_ == "PROPN" else None
+    if named is not None:  # "Detective Inspector Ann Lowe of X Police": the title is no name
+        m = describe(named)
+        if m.kind == "person" and m.org is None and m.org_noun is None and (
+                pn := _prep_name(named)):
+            m = replace(m, org=_text(pn))
+        return replace(m, text=f"{_text(_core(head))} {m.text}", role=True)
     core = _core(head)
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
     if ent is not None and ent.label_ in ("ORG", "GPE", "FAC", "NORP") and head.i == ent.root.i:
@@ -306,16 +325,24 @@ def describe(head: Token) -> Mention:
                    separate=separate, kind=kind)
 
 
+#: Titles a portfolio name comes before ("Labour Minister", "Home Secretary").
+_PORTFOLIO_TITLES = frozenset({"minister", "secretary"})
+
+
 def _person_org(head: Token, core: list[Token], tail: list[Token], org: str | None,
                 org_noun: str | None) -> tuple[str | None, str | None]:
     """The organisation named before a person's name ("Acme chief executive Ann Example"):
-    names before the role word that the tagger put in an entity of any kind (a firm's name
-    read as a person's too) are the body's."""
+    proper names before the role word are the body's, whatever entity the tagger gave them (a
+    firm's name read as a person's, or none)."""
     first_role = next((t.i for t in core if t.lower_ in SPOKES_ROLES and t.i < head.i), -1)
     orgs = [t for t in core if (t.ent_type_ in ("ORG", "GPE", "NORP") or
-                                t.pos_ == "PROPN" and t.ent_type_ and t.i < first_role and
+                                t.pos_ == "PROPN" and t.i < first_role and
                                 t.lower_ not in _ORGANS | INSTITUTION_NOUNS) and t.i < head.i
             and t not in tail and t.lower_.strip(".") not in TITLES]
+    posts = [t.i for t in core if t.lower_ in _PORTFOLIO_TITLES and t.i < head.i]
+    if posts:  # "Labour Minister Ann Example": a portfolio is no body's name (a state's is)
+        orgs = [t for t in orgs if t.i > posts[0] or t.ent_type_ in ("GPE", "NORP") or any(
+            u.pos_ != "PROPN" for u in t.doc[t.i + 1: posts[0]])]
     if orgs and org is None:
         org = _text(orgs)
     elif org is None:

@@ -280,6 +280,7 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                 ev.report_ref = ev.report_ref or (
                     anaphoric and np.lemma_.lower() in REPORT_NOUNS and not clauses)
     edge = tok.left_edge.i
+    before: set[int] = set()
     if not ev.clauses and (tok.dep_ in ("conj", "parataxis") or tok.dep_ == "advcl" and any(
             c.dep_ == "nsubj" for c in tok.children)) and tok.head.i < tok.i and \
             edge > 0 and "," in (doc[edge].text, doc[edge - 1].text):
@@ -289,14 +290,12 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         own = {t.i for t in tok.subtree} | ({edge - 1} if doc[edge - 1].text == "," else set())
         before = {t.i for t in tok.head.subtree if t.i < edge} - own
         before -= {t.i for t in tok.head.children if t.dep_ == "cc" and t.i > tok.head.i}
-        if before and not before & quoted:
-            ev.clauses.extend(clause_units(doc, before))
-    if not ev.clauses and ev.status == SAY and (credit := _final_credit(tok)) is not None:
+    elif not ev.clauses and ev.status == SAY and (credit := _final_credit(tok)) is not None:
         # "X has agreed to buy Y, the Echo reported on Monday": the same final attribution
         # parsed as a relative clause of the noun before the comma
-        before = {t.i for t in doc if t.i < credit} - {credit - 1}
-        if before and not before & quoted:
-            ev.clauses.extend(clause_units(doc, before))
+        before = set(range(credit - 1))
+    if before and not before & quoted:
+        ev.clauses.extend(clause_units(doc, before))
     if tok.dep_ == "relcl" and not ev.clauses:
         ev.anaphoric = True
     if not ev.in_quote and sent.quotes and not ev.clauses:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.analysis.helpers import statuses
 from watcher.analysis.mentions import describe
 
 
@@ -182,3 +183,38 @@ def test_an_officer_and_the_body_named_with_the_post(nlp, sentence: str, person:
     subject = next(t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT")
     mention = describe(subject)
     assert (mention.person, mention.org) == (person, org)
+
+
+@pytest.mark.parametrize(("sentence", "text", "org", "org_noun"), [
+    # a lower-case word the tagger makes a proper noun is no name: the body is "the board"
+    ("Drivers signed a tentative deal on Friday, the county labor arbitration board said.",
+     "county labor arbitration board", None, "board"),
+    # a name the parser splits at its hyphen is one word
+    ("Wick-op admits hackers took members' data", "Wick-op", None, None),
+    # small words inside a name stay
+    ("The University of Wickmere chapter of the Ostry society on Friday rejected the account.",
+     "University of Wickmere chapter", "University of Wickmere", None),
+])
+def test_a_name_is_read_as_written(nlp, sentence: str, text: str, org: str | None,
+                                   org_noun: str | None) -> None:
+    doc = nlp(sentence)
+    subject = next(t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT")
+    mention = describe(subject)
+    assert (mention.text, mention.org, mention.org_noun) == (text, org, org_noun)
+
+
+_RAIL = ("Gaskett Rail plans to close the Minsworth line, the Ostry Echo reported on Monday. "
+         "Gaskett Rail denied the report, calling it untrue.")
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    # the field before "minister" names no body in view: the company is not the minister's,
+    # even with the field in its name ...
+    ("Gaskett Rail said on Tuesday that it was reviewing its timetable. Rail minister "
+     "Hannah Auberly said Gaskett Rail would close the Minsworth line.", "Hannah Auberly"),
+    # ... a ministry named with it is
+    ("The rail ministry said on Tuesday that it had been briefed. Rail minister "
+     "Hannah Auberly said Gaskett Rail would close the Minsworth line.", "rail ministry"),
+])
+def test_a_portfolio_names_no_body_in_view(engine, text: str, actor: str) -> None:
+    assert list(statuses(engine, text, baseline=_RAIL)) == [actor]

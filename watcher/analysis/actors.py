@@ -25,6 +25,8 @@ from watcher.models import Actor
 _SPOKES_ONLY = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
                           "spokespeople", "executive", "ceo", "manager", "editor",
                           "representative"})
+#: Head words of the body a minister's portfolio names ("rail" -> "the rail ministry").
+_PORTFOLIO_BODIES = STATE_ORGANS | {"department"}
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_PRONOUNS = frozenset({"it", "they", "them"})
 
@@ -139,14 +141,22 @@ class Resolver:
             actor = Actor(actor.key, actor.name, actor.kind, (*actor.aliases, alias))
         return actor
 
-    def _org_by_noun(self, noun: str, bare: bool = False) -> Actor | None:
+    def _org_by_noun(self, noun: str, bare: bool = False, named: bool = False) -> Actor | None:
         """The organisation "the <noun>" stands for; ``bare``: the noun itself is the speaker
         ("the trust said"), so an organisation named anywhere earlier with that head word
-        counts, not only one heard speaking."""
+        counts, not only one heard speaking; ``named``: the noun is a minister's portfolio, so
+        only a ministry or department named with it ("the rail minister" is no officer of the
+        company in view, nor of "Gaskett Rail")."""
         if noun == "*":  # "its chief executive": the organisation in view
             return self.recent_orgs[-1] if self.recent_orgs else self.last_org
         if noun == "+":  # "her publicist": the person in view
             return self.last_person or self.mentioned_person
+        if named:  # "the rail minister": a rail ministry or department, not "Gaskett Rail"
+            for actor in reversed([*self.recent_orgs, *self.known.values()]):
+                words = set(" ".join((actor.name, *actor.aliases)).casefold().split())
+                if actor.kind != "person" and noun in words and words & _PORTFOLIO_BODIES:
+                    return actor
+            return None
         for actor in reversed(self.recent_orgs):
             if any(noun in n.casefold() for n in (actor.name, *actor.aliases)):
                 return actor
@@ -230,7 +240,7 @@ class Resolver:
             if m.role and m.org:
                 org = self._named(m.org, "org")
             elif m.role and m.org_noun:
-                org = self._org_by_noun(m.org_noun)
+                org = self._org_by_noun(m.org_noun, named=m.portfolio)
             elif spokes and (self.last_org or self.recent_orgs):
                 # "chief executive Marcus Bellamy" after "Selene said" (or "Selene will ...")
                 org = self.last_org or self.recent_orgs[-1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from watcher.analysis.cues import (
+    CLAIM_NOUNS,
     EVIDENCE_NOUNS,
     LABEL_VERBS,
     NEGATIVE_SUBJECTS,
@@ -297,10 +298,13 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
     if before and not before & quoted:
         ev.clauses.extend(clause_units(doc, before))
     if tok.dep_ == "relcl" and not ev.clauses:
-        ev.anaphoric = True
+        if tok.head.lemma_.lower() in CLAIM_NOUNS:
+            ev.anaphoric = True  # "the report, which the club denied"
+        else:  # "the loss it confirmed in March": about the claim only if the noun fits it
+            ev.weak = tok.head
     if not ev.in_quote and sent.quotes and not ev.clauses:
         ev.quote = (sent.para, *sent.quotes[0])
-    if not ev.clauses and ev.quote is None and ev.status != SAY:
+    if not ev.clauses and ev.quote is None and ev.status != SAY and ev.weak is None:
         ev.anaphoric = True
 
 

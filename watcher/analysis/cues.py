@@ -97,13 +97,15 @@ SAY_VERBS: frozenset[str] = frozenset({
     "establish",
 })
 #: Nouns that refer back to a claim ("denied the report"): their content is anaphoric.
-REPORT_NOUNS: frozenset[str] = frozenset({
+CLAIM_NOUNS: frozenset[str] = frozenset({
     "report", "claim", "story", "account", "allegation", "accusation", "finding", "result",
     "article", "rumour", "rumor", "speculation", "suggestion", "assertion", "statement",
+})
+REPORT_NOUNS: frozenset[str] = CLAIM_NOUNS | {
     # general nouns for what a story reports ("the defect was confirmed by the office")
     "fault", "defect", "flaw", "problem", "error", "failure", "leak", "breach", "incident",
     "mistake", "decision",
-})
+}
 #: Nominal forms of stance acts ("issued a denial", "a confirmation from the club"), from the
 #: lexicon: noun lemma -> the verb whose status it carries.
 _ACT_VERB = {"denied": "deny", "confirmed": "confirm", "retracted": "retract"}

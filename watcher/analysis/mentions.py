@@ -44,6 +44,9 @@ class Mention:
     pronoun: str | None = None
     kind: str = "other"
     anonymous: bool = False  # "a person close to the board": an unnamed source, no actor
+    #: ``org_noun`` names a post's field ("rail minister"): it stands only for a body named
+    #: with that word, never for whichever body is in view
+    portfolio: bool = False
 
 
 #: Head words of a public body's name ("... Rescue Service", "... Investigation Board"). A
@@ -93,8 +96,20 @@ def _name_number(head: Token, c: Token) -> bool:
         head.pos_ == "PROPN" and c.text.isdigit()
 
 
+def _hyphened(head: Token) -> list[Token]:
+    """The word a hyphen joins the head into ("Co-op", read by the parser as three words)."""
+    doc, lo, hi = head.doc, head.i, head.i
+    while lo >= 2 and doc[lo - 1].text == "-" and not doc[lo - 1].whitespace_ and \
+            not doc[lo - 2].whitespace_:
+        lo -= 2
+    while hi + 2 < len(doc) and doc[hi + 1].text == "-" and not doc[hi].whitespace_ and \
+            not doc[hi + 1].whitespace_:
+        hi += 2
+    return list(doc[lo: hi + 1])
+
+
 def _core(head: Token) -> list[Token]:
-    out = [head]
+    out = _hyphened(head)
     conjuncts = [c for c in head.children if name_conjunct(head, c)]
     for c in head.children:
         if c.dep_ in _SKIP_DEPS and not (c in conjuncts or c.dep_ == "cc" and conjuncts or
@@ -103,7 +118,7 @@ def _core(head: Token) -> list[Token]:
             continue
         out.extend(t for t in c.subtree if (t.dep_ != "punct" or t.text in _APOSTROPHES) and
                    not (c.dep_ == "poss" and t.dep_ == "det"))  # not "the" before a possessive
-    return sorted(out, key=lambda t: t.i)
+    return sorted({t.i: t for t in out}.values(), key=lambda t: t.i)
 
 
 def _text(tokens: Iterable[Token]) -> str:
@@ -111,6 +126,16 @@ def _text(tokens: Iterable[Token]) -> str:
     parts = [t.text_with_ws if t.whitespace_ or n + 1 == len(toks) or toks[n + 1].i == t.i + 1
              else t.text + " " for n, t in enumerate(toks)]  # "Brackley's St Aldhelm's"
     return "".join(parts).strip().removesuffix("'s").removesuffix("’s")
+
+
+#: Lower-case words inside a name ("Bank of Ostry", "Gaskett and Ostry Trust").
+_NAME_LINKS = frozenset({"ADP", "DET", "CCONJ", "PART"})
+
+
+def _capitalised(tok: Token) -> bool:
+    """Written as a name: a capital or a figure first ("Ostry", "U.S.", "3M"), not "arbitration"
+    that the tagger made a proper noun."""
+    return not tok.text[:1].islower()
 
 
 def _name_tokens(tokens: Sequence[Token]) -> list[Token]:
@@ -284,6 +309,7 @@ def describe(head: Token) -> Mention:
     org: str | None = None
     org_noun: str | None = None
     kind = "other"
+    portfolio = False
     if poss is not None:
         ptoks = [t for t in poss.subtree if t.dep_ != "case"]
         if any(t.pos_ == "PROPN" for t in ptoks):
@@ -308,6 +334,8 @@ def describe(head: Token) -> Mention:
         person = _text(tail) if tail else head.text
         kind = "person"
         org, org_noun = _person_org(head, core, tail, org, org_noun)
+        portfolio = org_noun is not None and any(  # "rail minister Ann Pellory"
+            t.lower_ in _PORTFOLIO_TITLES and t.i < head.i for t in core)
         if role and org is None and org_noun is None and (pn := _prep_name(head)):
             org = _text(pn)  # "Superintendent Ann Lowe of Brackwater Police"
         if not role and org is None and org_noun is None:
@@ -322,7 +350,7 @@ def describe(head: Token) -> Mention:
     else:
         return _common(head, core, appos, org, org_noun)
     return Mention(text=_text(core), person=person, org=org, org_noun=org_noun, role=role,
-                   separate=separate, kind=kind)
+                   separate=separate, kind=kind, portfolio=portfolio)
 
 
 #: Titles a portfolio name comes before ("Labour Minister", "Home Secretary").
@@ -456,7 +484,9 @@ def _common(head: Token, core: list[Token], appos: list[Token], org: str | None,
     if org is not None and head.pos_ == "NOUN" and head.tag_ in ("NN", "NNP"):
         name = f"{org}'s {_text(core)}"  # "Port Callan's election commission"
         return Mention(text=name, org=name, kind="org")
-    names = [t for t in core if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")]
+    names = [t for t in core if (t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "ORG", "GPE")) and
+             (_capitalised(t) or t.pos_ in _NAME_LINKS)]  # "the county labor arbitration
+    # board": no name in lower case, but "of" in "University of Wickmere"
     det = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
     if names and head.pos_ == "NOUN" and head.tag_ in ("NNS", "NNPS"):
         return Mention(text=_text(core), kind="other")  # "U.S. officials"

@@ -161,9 +161,9 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
             return "uncertain"
         return "confirmed"
     if lemma in DENY_VERBS:
-        if negated:  # "no longer denies": the denial is withdrawn, nothing is confirmed
-            return "uncertain" if marked(verb, "no_longer") else None
-        return "denied"
+        if marked(verb, "no_longer"):  # "no longer denies", "ceased denying": the denial is
+            return "uncertain"  # withdrawn, nothing is confirmed
+        return None if negated else "denied"
     if lemma in COMMENT_VERBS and negated:
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"

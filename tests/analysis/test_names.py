@@ -1,12 +1,13 @@
-"""Names of speakers as the alerts print them: whole names of bodies, and names that end in a
-possessive mark."""
+"""Names of speakers as the alerts print them: whole names of bodies, names that end in a
+possessive mark, and a state shown with the organ that spoke for it."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import statuses
+from tests.analysis.helpers import statuses, story
 from watcher.analysis.mentions import describe
+from watcher.models import ArticleText
 
 
 @pytest.mark.parametrize(("sentence", "org"), [
@@ -218,3 +219,24 @@ _RAIL = ("Gaskett Rail plans to close the Minsworth line, the Ostry Echo reporte
 ])
 def test_a_portfolio_names_no_body_in_view(engine, text: str, actor: str) -> None:
     assert list(statuses(engine, text, baseline=_RAIL)) == [actor]
+
+
+_BORDER = ("Norwegian troops crossed into Sweden near a border village on Sunday, Sweden's defence "
+           "ministry said on Monday.\n\nNorway has not commented.")
+
+
+@pytest.mark.parametrize(("text", "organ"), [
+    ("The Norwegian foreign ministry denied on Tuesday that its troops had crossed into Sweden.",
+     "Norwegian foreign ministry"),
+    ("The government of Norway denied on Tuesday that its troops had crossed into Sweden.",
+     "government of Norway"),
+    ("Norway's defence ministry denied on Tuesday that its troops had crossed into Sweden.",
+     "Norway's defence ministry"),
+    ("Norway denied on Tuesday that its troops had crossed into Sweden.", ""),
+])
+def test_a_state_is_shown_with_the_organ_that_spoke(engine, text: str, organ: str) -> None:
+    """Organs fold into their state; the alert still says which one spoke."""
+    state = story(engine, _BORDER)
+    analysis = engine.analyze(ArticleText("", text), state.view())
+    assert [(p.actor.name, p.status, p.speaker) for p in analysis.positions] == [
+        ("Norway", "denied", organ)]

@@ -14,7 +14,7 @@ from watcher.analysis.cues import (
     REPORT_NOUNS,
     SAY_VERBS,
 )
-from watcher.analysis.stance import is_false_word
+from watcher.analysis.stance import cue_status, is_false_word
 from watcher.models import Actor
 
 
@@ -65,11 +65,15 @@ def judges_false(clause: Clause) -> bool:
 
 def first_person(clause: Clause) -> bool:
     """ "I have resigned", "water reached the river through our outfall": the content speaks of
-    the speaker's own doing (a first-person subject or possessive), not of others'."""
+    the speaker's own doing (a first-person subject or possessive), not of others'. "We can
+    confirm that ..." is a stance act, read as such, not a deed of the speaker's."""
     head, ids = clause
+    if cue_status(head) is not None:
+        return False  # the stance act has a reading of its own
     for i in ids:
         t = head.doc[i]
-        if t.lower_ in ("i", "we") and t.dep_ in ("nsubj", "nsubjpass"):
+        if t.lower_ in ("i", "we") and t.dep_ in ("nsubj", "nsubjpass") and \
+                cue_status(t.head) is None:
             return True
         if t.lower_ in ("my", "our") and t.dep_ == "poss":
             return True

@@ -51,6 +51,7 @@ from watcher.analysis.cues import (
     BELIEF_VERBS,
     CLAIM_VERBS,
     FINDING_VERBS,
+    STATE_ORGANS,
 )
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
@@ -120,6 +121,21 @@ class ClaimEngine:
         docs = list(self.nlp.pipe([s.text for s in sents]))
         run = _Run(sents, docs, state, {**self.aliases, **(aliases or {})})
         return run.analysis(self.linker)
+
+
+def _organ(head: Token) -> str:
+    """The organ a state spoke through, as the article names it ("the Norwegian foreign
+    ministry", "the government of Norway"), shown beside the state; "" for the state itself."""
+    right = head.i
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None and of.right_edge.i - head.i <= 4:
+        right = of.right_edge.i
+    words = list(head.doc[head.left_edge.i: right + 1])
+    while words and words[0].dep_ in ("det", "punct"):
+        words = words[1:]
+    if not {t.lemma_.lower() for t in words} & (STATE_ORGANS | {"department"}):
+        return ""
+    return "".join(t.text_with_ws for t in words).strip()
 
 
 # Over 400 lines (module): _Run is one article's reading state; next seam: its claim matcher.
@@ -239,6 +255,8 @@ class _Run:
                 actors[id(ev)] = actor
                 if mention.person and actor.kind != "person" and not mention.separate:
                     self.spoke[id(ev)] = mention.person
+                elif actor.kind == "gpe" and (organ := _organ(ev.speaker)):
+                    self.spoke[id(ev)] = organ  # "Norway (Norwegian foreign ministry)"
                 if mention.person and mention.role and not mention.separate and \
                         actor.kind == "person" and not (mention.org or mention.org_noun):
                     self.officers.add(actor.key)  # "Chief Ann Lowe": an officer of some body

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from watcher.analysis.cues import (
     INSTITUTION_NOUNS,
     SPOKES_ROLES,
+    STATE_BODIES,
     STATE_ORGANS,
     TITLES,
 )
@@ -25,8 +26,6 @@ from watcher.models import Actor
 _SPOKES_ONLY = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokesmen",
                           "spokespeople", "executive", "ceo", "manager", "editor",
                           "representative"})
-#: Head words of the body a minister's portfolio names ("rail" -> "the rail ministry").
-_PORTFOLIO_BODIES = STATE_ORGANS | {"department"}
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_PRONOUNS = frozenset({"it", "they", "them"})
 
@@ -154,7 +153,7 @@ class Resolver:
         if named:  # "the rail minister": a rail ministry or department, not "Gaskett Rail"
             for actor in reversed([*self.recent_orgs, *self.known.values()]):
                 words = set(" ".join((actor.name, *actor.aliases)).casefold().split())
-                if actor.kind != "person" and noun in words and words & _PORTFOLIO_BODIES:
+                if actor.kind != "person" and noun in words and words & STATE_BODIES:
                     return actor
             return None
         for actor in reversed(self.recent_orgs):

@@ -209,6 +209,9 @@ STATE_ORGANS: frozenset[str] = frozenset({
     "government", "ministry", "embassy", "administration", "cabinet", "military", "army",
     "navy", "office",
 })
+#: Head words of a state's bodies: its organs and its departments ("the rail ministry", "the
+#: Justice Department").
+STATE_BODIES: frozenset[str] = STATE_ORGANS | {"department"}
 #: Honorifics and titles dropped from personal names.
 TITLES: frozenset[str] = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",

@@ -51,7 +51,7 @@ from watcher.analysis.cues import (
     BELIEF_VERBS,
     CLAIM_VERBS,
     FINDING_VERBS,
-    STATE_ORGANS,
+    STATE_BODIES,
 )
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
@@ -133,7 +133,7 @@ def _organ(head: Token) -> str:
     words = list(head.doc[head.left_edge.i: right + 1])
     while words and words[0].dep_ in ("det", "punct"):
         words = words[1:]
-    if not {t.lemma_.lower() for t in words} & (STATE_ORGANS | {"department"}):
+    if not {t.lemma_.lower() for t in words} & STATE_BODIES:
         return ""
     return "".join(t.text_with_ws for t in words).strip()
 

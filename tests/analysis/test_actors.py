@@ -119,6 +119,19 @@ def test_a_joint_speaker_is_each_of_the_two_last_named(engine, text: str) -> Non
     assert result.get("Pinecrest Air") == "confirmed"
 
 
+def test_two_unnamed_sources_are_not_the_two_last_named(engine) -> None:
+    """"two bankers briefed on the deal" are new, unnamed sources: neither company takes their
+    position (as the two companies themselves do)."""
+    from tests.analysis.helpers import statuses
+
+    joint = statuses(engine, "Marlowe Airways will buy Pinecrest Air for $400 million, the two "
+                             "companies confirmed on Friday.")
+    assert joint.get("Marlowe Airways") == joint.get("Pinecrest Air") == "confirmed"
+    sources = statuses(engine, "Marlowe Airways will buy Pinecrest Air for $400 million, two "
+                               "bankers briefed on the deal said on Friday.")
+    assert "Marlowe Airways" not in sources and "Pinecrest Air" not in sources
+
+
 @pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9): the organisation "
                    "last heard is often a news agency (\"We are seeing evidence ...,\" Austin "
                    "said, read as the Associated Press)")

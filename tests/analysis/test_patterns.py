@@ -66,6 +66,8 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("The bank no longer disputes the valuation.", "dispute", "uncertain"),
     ("The bank has stopped disputing the valuation.", "dispute", "uncertain"),
     ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
+    ("The council gave no comment on the leaked memo.", "give", "no_comment"),
+    ("The harbour board had no comment on the survey.", "have", "no_comment"),
     pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
                  marks=pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")),
 ])
@@ -78,3 +80,12 @@ def test_recaps_are_retrospective_unless_backshifted(nlp) -> None:  # type: igno
     assert is_retrospective(_verb(doc, "reject"))
     doc = nlp("The mayor had rejected the audit.")
     assert not is_retrospective(_verb(doc, "reject"), backshifted=True)
+
+
+@pytest.mark.parametrize("text", [
+    "The council gave a comment on the leaked memo.",
+    "The harbour board had no news about the survey.",
+])
+def test_a_comment_given_or_other_news_missing_is_no_refusal(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert cue_status(_verb(doc, "give" if "gave" in text else "have")) is None

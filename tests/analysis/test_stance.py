@@ -92,6 +92,16 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
                  "Airways.", "no_comment", marks=pytest.mark.xfail(
                      strict=True, reason="rule deleted by ablation (issue 9)")),
     ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
+    # quoted words inside reported speech, the verb outside the quotation marks
+    ('Pinecrest Air said it was not "in talks of any kind" with Marlowe Airways.', "denied"),
+    # a final attribution to "the company": the body named as the statement's subject
+    ("Pinecrest Air is not in talks with Marlowe Airways, the company said on Tuesday.",
+     "denied"),
+    ("Pinecrest is not in talks with Marlowe Airways, the company said on Tuesday.", "denied"),
+    # "no comment", said or had, is an explicit refusal about the story's question
+    ("Pinecrest Air had no comment on the report.", "no_comment"),
+    ('"No comment," a Pinecrest Air spokesman said when asked about the talks.', "no_comment"),
+    ("A Pinecrest Air spokesman said the company had no comment.", "no_comment"),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
      "uncertain"),

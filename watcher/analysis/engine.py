@@ -234,7 +234,7 @@ class _Run:
                 if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and \
                         not tok.ent_type_:
                     names = [t for t in doc[tok.left_edge.i: tok.i] if t.pos_ == "PROPN"]
-                    if len(names) >= 2 and all(t.dep_ == "compound" for t in names):
+                    if all(t.dep_ == "compound" for t in names):
                         self.resolver.note_org(" ".join(t.text for t in [*names, tok]))
             for ev in by_sent.get(n, []):
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
@@ -283,9 +283,10 @@ class _Run:
         companies", "the two sides"): the last two named, of one kind (people or bodies),
         read back from the speaker; None for any other speaker."""
         twos = {c.lower_ for c in speaker.children if c.dep_ in ("nummod", "det", "predet")}
-        if not (speaker.lemma_.lower() in _PAIR_NOUNS or speaker.tag_ == "NNS" and
-                twos & {"two", "both"}):
-            return None
+        if not (speaker.lemma_.lower() in _PAIR_NOUNS or speaker.tag_ == "NNS" and (
+                "both" in twos or twos >= {"two", "the"})):
+            return None  # "two bankers briefed on it" are new, unnamed sources;
+            # "the two bakeries", "both bakeries" the two named
         named: list[tuple[str, Token]] = []  # (label, head), the nearest first
         for s in range(n, -1, -1):
             if self.sents[s].is_title:
@@ -481,12 +482,14 @@ class _Run:
             if key is not None and (ev.status != SAY or false_judged):
                 self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
             return
-        if ev.status == SAY and scored and all(
-                len(p.terms) <= 1 for _, _, p, _ in scored) and any(
-                clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored):
-            key = self._salient()  # "We don't know yet": about the story's open question
+        short = ev.status == SAY and scored and all(len(p.terms) <= 1 for _, _, p, _ in scored)
+        polarities = {clause_polarity(c[0], set(c[1])) for _, _, _, c in scored} if short else set()
+        if polarities & {"uncertain", "no_comment"}:
+            # a bare hedge or "No comment": about the story's open question
+            key = self._salient()
             if key is not None:
-                self._add(ev, actor, key, "uncertain", evidence)
+                status = "uncertain" if "uncertain" in polarities else "no_comment"
+                self._add(ev, actor, key, status, evidence)
             return
         main = self.title_key or self._salient()
         if self.baseline and main is not None and actor is not None and (

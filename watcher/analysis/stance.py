@@ -100,6 +100,9 @@ def cue_status(verb: Token) -> str | None:
         if lemma not in STANCE_NOUNS or nominal_source(verb) is None:
             return SAY if lemma in SAY_VERBS else None
         return {"deny": "denied", "confirm": "confirmed"}.get(STANCE_NOUNS[lemma], "retracted")
+    if lemma in LIGHT_VERBS | {"have"} and any(
+            c.dep_ == "dobj" and marked(c, "no_comment_noun") for c in verb.children):
+        return "no_comment"  # "had no comment on the report", "offered no comment"
     if lemma in LIGHT_VERBS:  # "issued a denial", "gave no confirmation"
         lemma = next((STANCE_NOUNS[c.lemma_.lower()] for c in verb.children
                       if c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS), lemma)

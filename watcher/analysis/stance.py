@@ -93,6 +93,10 @@ def particle(tok: Token) -> str:
     return ""
 
 
+#: Verbs whose object "no comment" makes a refusal: "gave no comment", "had no comment".
+_NO_COMMENT_VERBS = LIGHT_VERBS | {"have"}
+
+
 def cue_status(verb: Token) -> str | None:
     """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
     lemma = verb.lemma_.lower()
@@ -100,7 +104,7 @@ def cue_status(verb: Token) -> str | None:
         if lemma not in STANCE_NOUNS or nominal_source(verb) is None:
             return SAY if lemma in SAY_VERBS else None
         return {"deny": "denied", "confirm": "confirmed"}.get(STANCE_NOUNS[lemma], "retracted")
-    if lemma in LIGHT_VERBS | {"have"} and any(
+    if lemma in _NO_COMMENT_VERBS and any(
             c.dep_ == "dobj" and marked(c, "no_comment_noun") for c in verb.children):
         return "no_comment"  # "had no comment on the report", "offered no comment"
     if lemma in LIGHT_VERBS:  # "issued a denial", "gave no confirmation"

@@ -93,7 +93,9 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
                      strict=True, reason="rule deleted by ablation (issue 9)")),
     ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
     # quoted words inside reported speech, the verb outside the quotation marks
-    ('Pinecrest Air said it was not "in talks of any kind" with Marlowe Airways.', "denied"),
+    pytest.param('Pinecrest Air said it was not "in talks of any kind" with Marlowe Airways.',
+                 "denied", marks=pytest.mark.xfail(
+                     strict=True, reason="rule deleted by ablation (issue 9)")),
     # a final attribution to "the company": the body named as the statement's subject
     ("Pinecrest Air is not in talks with Marlowe Airways, the company said on Tuesday.",
      "denied"),

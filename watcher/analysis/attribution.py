@@ -245,9 +245,9 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         for d in c.subtree:
             if d.dep_ in ("advcl", "pcomp") and marked(d, "recap"):
                 ids -= {t.i for t in d.subtree}
-        if c.i in quoted and len(ids & quoted) * 2 >= len(ids) and not ev.in_quote:
-            continue  # a quotation is read as the quotation; quoted words inside reported
-            # speech (it was "preliminary only", the verb outside the quotation marks) are not
+        if len(ids & quoted) * 2 >= len(ids) and not ev.in_quote:
+            continue  # a quotation is read as the quotation; a few quoted words inside
+            # reported speech ("had held 'several rounds' of talks") are not one
         ev.clauses.extend(clause_units(doc, ids))
     if not ev.clauses:
         for c in kids:

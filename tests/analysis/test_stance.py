@@ -92,6 +92,9 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
                  "Airways.", "no_comment", marks=pytest.mark.xfail(
                      strict=True, reason="rule deleted by ablation (issue 9)")),
     ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
+    # "has yet to" is "has not": the act has not happened
+    ("Pinecrest Air has yet to confirm talks with Marlowe Airways.", "no_comment"),
+    ("Pinecrest Air is yet to comment on talks with Marlowe Airways.", "no_comment"),
     # quoted words inside reported speech, the verb outside the quotation marks
     pytest.param('Pinecrest Air said it was not "in talks of any kind" with Marlowe Airways.',
                  "denied", marks=pytest.mark.xfail(

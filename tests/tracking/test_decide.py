@@ -82,9 +82,29 @@ def test_one_alert_per_actor_and_move_in_an_article() -> None:
 def test_other_actors_and_other_moves_still_alert() -> None:
     assert _two_claims(Position(CLAIM.key, ACTOR, "confirmed", "a"),
                        Position(OTHER.key, ACTOR, "denied", "b"),
-                       Position(OTHER.key, PERSON, "denied", "c")) == [
+                       Position(CLAIM.key, PERSON, "denied", "c")) == [
         ("c1", ACTOR.key, "confirmed", True), ("c2", ACTOR.key, "denied", True),
-        ("c2", PERSON.key, "denied", True)]
+        ("c1", PERSON.key, "denied", True)]
+
+
+def test_a_new_person_making_a_body_s_move_speaks_for_it() -> None:
+    """A person new to the story who denies what a body denies in the same article is, as
+    an editor reads it, the body's officer: one alert, the body's; both are recorded."""
+    assert _two_claims(Position(OTHER.key, PERSON, "denied", "b"),
+                       Position(OTHER.key, ACTOR, "denied", "c")) == [
+        ("c2", PERSON.key, "denied", False), ("c2", ACTOR.key, "denied", True)]
+    state = StoryState(claims={OTHER.key: OTHER}, baseline_keys={OTHER.key})
+    changes = apply_analysis(state, Analysis(positions=(
+        Position(OTHER.key, ACTOR, "denied", "c"), Position(OTHER.key, PERSON, "denied", "b"))),
+        rule="decisive")
+    assert [c.shown_actor for c in changes if c.alert] == ["Harbour Lines (Ida Morn)"]
+    # a person already on record alerts on their own
+    state = StoryState(claims={OTHER.key: OTHER}, baseline_keys={OTHER.key})
+    state.positions[(OTHER.key, PERSON.key)] = Position(OTHER.key, PERSON, "no_comment", "a")
+    changes = apply_analysis(state, Analysis(positions=(
+        Position(OTHER.key, PERSON, "denied", "b"), Position(OTHER.key, ACTOR, "denied", "c"))),
+        rule="decisive")
+    assert [(c.actor.key, c.alert) for c in changes] == [(PERSON.key, True), (ACTOR.key, True)]
 
 
 def test_shown_actor_names_the_speaker_of_a_body_once() -> None:

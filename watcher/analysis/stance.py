@@ -56,7 +56,10 @@ _PARTICLES = frozenset({"back", "out", "aside", "off", "away"})
 
 
 def is_negated(tok: Token) -> bool:
-    """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor")."""
+    """A negation attached to the verb ("did not", "never", "no longer", "neither ... nor",
+    "has yet to")."""
+    if _yet_to(tok):
+        return True
     for c in tok.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "longer")):
             return True
@@ -65,6 +68,17 @@ def is_negated(tok: Token) -> bool:
         if c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children):
             return True
     return False
+
+
+def _yet_to(tok: Token) -> bool:
+    """ "has yet to confirm", "is yet to comment": the act has not happened. The parser hangs
+    "yet" on "has" (the verb its open complement) or on the verb itself."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return False
+    holders = [tok, tok.head] if tok.dep_ == "xcomp" and tok.head.lemma_ in ("have", "be") \
+        else [tok]
+    return any(c.dep_ == "advmod" and c.lower_ == "yet" and c.i < tok.i
+               for h in holders for c in h.children)
 
 
 def modals(tok: Token) -> set[str]:

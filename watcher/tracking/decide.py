@@ -100,7 +100,25 @@ def apply_analysis(state: StoryState, analysis: Analysis, *, baseline: bool = Fa
         changes.append(Change(claim=claim, actor=pos.actor, old=old, new=pos.status,
                               evidence=pos.evidence, alert=alert, speaker=pos.speaker,
                               gate_features=x))
-    return changes
+    return _one_voice(changes)
+
+
+def _one_voice(changes: list[Change]) -> list[Change]:
+    """A person new to the story who makes the same move on the same claim as a body in the
+    same article speaks, as an editor reads it, for that body (its officer or spokesperson:
+    the spec's convention): one alert, the body's, shown with the person who spoke for it when
+    it names no one else. The person's position stays on record."""
+    bodies = {(c.claim.key, c.new): n for n, c in enumerate(changes)
+              if c.alert and c.actor.kind in ("org", "gpe")}
+    out = list(changes)
+    for n, c in enumerate(changes):
+        body = bodies.get((c.claim.key, c.new))
+        if body is None or not c.alert or c.old is not None or c.actor.kind != "person":
+            continue
+        out[n] = replace(c, alert=False)
+        if not out[body].speaker:
+            out[body] = replace(out[body], speaker=c.actor.name)
+    return out
 
 
 def _remember_actor(state: StoryState, actor: Actor) -> None:

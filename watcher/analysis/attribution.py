@@ -247,7 +247,7 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
                 ids -= {t.i for t in d.subtree}
         if len(ids & quoted) * 2 >= len(ids) and not ev.in_quote:
             continue  # a quotation is read as the quotation; a few quoted words inside
-            # reported speech ("had held 'several rounds' of talks") are not one
+            # reported speech ("had held 'informal contacts' with them") are not one
         ev.clauses.extend(clause_units(doc, ids))
     if not ev.clauses:
         for c in kids:

@@ -107,7 +107,9 @@ def _one_voice(changes: list[Change]) -> list[Change]:
     """A person new to the story who makes the same move on the same claim as a body in the
     same article speaks, as an editor reads it, for that body (its officer or spokesperson:
     the spec's convention): one alert, the body's, shown with the person who spoke for it when
-    it names no one else. The person's position stays on record."""
+    it names no one else. The person's position stays on record. (The engine folds the
+    position itself only for an officer it read with a post and no body; whether the person
+    is new to the story is known here, from the record.)"""
     bodies = {(c.claim.key, c.new): n for n, c in enumerate(changes)
               if c.alert and c.actor.kind in ("org", "gpe")}
     out = list(changes)

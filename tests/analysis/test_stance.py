@@ -58,6 +58,10 @@ NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause 
     ("Regulators urged the company to confirm the recall.", "confirm", None),
     ("Shareholders demanded that the board deny the rumour.", "deny", None),
     ("The author opposed withdrawing the paper.", "withdraw", None),
+    # an act put off to a time or a condition has not happened yet
+    ("The airline will confirm the figure once the audit is over.", "confirm", None),
+    ("The ministry would deny the report only if it were shown to be false.", "deny", None),
+    ("The airline confirmed the figure once the audit was over.", "confirm", "confirmed"),
 ])
 def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
     assert _cue(nlp, sentence, lemma) == expected
@@ -107,6 +111,16 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air had no comment on the report.", "no_comment"),
     ('"No comment," a Pinecrest Air spokesman said when asked about the talks.', "no_comment"),
     ("A Pinecrest Air spokesman said the company had no comment.", "no_comment"),
+    # conceding a possibility grants the possibility, not the fact; reading every hedge inside
+    # a conceded clause as uncertain cost 4 right alerts on 35 development pools (issue 9)
+    pytest.param("Pinecrest Air conceded that it might be in talks with Marlowe Airways.",
+                 "uncertain", marks=pytest.mark.xfail(
+                     strict=True, reason="known weakness: a hedge inside a conceded clause")),
+    ("Pinecrest Air conceded that it was in talks with Marlowe Airways.", "confirmed"),
+    # a confirmation promised for later is not yet one
+    ("Pinecrest Air will confirm the talks with Marlowe Airways when the board has met.",
+     Unlike("Pinecrest Air confirmed the talks with Marlowe Airways when the board had met.",
+            "confirmed")),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
      "uncertain"),

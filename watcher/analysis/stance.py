@@ -81,6 +81,20 @@ def _yet_to(tok: Token) -> bool:
                for h in holders for c in h.children)
 
 
+_PENDING_MARKS = frozenset({"when", "once", "until", "if", "unless", "before", "after"})
+
+
+def _not_yet_done(verb: Token, mods: set[str]) -> bool:
+    """A stance act put off to a time or condition: the verb heads a "when/once/if" clause, or
+    "would/will" confirm with such a clause of its own."""
+    def pending(t: Token) -> bool:
+        return t.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and
+                                         m.lower_ in _PENDING_MARKS for m in t.children)
+    if any(pending(t) for t in (verb, *governors(verb)[1:])):
+        return True
+    return bool(mods & {"would", "will", "'ll"}) and any(pending(c) for c in verb.children)
+
+
 def modals(tok: Token) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"} | \
         {c.lemma_.lower() for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"}
@@ -160,7 +174,10 @@ def cue_status(verb: Token) -> str | None:
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
             verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
         return None  # a demand on the subject ("should retract", "urged it to confirm")
-    return _verb_status(verb, lemma, prt, negated, mods, unable)
+    status = _verb_status(verb, lemma, prt, negated, mods, unable)
+    if status in ("confirmed", "denied", "retracted") and _not_yet_done(verb, mods):
+        return None  # "will confirm it when the board has met": not done yet
+    return status
 
 
 def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str],

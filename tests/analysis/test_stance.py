@@ -112,7 +112,8 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ('"No comment," a Pinecrest Air spokesman said when asked about the talks.', "no_comment"),
     ("A Pinecrest Air spokesman said the company had no comment.", "no_comment"),
     # conceding a possibility grants the possibility, not the fact; reading every hedge inside
-    # a conceded clause as uncertain cost 4 right alerts on 35 development pools (issue 9)
+    # a conceded clause as uncertain cost 4 right alerts for 6 fewer printed on the 35
+    # development pools (issue 9)
     pytest.param("Pinecrest Air conceded that it might be in talks with Marlowe Airways.",
                  "uncertain", marks=pytest.mark.xfail(
                      strict=True, reason="known weakness: a hedge inside a conceded clause")),
@@ -121,6 +122,10 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air will confirm the talks with Marlowe Airways when the board has met.",
      Unlike("Pinecrest Air confirmed the talks with Marlowe Airways when the board had met.",
             "confirmed")),
+    pytest.param("When Pinecrest Air confirmed the talks with Marlowe Airways on Tuesday, its "
+                 "shares rose.", "confirmed", marks=pytest.mark.xfail(
+                     strict=True, reason="known weakness: a past act in a temporal clause is "
+                     "dropped with the pending ones (stance._not_yet_done)")),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
      "uncertain"),

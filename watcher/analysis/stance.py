@@ -84,9 +84,10 @@ def _yet_to(tok: Token) -> bool:
 _PENDING_MARKS = frozenset({"when", "once", "until", "if", "unless", "before", "after"})
 
 
-def _not_yet_done(verb: Token, mods: set[str]) -> bool:
-    """A stance act put off to a time or condition: the verb heads a "when/once/if" clause, or
-    "would/will" confirm with such a clause of its own.
+def _not_yet_done(chain: list[Token], mods: set[str]) -> bool:
+    """A stance act put off to a time or condition: the verb (``chain[0]``, with the verbs it
+    is an open complement of, :func:`governors`) heads a "when/once/if" clause, or "would/will"
+    confirm with such a clause of its own.
 
     A past act in such a clause is dropped too ("Ostry stood down in May, when he admitted the
     leak": mostly background to other news). Keeping past acts whose main clause is done
@@ -95,9 +96,9 @@ def _not_yet_done(verb: Token, mods: set[str]) -> bool:
     def pending(t: Token) -> bool:
         return t.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and
                                          m.lower_ in _PENDING_MARKS for m in t.children)
-    if any(pending(t) for t in (verb, *governors(verb)[1:])):
+    if any(pending(t) for t in chain):
         return True
-    return bool(mods & {"would", "will", "'ll"}) and any(pending(c) for c in verb.children)
+    return bool(mods & {"would", "will", "'ll"}) and any(pending(c) for c in chain[0].children)
 
 
 def modals(tok: Token) -> set[str]:
@@ -180,7 +181,7 @@ def cue_status(verb: Token) -> str | None:
             verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
         return None  # a demand on the subject ("should retract", "urged it to confirm")
     status = _verb_status(verb, lemma, prt, negated, mods, unable)
-    if status in ("confirmed", "denied", "retracted") and _not_yet_done(verb, mods):
+    if status in ("confirmed", "denied", "retracted") and _not_yet_done(chain, mods):
         return None  # "will confirm it when the board has met": not done yet
     return status
 

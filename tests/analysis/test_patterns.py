@@ -33,6 +33,8 @@ ROWS = [
     ("The ferry firm settled after months of denials from its owners.", "recap", "denials"),
     ("We got it wrong, the bakery's owner said.", "own_error", "got"),
     ("I was mistaken about the date of the sale.", "own_error", "was"),
+    ("The treasurer pleaded guilty to fraud on Monday.", "plea_guilty", "pleaded"),
+    ("The treasurer pleaded not guilty to fraud.", "plea_not_guilty", "pleaded"),
 ]
 
 
@@ -68,10 +70,18 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
     ("The council gave no comment on the leaked memo.", "give", "no_comment"),
     ("The harbour board had no comment on the survey.", "have", "no_comment"),
+    # a plea is the defendant's position on the charge; one not entered is none
+    ("The treasurer pleaded guilty to fraud on Monday.", "plead", "confirmed"),
+    ("The treasurer pleaded not guilty to fraud.", "plead", "denied"),
+    ("The treasurer did not plead guilty to fraud.", "plead", None),
+    ("The treasurer has agreed to plead guilty to fraud.", "plead", None),
+    ("The treasurer will plead guilty to fraud.", "plead", None),
+    ("Treasurer to plead guilty to fraud", "plead", None),
+    ("The treasurer pleaded with the court for more time.", "plead", None),
     pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
                  marks=pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")),
 ])
-def test_rules_give_the_cue_its_status(nlp, text: str, lemma: str, status: str) -> None:  # type: ignore[no-untyped-def]
+def test_rules_give_the_cue_its_status(nlp, text: str, lemma: str, status: str | None) -> None:  # type: ignore[no-untyped-def]
     assert cue_status(_verb(nlp(text), lemma)) == status
 
 

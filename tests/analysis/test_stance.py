@@ -195,3 +195,21 @@ def test_an_admission_of_a_negated_fact_confirms(engine, text: str, expected: st
     base = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
             "on Monday. Graymoor Housing denied it.")
     assert status_of(statuses(engine, text, base), "Graymoor") == expected
+
+
+_CHARITY = ("Daniel Ostry stole 2 million pounds from the Wickmere charity where he was treasurer, "
+            "prosecutors said on Monday. Ostry denied it.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a defendant's plea is a position on the charge, worded with or without its object
+    ("Ostry pleaded guilty on Thursday to stealing 2 million pounds from the Wickmere charity.",
+     "confirmed"),
+    ("Ostry pleaded not guilty to stealing from the Wickmere charity.", "denied"),
+    ("At a short hearing on Thursday, Ostry pleaded not guilty.", "denied"),
+    # a plea agreed or planned is not yet entered
+    ("Ostry has agreed to plead guilty to stealing from the Wickmere charity.",
+     Unlike("Ostry has pleaded guilty to stealing from the Wickmere charity.", "confirmed")),
+])
+def test_a_plea_is_a_position_on_the_charge(engine, text: str, expected: str | Unlike) -> None:
+    check(engine, text, "Ostry", expected, _CHARITY)

@@ -236,6 +236,10 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
     # "would neither confirm nor deny whether ...": the content hangs on either verb
     verbs = [tok, *(c for c in tok.children if c.dep_ == "conj" and cue_status(c) is not None)]
     kids = [c for v in verbs for c in v.children]
+    if marked(tok, "plea_guilty"):  # the charge is what the plea is "to" ("pleaded not guilty
+        # to theft", also hung on "guilty"), not where or when; without it, the story's claim
+        heads = [tok, *(c for c in tok.children if c.lower_ == "guilty")]
+        kids = [g for h in heads for g in h.children if g.dep_ == "prep" and g.lower_ == "to"]
     ccomps = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
         "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp" and not _gerund(c))]
     for c in ccomps:

@@ -8,7 +8,7 @@ hedged ("may", "we don't know yet whether") or plainly asserted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Token
 
@@ -180,10 +180,25 @@ def cue_status(verb: Token) -> str | None:
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
             verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
         return None  # a demand on the subject ("should retract", "urged it to confirm")
-    status = _verb_status(verb, lemma, prt, negated, mods, unable)
+    status = plea_status(verb, negated, chain, mods) or _verb_status(
+        verb, lemma, prt, negated, mods, unable)
     if status in ("confirmed", "denied", "retracted") and _not_yet_done(chain, mods):
         return None  # "will confirm it when the board has met": not done yet
     return status
+
+
+def plea_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterable[str]
+                ) -> str | None:
+    """A defendant's plea is a position on the charge: "pleaded guilty" admits it
+    (``confirmed``), "pleaded not guilty" denies it. A plea not entered is neither: "did not
+    plead guilty", "agreed to plead guilty", "will plead guilty", a headline's "Mayor to plead
+    guilty" (a deal or a plan)."""
+    if negated or len(chain) > 1 or set(mods) & {"will", "would", "shall", "'ll"} or any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if marked(verb, "plea_not_guilty"):
+        return "denied"
+    return "confirmed" if marked(verb, "plea_guilty") else None
 
 
 def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str],

@@ -50,7 +50,9 @@ NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause 
      "confirmed"),
     ("The council accepted the offer that the contractor had made.", "accept", None),
     ("The company said the report was accurate.", "say", SAY),
-    ("The company no longer says the report is accurate.", "say", "no_comment"),
+    # a position given up reopens the question, as "no longer denies" does
+    ("The company no longer says the report is accurate.", "say", "uncertain"),
+    ("The company has stopped insisting that the report is accurate.", "insist", "uncertain"),
     ("The company stood by its report.", "stand", SAY),
     ("The company stood at the back of the room.", "stand", None),
     # a demand on the subject is not its act
@@ -91,11 +93,13 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air said there was no truth to reports that Marlowe Airways was in talks to "
      "buy it.", "denied"),
     ("Pinecrest Air said the report of talks with Marlowe Airways was not true.", "denied"),
-    # saying nothing, or no longer saying, is declining to take a position
+    # saying nothing is declining to take a position; no longer saying gives one up
     pytest.param("Pinecrest Air said it would say nothing further about talks with Marlowe "
                  "Airways.", "no_comment", marks=pytest.mark.xfail(
                      strict=True, reason="rule deleted by ablation (issue 9)")),
-    ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "no_comment"),
+    ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "uncertain"),
+    ("Pinecrest Air has stopped insisting that it is not in talks with Marlowe Airways.",
+     "uncertain"),
     # "has yet to" is "has not": the act has not happened
     ("Pinecrest Air has yet to confirm talks with Marlowe Airways.", "no_comment"),
     ("Pinecrest Air is yet to comment on talks with Marlowe Airways.", "no_comment"),

@@ -224,15 +224,17 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
             return "uncertain"  # withdrawn, nothing is confirmed
         return None if negated else "denied"
     if lemma in COMMENT_VERBS and negated:
+        if marked(verb, "no_longer"):
+            return "uncertain"  # "no longer says ...": given up, see the SAY branch below
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"
         return "no_comment"
     if REAFFIRM_PHRASAL.get(lemma) == prt and prt:
         return None if negated else SAY  # "stood by its statement that ..."
     if lemma in SAY_VERBS:
-        if negated:
-            return "no_comment" if marked(verb, "no_longer") else None  # "no longer says ..."
-        return SAY
+        if marked(verb, "no_longer"):  # "no longer says ...", "stopped insisting ...": the
+            return "uncertain"  # position is given up, the question reopened
+        return None if negated else SAY
     return None
 
 

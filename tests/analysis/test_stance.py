@@ -217,3 +217,17 @@ _CHARITY = ("Daniel Ostry stole 2 million pounds from the Wickmere charity where
 ])
 def test_a_plea_is_a_position_on_the_charge(engine, text: str, expected: str | Unlike) -> None:
     check(engine, text, "Ostry", expected, _CHARITY)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a word of falsity that qualifies what was done is part of what is asserted
+    ("The housing inspectorate said Graymoor Housing had filed false records of safety checks "
+     "on the Alder Court lifts.", "asserted"),
+    # predicated of the report, it is a verdict on it
+    ("The housing inspectorate said the report about the Alder Court lifts was false.",
+     "denied"),
+])
+def test_a_false_word_is_a_verdict_only_when_predicated(engine, text: str, expected: str) -> None:
+    base = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
+            "on Monday. Graymoor Housing denied it.")
+    check(engine, text, "inspectorate", expected, base)

@@ -392,6 +392,8 @@ def is_false_word(t: Token) -> bool:
     prejudge" (a judgement on an action: the word governs an infinitive)."""
     if t.lemma_.lower() not in FALSE_WORDS or t.pos_ == "VERB":
         return False
+    if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "appos", "ROOT"):
+        return False  # "the filings contained false statements": what is asserted, no verdict
     return not any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX") and any(
         a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in t.children)
 

@@ -53,6 +53,7 @@ NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause 
     # a position given up reopens the question, as "no longer denies" does
     ("The company no longer says the report is accurate.", "say", "uncertain"),
     ("The company has stopped insisting that the report is accurate.", "insist", "uncertain"),
+    ("The company would no longer comment on the report.", "comment", "no_comment"),
     ("The company stood by its report.", "stand", SAY),
     ("The company stood at the back of the room.", "stand", None),
     # a demand on the subject is not its act

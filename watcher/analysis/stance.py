@@ -224,8 +224,9 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
             return "uncertain"  # withdrawn, nothing is confirmed
         return None if negated else "denied"
     if lemma in COMMENT_VERBS and negated:
-        if marked(verb, "no_longer"):
+        if marked(verb, "no_longer") and lemma in SAY_VERBS:
             return "uncertain"  # "no longer says ...": given up, see the SAY branch below
+        # ("would no longer comment" stays a refusal)
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"
         return "no_comment"

@@ -186,6 +186,10 @@ def test_reported_denial_belongs_to_the_denier(engine) -> None:
     assert outcome(engine, text, "Daily Courier") == SOMEONE_ELSES
 
 
+_LIFTS = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
+          "on Monday. Graymoor Housing denied it.")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     # an admission concedes the unwelcome fact, worded as a negation or not
     ("Graymoor Housing admitted on Friday that it had not carried out the safety checks on "
@@ -197,9 +201,7 @@ def test_reported_denial_belongs_to_the_denier(engine) -> None:
      "the Alder Court lifts.", "denied"),
 ])
 def test_an_admission_of_a_negated_fact_confirms(engine, text: str, expected: str) -> None:
-    base = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
-            "on Monday. Graymoor Housing denied it.")
-    assert status_of(statuses(engine, text, base), "Graymoor") == expected
+    assert status_of(statuses(engine, text, _LIFTS), "Graymoor") == expected
 
 
 _CHARITY = ("Daniel Ostry stole 2 million pounds from the Wickmere charity where he was treasurer, "
@@ -229,6 +231,4 @@ def test_a_plea_is_a_position_on_the_charge(engine, text: str, expected: str | U
      "denied"),
 ])
 def test_a_false_word_is_a_verdict_only_when_predicated(engine, text: str, expected: str) -> None:
-    base = ("Graymoor Housing skipped the safety checks on the Alder Court lifts, tenants said "
-            "on Monday. Graymoor Housing denied it.")
-    check(engine, text, "inspectorate", expected, base)
+    check(engine, text, "inspectorate", expected, _LIFTS)

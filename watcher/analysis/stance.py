@@ -219,22 +219,20 @@ def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str
         if mods & HEDGE_MODALS - {"could"}:
             return "uncertain"
         return "confirmed"
+    if (lemma in DENY_VERBS or lemma in SAY_VERBS) and marked(verb, "no_longer"):
+        # "no longer denies", "no longer says ...", "stopped insisting ...": a position given
+        # up reopens the question, nothing is confirmed ("would no longer comment" stays a
+        # refusal, below)
+        return "uncertain"
     if lemma in DENY_VERBS:
-        if marked(verb, "no_longer"):  # "no longer denies", "ceased denying": the denial is
-            return "uncertain"  # withdrawn, nothing is confirmed
         return None if negated else "denied"
     if lemma in COMMENT_VERBS and negated:
-        if marked(verb, "no_longer") and lemma in SAY_VERBS:
-            return "uncertain"  # "no longer says ...": given up, see the SAY branch below
-        # ("would no longer comment" stays a refusal)
         if mods & {"can", "could", "ca"} or unable:
             return "uncertain"
         return "no_comment"
     if REAFFIRM_PHRASAL.get(lemma) == prt and prt:
         return None if negated else SAY  # "stood by its statement that ..."
     if lemma in SAY_VERBS:
-        if marked(verb, "no_longer"):  # "no longer says ...", "stopped insisting ...": the
-            return "uncertain"  # position is given up, the question reopened
         return None if negated else SAY
     return None
 

@@ -89,3 +89,24 @@ def test_words_either_side_of_left_out_tokens_stay_apart(nlp) -> None:
     kept = [t for t in doc if t.text not in (",", "and", ".")]
     assert plain_text(kept) == "The pumps failed on Monday the tunnel flooded within an hour"
     assert clause_text((doc[0], frozenset(t.i for t in kept))) == plain_text(kept)
+
+
+def test_a_baseline_statement_off_the_headline_is_a_claim_too(engine) -> None:
+    """The headline names one question; a developing story also turns on the others its
+    baseline puts on record. Here the anglers' account is denied later by the company (under
+    the decisive rule: this test is about the claim, not about the alert model's judgement)."""
+    from watcher.models import ArticleText, StoryState
+    from watcher.tracking.decide import apply_analysis
+
+    state = StoryState()
+    baseline = ArticleText(
+        "Gaskett Water fined over Auberly sewage leak",
+        "Gaskett Water has been fined 2 million pounds for a sewage leak into the river at "
+        "Auberly, the regulator said on Monday. Local anglers said the spill had killed "
+        "hundreds of trout. Gaskett Water declined to comment.")
+    apply_analysis(state, engine.analyze(baseline, None), baseline=True)
+    item = ArticleText("", "Gaskett Water denied on Friday that the spill had killed "
+                           "hundreds of trout.")
+    changes = apply_analysis(state, engine.analyze(item, state.view()), rule="decisive")
+    assert [(c.actor.name, c.new, c.claim.text) for c in changes
+            if c.alert] == [("Gaskett Water", "denied", "The spill had killed hundreds of trout")]

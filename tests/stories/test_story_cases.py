@@ -77,7 +77,13 @@ KNOWN_FAILURES: Mapping[str, str] = {
     # Since the alert model became the default rule (rule learned, tracking.gate): on twenty
     # development pools, leave one pool out, it keeps the decisive rule's recall with fewer
     # false alarms, and these cases are among the changes it judges otherwise.
-    "port-callan-recount": LEARNED + "pushes an on-record actor's move to uncertain in item 5",
+    # Since every positive statement of a baseline is a claim, not only those on the
+    # headline's topic (on the 39 development pools, 124 right alerts more for 426 printed
+    # more), a body's confirmation in item 4 of a second baseline claim alerts, under either
+    # rule, where the case's gold expects no alert.
+    "port-callan-recount": "a body's confirmation of a second baseline claim alerts in item 4; "
+                           "the alert model also pushes an on-record actor's move to uncertain "
+                           "in item 5",
     "oslavia-rate-rumour": LEARNED + "holds back the central bank's denial in item 2",
     "altrix-pravolin-halt": LEARNED + "pushes an on-record person's move to uncertain in item 6",
     "northway-coastjet-merger": LEARNED + "holds back the company's refusal to comment in item 5",

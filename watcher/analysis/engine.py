@@ -49,7 +49,6 @@ from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
     ADMIT_VERBS,
     BELIEF_VERBS,
-    CLAIM_VERBS,
     FINDING_VERBS,
     STATE_BODIES,
 )
@@ -507,9 +506,9 @@ class _Run:
     def _new_claim(self, ev: Event, actor: Actor | None,
                    scored: list[tuple[float, str | None, Proposition, Clause]],
                    evidence: str) -> None:
-        """Put a new claim on record: in the baseline only a positive statement on the
-        headline's topic or one introduced as a claim ("reported that"); later only a decisive
-        one."""
+        """Put a new claim on record: in the baseline any positive statement of three content
+        words or more (what the story is about is for the later articles to show, not for its
+        headline to decide); later only a decisive one."""
         for _, _, prop, clause in sorted(scored, key=lambda x: -len(x[2].terms)):
             polarity = clause_polarity(clause[0], set(clause[1]))
             status = self._status(ev, polarity)
@@ -522,8 +521,7 @@ class _Run:
                 if near is not None and near[0] >= STORY_FLOOR:
                     self._add(ev, actor, near[1], status, evidence)
                     break
-            if self.baseline and (polarity != "asserted" or not (
-                    ev.cue.lemma_.lower() in CLAIM_VERBS or self._topical(prop))):
+            if self.baseline and polarity != "asserted":
                 continue
             claim = new_claim(prop, plain_text([clause[0].doc[i] for i in clause[1]]))
             self.claims.setdefault(claim.key, claim)
@@ -564,15 +562,6 @@ class _Run:
             if link is not None:
                 found.append((link[0], link[1], prop, clause))
         return found
-
-    def _topical(self, prop: Proposition) -> bool:
-        """Shares a word other than a name with the headline's claim."""
-        if self.title_key is None:
-            return True
-        data = self.claims[self.title_key].data
-        terms = data.terms
-        shared = [k for k, w in prop.terms.items() if k in terms and w <= 1.0]
-        return len(shared) >= 2 or bool(shared) and restates(prop, data)
 
     def _tracked_claims(self) -> dict[str, Claim]:
         """The story's tracked claims in the story's order (not the set's: which of two claims

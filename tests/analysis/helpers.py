@@ -15,9 +15,9 @@ BASELINE = (
 )
 
 
-def story(engine: ClaimEngine, baseline: str = BASELINE) -> StoryState:
+def story(engine: ClaimEngine, baseline: str = BASELINE, title: str = "") -> StoryState:
     state = StoryState()
-    apply_analysis(state, engine.analyze(ArticleText("", baseline), None), baseline=True)
+    apply_analysis(state, engine.analyze(ArticleText(title, baseline), None), baseline=True)
     return state
 
 

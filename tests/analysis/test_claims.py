@@ -95,16 +95,14 @@ def test_a_baseline_statement_off_the_headline_is_a_claim_too(engine) -> None:
     """The headline names one question; a developing story also turns on the others its
     baseline puts on record. Here the anglers' account is denied later by the company (under
     the decisive rule: this test is about the claim, not about the alert model's judgement)."""
-    from watcher.models import ArticleText, StoryState
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
     from watcher.tracking.decide import apply_analysis
 
-    state = StoryState()
-    baseline = ArticleText(
-        "Gaskett Water fined over Auberly sewage leak",
-        "Gaskett Water has been fined 2 million pounds for a sewage leak into the river at "
-        "Auberly, the regulator said on Monday. Local anglers said the spill had killed "
-        "hundreds of trout. Gaskett Water declined to comment.")
-    apply_analysis(state, engine.analyze(baseline, None), baseline=True)
+    state = story(engine, "Gaskett Water has been fined 2 million pounds for a sewage leak into "
+                          "the river at Auberly, the regulator said on Monday. Local anglers "
+                          "said the spill had killed hundreds of trout. Gaskett Water declined "
+                          "to comment.", title="Gaskett Water fined over Auberly sewage leak")
     item = ArticleText("", "Gaskett Water denied on Friday that the spill had killed "
                            "hundreds of trout.")
     changes = apply_analysis(state, engine.analyze(item, state.view()), rule="decisive")

@@ -3,7 +3,10 @@ reading it gives a later plain statement against the actor's record."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from tests.analysis.helpers import statuses, story
 from watcher.analysis import confirm
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
+from watcher.tracking.decide import apply_analysis
 
 
 def test_the_shipped_model_matches_the_features_the_engine_computes() -> None:
@@ -43,6 +47,42 @@ def test_features_put_the_record_one_hot_after_the_signals() -> None:
     assert x[confirm.FEATURES.index("old_no_comment")] == 1.0
     assert sum(x[len(signals):-1]) == 1.0 and x[-1] == 1.0
     assert confirm.features(signals, None, tracked=False)[confirm.FEATURES.index("old_None")] == 1
+
+
+def test_the_ceiling_is_the_highest_probability_the_cosines_can_give() -> None:
+    model = confirm.load_model()
+    assert model is not None
+    rng = random.Random(7)
+    for _ in range(50):
+        x = [rng.uniform(-1.0, 1.0) for _ in confirm.FEATURES]
+        top = model.ceiling(x, confirm.COSINES)
+        corners = []
+        for a, b in itertools.product((-1.0, 1.0), repeat=2):
+            y = list(x)
+            y[confirm.COSINES[0]], y[confirm.COSINES[1]] = a, b
+            corners.append(model.probability(y))
+        assert top == pytest.approx(max(corners))
+        y = list(x)
+        y[confirm.COSINES[0]], y[confirm.COSINES[1]] = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        assert model.probability(y) <= top
+        assert model.ceiling(x, ()) == pytest.approx(model.probability(x))
+
+
+def test_an_assertion_repeating_a_confirmation_is_not_embedded(engine: ClaimEngine) -> None:
+    # the model run is spent only on cosines something reads: once Marlowe has confirmed the
+    # deal, its plain statement of it repeats the record, and tracking drops it unread
+    state = story(engine)
+    text = "Marlowe Airways said on Tuesday that it had agreed to buy Pinecrest Air."
+    first = [p for p in engine.analyze(ArticleText("", text), state.view()).positions
+             if p.actor.name == "Marlowe Airways" and p.status == "asserted"]
+    assert first and all(len(p.signals) == len(confirm.SIGNALS) for p in first)
+    for p in first:
+        state.positions[(p.claim_key, p.actor.key)] = replace(p, status="confirmed")
+    again = engine.analyze(ArticleText("", text), state.view())
+    repeat = [p for p in again.positions if p.actor.name == "Marlowe Airways"]
+    assert [p.status for p in repeat] == ["asserted"] * len(first)
+    assert not any(p.signals or p.likely_confirmed for p in repeat)
+    assert not [c for c in apply_analysis(state, again) if c.actor.name == "Marlowe Airways"]
 
 
 def test_the_engine_gives_every_later_assertion_its_signals(engine: ClaimEngine) -> None:

@@ -35,6 +35,8 @@ SIGNALS = ("cos_clause", "cos_sentence", "restates", "term_score", "verified", "
            "in_headline", "actor_in_headline", "early", "sentence_position", "person",
            "quoted", "cue_say", "by_meaning", "long")
 FEATURES = (*SIGNALS, *(f"old_{s}" for s in OLD_STATUSES), "tracked")
+#: Where the two cosines (the costly signals: a model run) stand in the features.
+COSINES = (SIGNALS.index("cos_clause"), SIGNALS.index("cos_sentence"))
 
 
 def features(signals: Sequence[float], old: str | None, tracked: bool) -> list[float]:
@@ -56,6 +58,16 @@ class ConfirmModel:
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in
                             zip(self.weights, x, self.mean, self.scale, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def ceiling(self, x: Sequence[float], cosines: Sequence[int]) -> float:
+        """The highest probability ``x`` can reach whatever the cosines at the indices
+        ``cosines`` turn out to be (each in [-1, 1]): below the threshold, they need not be
+        computed."""
+        z = self.bias
+        for i, (w, v, m, s) in enumerate(zip(self.weights, x, self.mean, self.scale,
+                                             strict=True)):
+            z += max(w * (-1.0 - m) / s, w * (1.0 - m) / s) if i in cosines else w * (v - m) / s
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -44,6 +44,7 @@ from watcher.analysis.clues import (
     name_keys,
     without_credit,
 )
+from watcher.analysis.confirm import COSINES as CONFIRM_COSINES
 from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
@@ -443,27 +444,67 @@ class _Run:
     def _signals(self, linker: Linker, kept: tuple[Position, ...]) -> tuple[Position, ...]:
         """The article's kept positions, each later assertion among them with its signals for
         the confirmation model (analysis.confirm) and its reading: a confirmation against the
-        actor's record, or a plain assertion. Only kept positions are embedded (time limit)."""
+        actor's record, or a plain assertion.
+
+        The two cosines are a model run (time limit): only kept positions are embedded, and
+        of those only the ones whose signals are read. An assertion by an actor who confirmed
+        the claim, or who asserted it and cannot be read as confirming it whatever the
+        cosines, repeats their record and tracking.decide drops it unread; for one who
+        asserted it the short clause is embedded first, and the sentence only if the
+        reading still depends on it."""
         recorded = {id(self.positions[i]): self.asserted[i] for i in self.asserted}
         believed = {id(self.positions[i]) for i in self.believed}
-        todo = [n for n, p in enumerate(kept) if id(p) in recorded]
-        if not todo:
-            return kept
         model = load_confirm_model()
         statuses = self.state.statuses if self.state is not None else {}
-        out = list(kept)
-        pairs = [(recorded[id(kept[n])][0], self.claims[kept[n].claim_key]) for n in todo]
-        pairs += [(kept[n].evidence, self.claims[kept[n].claim_key]) for n in todo]
-        sims = linker.similarity(pairs)  # clauses, then sentences: one model run
-        for j, n in enumerate(todo):
+        known: dict[int, list[float | None]] = {}  # kept index -> the cosines, None if unread
+        later: list[int] = []  # assertions by an actor who asserted the claim already
+
+        def features(n: int) -> list[float]:
             pos = kept[n]
-            signals = (sims[j], sims[len(todo) + j], *recorded[id(pos)][1])
-            x = confirm_features(signals, statuses.get((pos.claim_key, pos.actor.key)),
-                                 pos.claim_key in self.tracked)
-            likely = model is not None and model.probability(x) >= model.threshold and \
-                id(pos) not in believed  # a belief asserts; it confirms nothing
-            out[n] = replace(pos, signals=signals, likely_confirmed=likely)
+            cosines = [c or 0.0 for c in known[n]]
+            return confirm_features((*cosines, *recorded[id(pos)][1]),
+                                    statuses.get((pos.claim_key, pos.actor.key)),
+                                    pos.claim_key in self.tracked)
+
+        def undecided(n: int) -> bool:  # could the unread cosines still make it a confirmation?
+            unread = [i for i, c in zip(CONFIRM_COSINES, known[n], strict=True) if c is None]
+            return model is not None and id(kept[n]) not in believed and \
+                model.ceiling(features(n), unread) >= model.threshold
+
+        for n, pos in enumerate(kept):
+            old = statuses.get((pos.claim_key, pos.actor.key))
+            if id(pos) not in recorded or old == "confirmed":
+                continue
+            known[n] = [None, None]
+            if old == "asserted" and undecided(n):
+                later.append(n)
+            elif old == "asserted":
+                del known[n]  # a repeat whatever the cosines
+        self._cosines(linker, kept, known, [(n, 0) for n in known] +
+                      [(n, 1) for n in known if n not in later])
+        self._cosines(linker, kept, known, [(n, 1) for n in later if undecided(n)])
+        out = list(kept)
+        for n in known:
+            if None in known[n]:
+                continue  # a repeat of the actor's assertion: read no further
+            pos = kept[n]
+            likely = model is not None and model.probability(features(n)) >= model.threshold \
+                and id(pos) not in believed  # a belief asserts; it confirms nothing
+            out[n] = replace(pos, signals=(*(c or 0.0 for c in known[n]), *recorded[id(pos)][1]),
+                             likely_confirmed=likely)
         return tuple(out)
+
+    def _cosines(self, linker: Linker, kept: tuple[Position, ...],
+                 known: dict[int, list[float | None]], todo: list[tuple[int, int]]) -> None:
+        """Fill in ``known`` for each (kept index, cosine) of ``todo`` in one model run: the
+        asserted clause's cosine with the claim (0) or the evidence sentence's (1)."""
+        if not todo:
+            return
+        recorded = {id(self.positions[i]): self.asserted[i][0] for i in self.asserted}
+        pairs = [(recorded[id(kept[n])] if which == 0 else kept[n].evidence,
+                  self.claims[kept[n].claim_key]) for n, which in todo]
+        for (n, which), sim in zip(todo, linker.similarity(pairs), strict=True):
+            known[n][which] = sim
 
     def _position_unmatched(self, ev: Event, actor: Actor | None, scored: _Scored,
                             evidence: str) -> None:

@@ -9,9 +9,10 @@ import pytest
 from watcher.analysis.patterns import marks, rules
 from watcher.analysis.stance import cue_status, is_retrospective
 
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
 #: (sentence, label, the word the rule marks)
 ROWS = [
-    ("The council gave no comment on the leaked memo.", "no_comment_noun", "comment"),
     ("If the audit finds a gap, the mayor will resign.", "conditional", "resign"),
     ("The coroner said it was too early to name a cause.", "too_early", "early"),
     ("The army has not ruled out sabotage.", "rule_out", "ruled"),
@@ -68,8 +69,10 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("The bank no longer disputes the valuation.", "dispute", "uncertain"),
     ("The bank has stopped disputing the valuation.", "dispute", "uncertain"),
     ("We are not in a position to confirm the figure.", "confirm", "uncertain"),
-    ("The council gave no comment on the leaked memo.", "give", "no_comment"),
-    ("The harbour board had no comment on the survey.", "have", "no_comment"),
+    pytest.param("The council gave no comment on the leaked memo.", "give", "no_comment",
+                 marks=DELETED),
+    pytest.param("The harbour board had no comment on the survey.", "have", "no_comment",
+                 marks=DELETED),
     # a plea is the defendant's position on the charge; one not entered is none
     ("The treasurer pleaded guilty to fraud on Monday.", "plead", "confirmed"),
     ("The treasurer pleaded not guilty to fraud.", "plead", "denied"),

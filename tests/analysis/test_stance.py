@@ -16,6 +16,8 @@ from tests.analysis.helpers import (
 )
 from watcher.analysis.stance import SAY, cue_status
 
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+
 
 def _cue(nlp, sentence: str, lemma: str) -> str | None:
     doc = nlp(sentence)
@@ -112,10 +114,14 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air is not in talks with Marlowe Airways, the company said on Tuesday.",
      "denied"),
     ("Pinecrest is not in talks with Marlowe Airways, the company said on Tuesday.", "denied"),
-    # "no comment", said or had, is an explicit refusal about the story's question
-    ("Pinecrest Air had no comment on the report.", "no_comment"),
-    ('"No comment," a Pinecrest Air spokesman said when asked about the talks.', "no_comment"),
-    ("A Pinecrest Air spokesman said the company had no comment.", "no_comment"),
+    # "no comment", said or had, is an explicit refusal about the story's question (the rule
+    # was deleted: on the 40 development pools its removal gained 2 right alerts for 3 more
+    # printed)
+    pytest.param("Pinecrest Air had no comment on the report.", "no_comment", marks=DELETED),
+    pytest.param('"No comment," a Pinecrest Air spokesman said when asked about the talks.',
+                 "no_comment", marks=DELETED),
+    pytest.param("A Pinecrest Air spokesman said the company had no comment.", "no_comment",
+                 marks=DELETED),
     # conceding a possibility grants the possibility, not the fact; reading every hedge inside
     # a conceded clause as uncertain cost 4 right alerts for 6 fewer printed on the 35
     # development pools (issue 9)

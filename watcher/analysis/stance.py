@@ -127,10 +127,6 @@ def particle(tok: Token) -> str:
     return ""
 
 
-#: Verbs whose object "no comment" makes a refusal: "gave no comment", "had no comment".
-_NO_COMMENT_VERBS = LIGHT_VERBS | {"have"}
-
-
 def cue_status(verb: Token) -> str | None:
     """The status a cue verb expresses, SAY for neutral reporting, None when not a cue."""
     lemma = verb.lemma_.lower()
@@ -138,9 +134,6 @@ def cue_status(verb: Token) -> str | None:
         if lemma not in STANCE_NOUNS or nominal_source(verb) is None:
             return SAY if lemma in SAY_VERBS else None
         return {"deny": "denied", "confirm": "confirmed"}.get(STANCE_NOUNS[lemma], "retracted")
-    if lemma in _NO_COMMENT_VERBS and any(
-            c.dep_ == "dobj" and marked(c, "no_comment_noun") for c in verb.children):
-        return "no_comment"  # "had no comment on the report", "offered no comment"
     if lemma in LIGHT_VERBS:  # "issued a denial", "gave no confirmation"
         lemma = next((STANCE_NOUNS[c.lemma_.lower()] for c in verb.children
                       if c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS), lemma)
@@ -300,8 +293,6 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
     doc = head.doc
     toks = [doc[i] for i in sorted(tokens)]
-    if any(marked(t, "no_comment_noun") for t in toks):
-        return "no_comment"  # "no comment", "would say nothing further"
     if marked(head, "conditional"):
         return "uncertain"  # a conditional asserts neither way
     for t in toks:

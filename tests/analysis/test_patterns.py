@@ -82,7 +82,7 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("Treasurer to plead guilty to fraud", "plead", None),
     ("The treasurer pleaded with the court for more time.", "plead", None),
     pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
-                 marks=pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")),
+                 marks=DELETED),
 ])
 def test_rules_give_the_cue_its_status(nlp, text: str, lemma: str, status: str | None) -> None:  # type: ignore[no-untyped-def]
     assert cue_status(_verb(nlp(text), lemma)) == status

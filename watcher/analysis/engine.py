@@ -476,13 +476,16 @@ class _Run:
             if id(pos) not in recorded or old == "confirmed":
                 continue
             known[n] = [None, None]
-            if old == "asserted" and undecided(n):
+            if old != "asserted":
+                continue
+            if undecided(n):
                 later.append(n)
-            elif old == "asserted":
+            else:
                 del known[n]  # a repeat whatever the cosines
-        self._cosines(linker, kept, known, [(n, 0) for n in known] +
+        clauses = {n: recorded[id(kept[n])][0] for n in known}
+        self._cosines(linker, kept, known, clauses, [(n, 0) for n in known] +
                       [(n, 1) for n in known if n not in later])
-        self._cosines(linker, kept, known, [(n, 1) for n in later if undecided(n)])
+        self._cosines(linker, kept, known, clauses, [(n, 1) for n in later if undecided(n)])
         out = list(kept)
         for n in known:
             if None in known[n]:
@@ -495,13 +498,14 @@ class _Run:
         return tuple(out)
 
     def _cosines(self, linker: Linker, kept: tuple[Position, ...],
-                 known: dict[int, list[float | None]], todo: list[tuple[int, int]]) -> None:
+                 known: dict[int, list[float | None]], clauses: dict[int, str],
+                 todo: list[tuple[int, int]]) -> None:
         """Fill in ``known`` for each (kept index, cosine) of ``todo`` in one model run: the
-        asserted clause's cosine with the claim (0) or the evidence sentence's (1)."""
+        asserted clause's (``clauses``) cosine with the claim (0) or the evidence sentence's
+        (1)."""
         if not todo:
             return
-        recorded = {id(self.positions[i]): self.asserted[i][0] for i in self.asserted}
-        pairs = [(recorded[id(kept[n])] if which == 0 else kept[n].evidence,
+        pairs = [(clauses[n] if which == 0 else kept[n].evidence,
                   self.claims[kept[n].claim_key]) for n, which in todo]
         for (n, which), sim in zip(todo, linker.similarity(pairs), strict=True):
             known[n][which] = sim

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.analysis.helpers import story
 from watcher.analysis.claims import best_claim, demonym_key, new_claim, proposition, score
+from watcher.models import ArticleText
+from watcher.tracking.decide import apply_analysis
 
 
 @pytest.mark.parametrize(("word", "country"), [
@@ -95,10 +98,6 @@ def test_a_baseline_statement_off_the_headline_is_a_claim_too(engine) -> None:
     """The headline names one question; a developing story also turns on the others its
     baseline puts on record. Here the anglers' account is denied later by the company (under
     the decisive rule: this test is about the claim, not about the alert model's judgement)."""
-    from tests.analysis.helpers import story
-    from watcher.models import ArticleText
-    from watcher.tracking.decide import apply_analysis
-
     state = story(engine, "Gaskett Water has been fined 2 million pounds for a sewage leak into "
                           "the river at Auberly, the regulator said on Monday. Local anglers "
                           "said the spill had killed hundreds of trout. Gaskett Water declined "

@@ -527,13 +527,11 @@ class _Run:
                 self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
             return
         short = ev.status == SAY and scored and all(len(p.terms) <= 1 for _, _, p, _ in scored)
-        polarities = {clause_polarity(c[0], set(c[1])) for _, _, _, c in scored} if short else set()
-        if polarities & {"uncertain", "no_comment"}:
-            # a bare hedge or "No comment": about the story's open question
+        if short and any(clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored):
+            # a bare hedge: about the story's open question
             key = self._salient()
             if key is not None:
-                status = "uncertain" if "uncertain" in polarities else "no_comment"
-                self._add(ev, actor, key, status, evidence)
+                self._add(ev, actor, key, "uncertain", evidence)
             return
         main = self.title_key or self._salient()
         if self.baseline and main is not None and actor is not None and (

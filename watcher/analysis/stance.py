@@ -290,7 +290,7 @@ def is_retrospective(verb: Token, backshifted: bool = False) -> bool:
 
 
 def clause_polarity(head: Token, tokens: set[int]) -> str:
-    """asserted, denied, uncertain or no_comment for the clause headed by ``head``."""
+    """asserted, denied or uncertain for the clause headed by ``head``."""
     doc = head.doc
     toks = [doc[i] for i in sorted(tokens)]
     if marked(head, "conditional"):

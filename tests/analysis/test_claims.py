@@ -107,3 +107,18 @@ def test_a_baseline_statement_off_the_headline_is_a_claim_too(engine) -> None:
     changes = apply_analysis(state, engine.analyze(item, state.view()), rule="decisive")
     assert [(c.actor.name, c.new, c.claim.text) for c in changes
             if c.alert] == [("Gaskett Water", "denied", "The spill had killed hundreds of trout")]
+
+
+@pytest.mark.parametrize(("title", "claim"), [
+    ("Wickmere said to be in talks to buy Dunstraw", "Wickmere to be in talks to buy Dunstraw"),
+    ("Minister Ostry said to have quit", "Minister Ostry to have quit"),
+    # the active speech verb keeps its speaker and its content
+    ("Wickmere says Dunstraw is in talks to sell its ferries",
+     "Dunstraw is in talks to sell its ferries"),
+])
+def test_a_headlines_hearsay_passive_keeps_its_subject_in_the_claim(
+        engine, title: str, claim: str) -> None:
+    """"X said to be Y" is "X is said to be Y": nobody speaks, and X is what the claim is
+    about, so the claim is "X to be Y", not "to be Y"."""
+    state = story(engine, "Gaskett Water declined to comment.", title=title)
+    assert [c.text for c in state.claims.values()] == [claim]

@@ -168,6 +168,9 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
         deps = {c.dep_ for c in tok.children}
         if "nsubjpass" in deps and "agent" not in deps:
             continue  # "was admitted to hospital", "it was confirmed": no speaker
+        if status == SAY and (hearsay := _reduced_passive(tok)) is not None:
+            events.append(Event(index, tok, SAY, None, [hearsay]))
+            continue
         q = in_quote(tok, sent)
         speaker = find_speaker(tok)
         if negated_evidence and speaker is not None and speaker.i == tok.head.i:
@@ -199,6 +202,20 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
                 events.append(Event(index, t, SAY, sp, clause_units(doc, ids)))
     _resolve_embedding(events)
     return events + _coordinated_speakers(events)
+
+
+def _reduced_passive(verb: Token) -> Clause | None:
+    """A headline's "X said to be in talks with Y" ("is said to", its verb dropped): hearsay
+    with no speaker, whose grammatical subject is the subject of what is said. A speech verb
+    takes no to-infinitive of its own in the active, so the infinitive marks the passive.
+    Its content is one clause: the subject and the infinitive ("X to be in talks with Y")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    comps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and
+             any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children)]
+    if len(subjects) != 1 or len(comps) != 1 or any(
+            c.dep_ in ("aux", "auxpass", "dobj", "ccomp") for c in verb.children):
+        return None
+    return comps[0], frozenset(t.i for c in (subjects[0], comps[0]) for t in c.subtree)
 
 
 def _coordinated_speakers(events: list[Event]) -> list[Event]:

@@ -205,7 +205,7 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
 
 
 def _reduced_passive(verb: Token) -> Clause | None:
-    """A headline's "X said to be in talks with Y" ("is said to", its verb dropped): hearsay
+    """A headline's "X said to be in talks with Y" ("is said to" without its "is"): hearsay
     with no speaker, whose grammatical subject is the subject of what is said. A speech verb
     takes no to-infinitive of its own in the active, so the infinitive marks the passive.
     Its content is one clause: the subject and the infinitive ("X to be in talks with Y")."""

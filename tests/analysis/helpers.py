@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText, StoryState
 from watcher.tracking.decide import apply_analysis, reading
@@ -13,6 +15,11 @@ BASELINE = (
     "Standard reported on Monday, citing two people involved in the negotiations.\n\n"
     "Marlowe Airways declined to comment."
 )
+
+#: The mark of a row whose rule was deleted by the ablation of issue 9 (removing it cost nothing
+#: on the development pools): the row stays to record the lost reading, failing strictly, so
+#: that a reading brought back by another rule is noticed.
+DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
 
 
 def story(engine: ClaimEngine, baseline: str = BASELINE, title: str = "") -> StoryState:

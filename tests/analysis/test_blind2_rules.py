@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.helpers import status_of, statuses, story
+from tests.analysis.helpers import DELETED, status_of, statuses, story
 from watcher.analysis.engine import ClaimEngine
 
 FERRY = (
     "The ramp of the Solent Star ferry failed to lower at Ryde pier on Friday, according to "
     "passengers who were kept on board for two hours.\n\n"
 )
-
-#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
-#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
-
 
 
 def _base(engine: ClaimEngine, text: str, actor: str) -> str | None:

@@ -15,6 +15,7 @@ import pytest
 
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
+    DELETED,
     SOMEONE_ELSES,
     Unlike,
     check,
@@ -31,11 +32,6 @@ SCOOTER = (
     "Zento declined to comment on the report. The trading ministry said it could not confirm "
     "the magazine's findings."
 )
-
-#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
-#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
-
 
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [

@@ -13,6 +13,7 @@ import pytest
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
     BASELINE,
+    DELETED,
     Unlike,
     check,
     status_of,
@@ -22,11 +23,6 @@ from watcher.analysis.claims import clean_text
 from watcher.analysis.sentences import split_article, strip_dateline
 from watcher.analysis.stance import cue_status
 from watcher.models import ArticleText
-
-#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
-#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
-
 
 
 @pytest.mark.parametrize(("sentence", "lemma", "expected"), [

@@ -12,6 +12,7 @@ import pytest
 
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
+    DELETED,
     check,
     status_of,
     statuses,
@@ -27,11 +28,6 @@ SCOOTER = (
     "magazine Fair Test reported on Monday.\n\n"
     "Zento declined to comment on the report."
 )
-
-#: Rows whose rule was deleted by the ablation of issue 9: removing it cost nothing on the
-#: development pools (bench/pools/pool-b, pool-a-dev); the rows stay to record the lost reading.
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
-
 
 
 @pytest.mark.parametrize(("text", "actor", "expected"), [

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.analysis.helpers import DELETED
 from watcher.analysis.patterns import marks, rules
 from watcher.analysis.stance import cue_status, is_retrospective
-
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
 
 #: (sentence, label, the word the rule marks)
 ROWS = [

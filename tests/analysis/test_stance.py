@@ -7,6 +7,7 @@ import pytest
 
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
+    DELETED,
     SOMEONE_ELSES,
     Unlike,
     check,
@@ -15,8 +16,6 @@ from tests.analysis.helpers import (
     statuses,
 )
 from watcher.analysis.stance import SAY, cue_status
-
-DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
 
 
 def _cue(nlp, sentence: str, lemma: str) -> str | None:
@@ -98,8 +97,7 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air said the report of talks with Marlowe Airways was not true.", "denied"),
     # saying nothing is declining to take a position; no longer saying gives one up
     pytest.param("Pinecrest Air said it would say nothing further about talks with Marlowe "
-                 "Airways.", "no_comment", marks=pytest.mark.xfail(
-                     strict=True, reason="rule deleted by ablation (issue 9)")),
+                 "Airways.", "no_comment", marks=DELETED),
     ("Pinecrest Air no longer says that it is not in talks with Marlowe Airways.", "uncertain"),
     ("Pinecrest Air has stopped insisting that it is not in talks with Marlowe Airways.",
      "uncertain"),
@@ -108,8 +106,7 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air is yet to comment on talks with Marlowe Airways.", "no_comment"),
     # quoted words inside reported speech, the verb outside the quotation marks
     pytest.param('Pinecrest Air said it was not "in talks of any kind" with Marlowe Airways.',
-                 "denied", marks=pytest.mark.xfail(
-                     strict=True, reason="rule deleted by ablation (issue 9)")),
+                 "denied", marks=DELETED),
     # a final attribution to "the company": the body named as the statement's subject
     ("Pinecrest Air is not in talks with Marlowe Airways, the company said on Tuesday.",
      "denied"),

@@ -20,6 +20,11 @@ BASELINE = (
 #: on the development pools): the row stays to record the lost reading, failing strictly, so
 #: that a reading brought back by another rule is noticed.
 DELETED = pytest.mark.xfail(strict=True, reason="rule deleted by ablation (issue 9)")
+#: A negated on-topic statement read as a denial of the claim: a known engine failure. Plain
+#: negations are linked to a claim by meaning (they deny it in other words); an embedding
+#: cannot tell a negated detail ("not at an advanced stage") from the claim negated, and on
+#: the 41 development pools the linking gained 54 right alerts for 128 more printed.
+NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause linked as a denial")
 
 
 def story(engine: ClaimEngine, baseline: str = BASELINE, title: str = "") -> StoryState:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.analysis.helpers import statuses, story
+from tests.analysis.helpers import NEGATED_LINKED, statuses, story
 from watcher.analysis import confirm
 from watcher.analysis.engine import ClaimEngine
 from watcher.models import ArticleText
@@ -138,9 +138,10 @@ def test_a_plain_statement_in_other_words_is_linked_by_meaning(engine: ClaimEngi
     assert got == {"Marlowe Airways": "confirmed"}
 
 
+@NEGATED_LINKED
 def test_a_negated_plain_statement_is_not_linked_by_meaning(engine: ClaimEngine) -> None:
-    # the same words negated: linking a plain "not" clause by meaning read too many on-topic
-    # negations as denials, so it stays unread (the affirmative row above is its control)
+    # the same words negated deny a detail (how far the talks have got), not the talks: no
+    # position (the affirmative row above is its control)
     got = statuses(engine, "\u201cOur negotiations with Pinecrest Air are not at an advanced "
                            "stage,\u201d Marlowe Airways said on Tuesday.")
     assert got == {}

@@ -89,3 +89,31 @@ def test_a_clause_links_above_the_bar_for_its_overlap(
     links = Links(keys=["c1"], matrix=np.array([[cosine]], dtype="float32"),
                   clause_vecs={clause_text(clause): 0})
     assert (links.best(clause, prop, {"c1": claim}) is not None) is linked
+
+
+TALKS = ("Wickmere Foods is in takeover talks with Dunstraw Mills, two people familiar with the "
+         "matter told the Auberly Post on Monday. Dunstraw Mills declined to comment.")
+
+
+@pytest.mark.parametrize("item", [
+    '"Wickmere has never approached us and we are not negotiating with anyone," Dunstraw Mills '
+    'said in a statement on Tuesday.',
+    '"There is no deal on the table with Wickmere," a Dunstraw Mills spokeswoman said.',
+    '"We are not in discussions with Wickmere about a sale," Dunstraw Mills chief executive '
+    'Ruth Ostry said.',
+])
+def test_a_negation_in_other_words_denies_the_claim(engine, item: str) -> None:  # type: ignore[no-untyped-def]
+    """A plain statement that negates the tracked claim in words it does not share ("not in
+    discussions" of claimed "talks") is a denial of that claim, not a new claim of its own."""
+    from tests.analysis.helpers import check
+
+    check(engine, item, "Dunstraw Mills", "denied", baseline=TALKS)
+
+
+def test_a_negation_on_another_matter_denies_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+    """A negation about something else the speaker is asked (its dividend) stays off the
+    claim; its minimal pair, the same speaker negating the talks, denies it."""
+    from tests.analysis.helpers import ANOTHER_MATTER, check
+
+    check(engine, '"We have not changed our dividend policy this year," Dunstraw Mills said.',
+          "Dunstraw Mills", ANOTHER_MATTER, baseline=TALKS)

@@ -8,6 +8,7 @@ import pytest
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
     DELETED,
+    NEGATED_LINKED,
     SOMEONE_ELSES,
     Unlike,
     check,
@@ -22,11 +23,6 @@ def _cue(nlp, sentence: str, lemma: str) -> str | None:
     doc = nlp(sentence)
     tok = next(t for t in doc if t.lemma_.lower() == lemma)
     return cue_status(tok)
-
-
-#: A negated on-topic statement read as a denial of the claim: a known engine failure (plain
-#: statements are no longer linked by meaning, which fixed the first such row).
-NEGATED_LINKED = pytest.mark.xfail(strict=True, reason="negated on-topic clause linked as a denial")
 
 
 @pytest.mark.parametrize(("sentence", "lemma", "expected"), [
@@ -84,12 +80,14 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     # a negation that does not restate the claim's predicate denies nothing
     pytest.param(
         '"Nobody has told us anything about Marlowe Airways," Pinecrest Air said.',
-        Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied")),
+        Unlike('"We are not in talks with Marlowe Airways," Pinecrest Air said.', "denied"),
+        marks=NEGATED_LINKED),
     pytest.param(
         '"We have not been asked by Marlowe Airways and we have not said no," Pinecrest Air '
         'said.', ANOTHER_MATTER,
         marks=NEGATED_LINKED),
-    ("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.", ANOTHER_MATTER),
+    pytest.param("Pinecrest Air said nobody at Marlowe Airways wanted to own the problem.",
+                 ANOTHER_MATTER, marks=NEGATED_LINKED),
     # a negated restatement of the predicate, or a verdict of falsity, is a denial
     ("Pinecrest Air said it was not in talks with Marlowe Airways.", "denied"),
     ("Pinecrest Air said there was no truth to reports that Marlowe Airways was in talks to "
@@ -134,6 +132,13 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
                  "shares rose.", "confirmed", marks=pytest.mark.xfail(
                      strict=True, reason="known weakness: a past act in a temporal clause is "
                      "dropped with the pending ones (stance._not_yet_done)")),
+    # a negation over an embedded question leaves the question open: uncertain, not denied
+    ('"We are not yet able to say whether we are in talks with Marlowe Airways," Pinecrest Air '
+     'said.', "uncertain"),
+    ("Pinecrest Air said its board had not decided whether it would sell itself to Marlowe "
+     "Airways.", "uncertain"),
+    ("Pinecrest Air said it was not clear if Marlowe Airways was in talks to buy it.",
+     "uncertain"),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',
      "uncertain"),

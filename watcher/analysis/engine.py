@@ -88,9 +88,11 @@ _PAIR_NOUNS = frozenset({"pair", "couple", "duo"})
 MAX_PLAIN = 6
 _CLAIM_STATUSES = frozenset({"asserted", "confirmed", "denied", "retracted"})
 #: Polarities of a plain statement that may be linked to a claim by meaning: it asserts or it
-#: hedges ("the illness may have come from its plant", +8 / +12 on the twelve pools); negations
-#: linked by meaning read too many on-topic "not" clauses as denials (ablation: no loss).
+#: hedges ("the illness may have come from its plant", +8 / +12 on the twelve pools), or it
+#: negates the claim in other words ("we are not in discussions with them", said of claimed
+#: takeover talks: a denial of the claim, not a new claim of its own).
 _LINKABLE = frozenset({"asserted", "uncertain"})
+_NEGATED = "denied"
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT"})
 #: Each clause of an event with its best claim match: (score, claim key, proposition, clause).
 _Scored = list[tuple[float, str | None, Proposition, Clause]]
@@ -401,11 +403,12 @@ class _Run:
         s, key, prop, clause = max(matched, key=lambda x: x[0])
         assert key is not None
         polarity = clause_polarity(clause[0], set(clause[1]))
-        if ev.status == SAY and polarity == "denied" and not judged_false(
+        if ev.status == SAY and polarity == "denied" and not by_meaning and not judged_false(
                 clause[0].doc[i] for i in clause[1]) and not restates(
                 prop, self.claims[key].data):
-            return  # a negation that neither judges the claim false ("no truth to reports
-            # that ...") nor restates its predicate denies nothing
+            return  # a negation matched by shared words that neither judges the claim false
+            # ("no truth to reports that ...") nor restates its predicate denies nothing (one
+            # linked by meaning says the claim itself in other words)
         if ev.status == SAY and any(clause_polarity(c[0], set(c[1])) == "uncertain"
                                     for _, _, _, c in scored):
             polarity = "uncertain"  # a hedged statement takes no decisive position
@@ -575,10 +578,11 @@ class _Run:
         """Clauses worth linking by meaning, of events with a speaker (a position needs an
         actor) whose words match no claim by terms (those never reach :meth:`_by_meaning`):
         those under a stance cue ("denied that ..."), then plain affirmative or hedged
-        statements of three content words or more (at most :data:`MAX_PLAIN` of them, the time
-        limit)."""
+        statements of three content words or more, then negated ones (at most
+        :data:`MAX_PLAIN` of each, the time limit)."""
         cued: list[Clause] = []
         plain: list[Clause] = []
+        negated: list[Clause] = []
         for ev in events:
             if id(ev) not in actors or any(
                     k is not None for _, k, _, _ in self._scored(ev, name_keys(actors[id(ev)]))):
@@ -589,9 +593,13 @@ class _Run:
             if ev.status != SAY:
                 cued += clauses
                 continue
-            plain += [c for c in clauses if len(c[1]) >= 4 and
-                      clause_polarity(c[0], set(c[1])) in _LINKABLE]
-        return cued + plain[:MAX_PLAIN]
+            for c in clauses:
+                polarity = clause_polarity(c[0], set(c[1]))
+                if len(c[1]) >= 4 and polarity in _LINKABLE:
+                    plain.append(c)
+                elif len(c[1]) >= 4 and polarity == _NEGATED:
+                    negated.append(c)
+        return cued + plain[:MAX_PLAIN] + negated[:MAX_PLAIN]
 
     def _by_meaning(self, ev: Event, scored: list[tuple[float, str | None, Proposition, Clause]]
                     ) -> list[tuple[float, str | None, Proposition, Clause]]:
@@ -599,7 +607,8 @@ class _Run:
         tracked = self._tracked_claims()
         found: list[tuple[float, str | None, Proposition, Clause]] = []
         for _, _, prop, clause in scored:
-            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in _LINKABLE:
+            if ev.status == SAY and clause_polarity(clause[0], set(clause[1])) not in (
+                    *_LINKABLE, _NEGATED):
                 continue
             link = self.links.best(clause, prop, tracked)
             if link is not None:

@@ -313,6 +313,8 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
             if lemma == "early":
                 continue  # "too early to say" is a rule of its own
             return "uncertain"
+    if any(_open_question(t, head) for t in toks):
+        return "uncertain"
     negated = _negated_clause(head, tokens)
     if any(t.lemma_.lower() in TRUTH_WORDS and _truth_denied(t) for t in toks):
         return "denied"
@@ -322,6 +324,22 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
     if negated:
         return "denied"
     return "asserted"
+
+
+def _open_question(t: Token, head: Token) -> bool:
+    """Whether ``t`` opens an embedded question under a negation in the clause ("not yet able
+    to say whether", "has not decided whether", "not clear if"): the speaker leaves the
+    question open, which is uncertainty, not a denial of its content."""
+    if t.dep_ != "mark" or t.lower_ not in ("whether", "if"):
+        return False
+    if t.lower_ == "if" and t.head.dep_ not in ("ccomp", "xcomp", "csubj"):
+        return False  # a conditional "if" (read by the conditional pattern)
+    for g in t.head.ancestors:
+        if is_negated(g):
+            return True
+        if g.i == head.i:
+            break
+    return False
 
 
 #: What an inquiry "into" is about when it is the story itself ("looking into the matter").

@@ -97,7 +97,7 @@ TALKS = ("Wickmere Foods is in takeover talks with Dunstraw Mills, two people fa
 
 @pytest.mark.parametrize("item", [
     '"Wickmere has never approached us and we are not negotiating with anyone," Dunstraw Mills '
-    'said in a statement on Tuesday.',
+    'said in a filing to the exchange.',
     '"There is no deal on the table with Wickmere," a Dunstraw Mills spokeswoman said.',
     '"We are not in discussions with Wickmere about a sale," Dunstraw Mills chief executive '
     'Ruth Ostry said.',

@@ -327,8 +327,8 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
 
 
 def _open_question(t: Token, head: Token) -> bool:
-    """Whether ``t`` opens an embedded question under a negation in the clause ("not yet able
-    to say whether", "has not decided whether", "not clear if"): the speaker leaves the
+    """Whether ``t`` opens an embedded question under a negation in the clause ("cannot say
+    yet whether", "has yet to settle whether", "not clear if"): the speaker leaves the
     question open, which is uncertainty, not a denial of its content."""
     if t.dep_ != "mark" or t.lower_ not in ("whether", "if"):
         return False

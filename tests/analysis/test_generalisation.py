@@ -100,6 +100,8 @@ def test_positions_in_new_phrasings(engine, text: str, actor: str,
     ("Pinecrest Air said it could not verify whether the newspaper's sources were right.",
      "uncertain"),
     ("Pinecrest Air said it was unable to confirm the report.", "uncertain"),
+    ("Pinecrest Air would not be drawn on the report.", "no_comment"),
+    ("Asked about the report, Pinecrest Air declined to be drawn.", "no_comment"),
 ])
 def test_hedged_baseline_positions(engine, sentence: str, expected: str) -> None:
     state = story(engine, BASELINE + "\n\n" + sentence)
@@ -114,6 +116,22 @@ def test_publicist_speaks_for_the_person(engine) -> None:
     state = story(engine, baseline)
     speakers = {p.actor.name for p in state.positions.values()}
     assert any("Velde" in s for s in speakers) and not any("Reyes" in s for s in speakers)
+
+
+STAKE = ("Wickmere council leader Anna Ostry holds shares in Dunstraw Mills, the contractor "
+         "building the town's new stadium, the Auberly Post reported on Monday.\n\n"
+         "Ostry declined to comment.")
+
+
+@pytest.mark.parametrize("text", [
+    "Anna Ostry has no shares in Dunstraw Mills, her office said on Tuesday.",
+    "Gaskett Insurance repeated its account on Tuesday. Anna Ostry has never held shares in "
+    "Dunstraw Mills, her office said.",
+])
+def test_a_persons_office_speaks_for_the_person(engine, text: str) -> None:
+    """ "Her office said" is the person named before it speaking, through her own staff (as a
+    spokesperson speaks for a body), not an earlier speaker and not nobody."""
+    check(engine, text, "Ostry", "denied", baseline=STAKE)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

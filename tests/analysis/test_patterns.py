@@ -72,6 +72,11 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
                  marks=DELETED),
     pytest.param("The harbour board had no comment on the survey.", "have", "no_comment",
                  marks=DELETED),
+    # "would not be drawn (on it)" refuses to speak; "drawn to", "drawn up" are other senses
+    ("The union would not be drawn on the ballot.", "draw", "no_comment"),
+    ("The union declined to be drawn on the ballot.", "draw", "no_comment"),
+    ("Visitors were not drawn to the coast this year.", "draw", None),
+    ("The plans were not drawn up in time.", "draw", None),
     # a plea is the defendant's position on the charge; one not entered is none
     ("The treasurer pleaded guilty to fraud on Monday.", "plead", "confirmed"),
     ("The treasurer pleaded not guilty to fraud.", "plead", "denied"),

@@ -16,7 +16,7 @@ from tests.analysis.helpers import (
     status_of,
     statuses,
 )
-from watcher.analysis.stance import SAY, cue_status
+from watcher.analysis.stance import SAY, clause_polarity, cue_status
 
 
 def _cue(nlp, sentence: str, lemma: str) -> str | None:
@@ -65,6 +65,23 @@ def _cue(nlp, sentence: str, lemma: str) -> str | None:
 ])
 def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> None:
     assert _cue(nlp, sentence, lemma) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a negation inside what the speaker is satisfied or confident about is the speaker's own
+    ("We are satisfied that the firm has no stake in the contractor.", "denied"),
+    ("We are confident that the valve was not faulty.", "denied"),
+    ("We are satisfied that the firm has a stake in the contractor.", "asserted"),
+    # "no doubt" negates the doubt, "cannot rule out" the exclusion: not the content
+    ("There is no doubt the dam failed.", "asserted"),
+    ("There is no question that the pump caused it.", "asserted"),
+    ("We cannot rule out that the signal failed.", "uncertain"),
+    ("There was no leak.", "denied"),
+])
+def test_clause_polarity_of_a_framed_content(nlp, sentence: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(sentence)
+    root = next(t for t in doc if t.dep_ == "ROOT")
+    assert clause_polarity(root, {t.i for t in doc}) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -138,6 +155,11 @@ def test_cue_status(nlp, sentence: str, lemma: str, expected: str | None) -> Non
     ("Pinecrest Air said its board had not decided whether it would sell itself to Marlowe "
      "Airways.", "uncertain"),
     ("Pinecrest Air said it was not clear if Marlowe Airways was in talks to buy it.",
+     "uncertain"),
+    # "no doubt" and "cannot rule out" negate the doubt and the exclusion, not the content
+    ('"There is no doubt that we are in talks with Marlowe Airways," Pinecrest Air said.',
+     "confirmed"),
+    ('"We cannot rule out that talks with Marlowe Airways will start," Pinecrest Air said.',
      "uncertain"),
     # a conditional asserts neither way
     ('"If Marlowe Airways is in talks to buy us, that is news to us," Pinecrest Air said.',

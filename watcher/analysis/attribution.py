@@ -166,13 +166,17 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
                 c.dep_ in ("aux", "neg") for c in tok.children):
             continue  # "confirm or deny": one event ("said X and could not say Y": two)
         deps = {c.dep_ for c in tok.children}
-        if "nsubjpass" in deps and "agent" not in deps:
-            continue  # "was admitted to hospital", "it was confirmed": no speaker
+        drawn = status == "no_comment" and "nsubjpass" in deps and marked(tok, "refusal")
+        if "nsubjpass" in deps and "agent" not in deps and not drawn:
+            continue  # "was admitted to hospital", "it was confirmed": no speaker ("would not
+            # be drawn" is a refusal by its subject)
         if status == SAY and (hearsay := _reduced_passive(tok)) is not None:
             events.append(Event(index, tok, SAY, None, [hearsay]))
             continue
         q = in_quote(tok, sent)
         speaker = find_speaker(tok)
+        if drawn and speaker is None:
+            speaker = next(c for c in tok.children if c.dep_ == "nsubjpass")
         if negated_evidence and speaker is not None and speaker.i == tok.head.i:
             speaker = None  # the absent evidence does not speak; the reporting verb's subject does
         if speaker is not None and q is None and in_quote(speaker, sent) is not None:

@@ -345,12 +345,19 @@ def describe(head: Token) -> Mention:
                 role = not separate
     elif role or separate:
         person, kind, org, org_noun = _spokes(head, core, appos, poss, role, org, org_noun)
+    elif poss is not None and poss.lower_ in ("her", "his") and head.lemma_.lower() in _STAFF:
+        return Mention(text=_text(core), org_noun="+", role=True)  # the person in view
     elif head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
         return _named(head, core, ent, org)
     else:
         return _common(head, core, appos, org, org_noun)
     return Mention(text=_text(core), person=person, org=org, org_noun=org_noun, role=role,
                    separate=separate, kind=kind, portfolio=portfolio)
+
+
+#: What a person speaks through ("her office said", "his team said"): the person's own staff,
+#: who speak for that person as a spokesperson does (a lawyer or a party does not).
+_STAFF = frozenset({"office", "team", "aide", "camp", "campaign", "representative", "staff"})
 
 
 #: Titles a portfolio name comes before ("Labour Minister", "Home Secretary").

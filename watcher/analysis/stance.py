@@ -169,7 +169,8 @@ def cue_status(verb: Token) -> str | None:
         lemma = "acknowledge"  # "accepted that the count had been wrong", "accepted the
         # auditors' finding that the accounts were wrong"
     if marked(verb, "refusal"):
-        return "no_comment"  # "declined to comment", "refused to confirm or deny"
+        # "declined to comment", "refused to confirm or deny", "would not be drawn"
+        return None if _drawn_literally(verb) else "no_comment"
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
             verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
         return None  # a demand on the subject ("should retract", "urged it to confirm")
@@ -192,6 +193,18 @@ def plea_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterab
     if marked(verb, "plea_not_guilty"):
         return "denied"
     return "confirmed" if marked(verb, "plea_guilty") else None
+
+
+#: Prepositions of "drawn" in its literal senses ("drawn to the coast", "drawn from the
+#: reserves"), not the refusal "would not be drawn (on it)".
+_DRAWN_AWAY = frozenset({"to", "toward", "towards", "from", "by", "across", "through", "into"})
+
+
+def _drawn_literally(verb: Token) -> bool:
+    """ "were not drawn to the coast", "plans were not drawn up": "draw" in a sense that is
+    no refusal to speak."""
+    return verb.lemma_.lower() == "draw" and any(
+        c.dep_ == "prt" or c.dep_ == "prep" and c.lower_ in _DRAWN_AWAY for c in verb.children)
 
 
 def _verb_status(verb: Token, lemma: str, prt: str, negated: bool, mods: set[str],
@@ -299,6 +312,8 @@ def clause_polarity(head: Token, tokens: set[int]) -> str:
         lemma = t.lemma_.lower()
         if marked(t, "not_in_position") or marked(t, "too_early") or inquiring(t):
             return "uncertain"
+        if marked(t, "rule_out") and is_negated(t):
+            return "uncertain"  # "we cannot rule out that ...", "has not ruled out ..."
         if t.pos_ in ("VERB", "AUX") and (lemma in KNOW_VERBS or lemma in VERIFY_VERBS) \
                 and is_negated(t) and (lemma in KNOW_VERBS - {"tell", "say"}
                                        or modals(t) & {"can", "ca", "could"}):
@@ -411,6 +426,10 @@ def _truth_denied(t: Token) -> bool:
         t.dep_ in ("attr", "acomp") and is_negated(t.head))
 
 
+#: Nouns of doubt: "there is no doubt (that) ..." affirms what follows, it denies nothing.
+_DOUBT_NOUNS = frozenset({"doubt", "question", "dispute"})
+
+
 def _negated_clause(head: Token, tokens: set[int]) -> bool:
     if is_negated(head):
         return True
@@ -419,9 +438,14 @@ def _negated_clause(head: Token, tokens: set[int]) -> bool:
             continue
         if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
                 c.lower_ in NEGATIVE_SUBJECTS or
-                any(d.dep_ == "det" and d.lower_ in NEGATIVE_SUBJECTS for d in c.children)):
+                any(d.dep_ == "det" and d.lower_ in NEGATIVE_SUBJECTS for d in c.children)) \
+                and c.lemma_.lower() not in _DOUBT_NOUNS:
             return True
         if c.dep_ in ("ccomp", "conj") and c.lemma_ == "be" and _negated_clause(c, tokens):
+            return True
+        if c.dep_ in ("acomp", "attr") and any(  # "we are satisfied that there is no link"
+                g.dep_ == "ccomp" and g.i in tokens and _negated_clause(g, tokens)
+                for g in c.children):
             return True
     return any(t.lower_ in NEGATIONS and t.dep_ == "neg" and t.head.i == head.i
                for t in head.doc)

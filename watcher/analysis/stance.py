@@ -195,8 +195,9 @@ def plea_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterab
     return "confirmed" if marked(verb, "plea_guilty") else None
 
 
-#: Prepositions of "drawn" in its literal senses ("drawn to the coast", "drawn from the
-#: reserves"), not the refusal "would not be drawn (on it)".
+#: Prepositions of "drawn" in its other senses ("drawn to the coast", "drawn from the
+#: reserves", "drawn into the war"), not the refusal "would not be drawn (on it)"; "into" is
+#: kept out of the refusal although "drawn into speculation" is one.
 _DRAWN_AWAY = frozenset({"to", "toward", "towards", "from", "by", "across", "through", "into"})
 
 

@@ -254,9 +254,10 @@ class _Run:
                     actors[id(ev)], actors[id(twin)] = pair
                     continue
                 mention = describe(ev.speaker)
-                before = [r for r in people if r.i < ev.speaker.i]
-                if mention.org_noun == "+" and before:  # "Ann Ostry has no shares, her office
-                    # said": the person the sentence names before "her", not an earlier speaker
+                before = [r for r in people if r.i < ev.speaker.i] \
+                    if mention.org_noun == "+" else []
+                if before:  # "Ann Ostry has no shares, her office said": the person the
+                    # sentence names before "her", not an earlier speaker
                     self._note_subject(before[-1])
                     actor = self.resolver.mentioned_person
                 else:

@@ -37,6 +37,14 @@ from watcher.models import ArticleText
     ("The mayor accepted that the ballots had been counted twice.", "accept", "confirmed"),
     ("The club accepted the offer.", "accept", None),
     ("The bank pushed back the meeting to May.", "push", None),
+    # a verdict states a finding when it carries a clause ("held" only with "that")
+    ("The tribunal ruled that the dismissal had been unfair.", "rule", "say"),
+    ("Judge Ostry ruled the contract had been void from the start.", "rule", "say"),
+    ("The appeal court held that the levy was lawful.", "hold", "say"),
+    ("The party ruled the province for forty years.", "rule", None),
+    ("The regulator ruled out a fine.", "rule", "denied"),
+    ("The two banks held talks on Friday.", "hold", None),
+    ("The board held the meeting in Gaskett.", "hold", None),
 ])
 def test_new_cue_phrasings(nlp, sentence: str, lemma: str, expected: str | None) -> None:
     doc = nlp(sentence)
@@ -91,6 +99,24 @@ def test_datelines_are_not_speakers(paragraph: str, expected: str) -> None:
 ])
 def test_positions_in_new_phrasings(engine, text: str, actor: str,
                                     expected: str | Unlike) -> None:
+    check(engine, text, actor, expected)
+
+
+@pytest.mark.parametrize(("text", "actor", "expected"), [
+    ("Judge Helen Ostry ruled that Marlowe Airways had been in talks to buy Pinecrest Air.",
+     "Ostry", "confirmed"),
+    ("The Gaskett Competition Tribunal held that Marlowe Airways had been in talks to buy "
+     "Pinecrest Air.", "Tribunal", "confirmed"),
+    ("Judge Helen Ostry ruled that Marlowe Airways had never been in talks to buy Pinecrest "
+     "Air.", "Ostry", "denied"),
+    ("Judge Helen Ostry, who ruled on the Gaskett case last year, did not mention Marlowe "
+     "Airways.", "Ostry", Unlike(
+         "Judge Helen Ostry ruled that Marlowe Airways had been in talks to buy Pinecrest "
+         "Air.", "confirmed")),
+])
+def test_a_verdict_is_a_finding(engine, text: str, actor: str, expected: str | Unlike) -> None:
+    """A court or panel that rules (or holds) that the claim is true has established it by its
+    own proceedings, as a finding does: it confirms it; ruling that it is false denies it."""
     check(engine, text, actor, expected)
 
 

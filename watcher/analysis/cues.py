@@ -158,9 +158,14 @@ EVIDENCE_NOUNS: frozenset[str] = frozenset({
     "evidence", "reading", "log", "photo", "photograph", "picture", "document", "scan",
     "measurement", "tracking", "track",
 })
-#: Verbs of a formal finding ("the inquiry determined that X"): a party that establishes the
-#: claim by its own investigation verifies it (``confirmed``), unless it was its source.
-FINDING_VERBS: frozenset[str] = frozenset({"determine", "establish", "conclude"})
+#: Verbs of a verdict: with a clause ("the court ruled that X", "the tribunal held that X") they
+#: state what a court or panel found; without one ("ruled the country", "held talks") they are
+#: no cue.
+VERDICT_VERBS: frozenset[str] = frozenset({"rule", "hold"})
+#: Verbs of a formal finding ("the inquiry determined that X", a verdict): a party that
+#: establishes the claim by its own investigation or proceedings verifies it (``confirmed``),
+#: unless it was its source.
+FINDING_VERBS: frozenset[str] = frozenset({"determine", "establish", "conclude"}) | VERDICT_VERBS
 #: Head nouns of public bodies: "the interior ministry said", with no ministry named in the
 #: story, is an actor named by the phrase itself.
 INSTITUTION_NOUNS: frozenset[str] = frozenset({

@@ -40,6 +40,7 @@ from watcher.analysis.cues import (
     SAY_VERBS,
     STANCE_NOUNS,
     TRUTH_WORDS,
+    VERDICT_VERBS,
     VERIFY_VERBS,
 )
 from watcher.analysis.patterns import marked
@@ -154,6 +155,9 @@ def cue_status(verb: Token) -> str | None:
     if marked(verb, "rule_out"):
         refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
         return "uncertain" if negated or refused else "denied"
+    if lemma in VERDICT_VERBS:  # "ruled that X" ("held" only with "that": "held it was X")
+        return None if prt or negated or not any(c.dep_ == "ccomp" and (
+            lemma == "rule" or that_clause(c)) for c in verb.children) else SAY
     if lemma in REFUSE_VERBS:
         return None  # the status is read on its complement
     if lemma in ANSWER_VERBS:

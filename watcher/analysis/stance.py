@@ -155,7 +155,9 @@ def cue_status(verb: Token) -> str | None:
     if marked(verb, "rule_out"):
         refused = any(t.lemma_.lower() in REFUSE_VERBS for t in chain[1:])
         return "uncertain" if negated or refused else "denied"
-    if lemma in VERDICT_VERBS:  # "ruled that X" ("held" only with "that": "held it was X")
+    if lemma in VERDICT_VERBS:
+        # "ruled (that) X"; "held" only with "that" ("they held it was safe" reads as a view
+        # as often as a verdict); a verdict not given ("did not rule that X") finds nothing
         return None if prt or negated or not any(c.dep_ == "ccomp" and (
             lemma == "rule" or that_clause(c)) for c in verb.children) else SAY
     if lemma in REFUSE_VERBS:

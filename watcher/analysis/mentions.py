@@ -356,8 +356,9 @@ def describe(head: Token) -> Mention:
 
 
 #: What a person speaks through ("her office said", "his team said"): the person's own staff,
-#: who speak for that person as a spokesperson does (a lawyer or a party does not).
-_STAFF = frozenset({"office", "team", "aide", "camp", "campaign", "representative", "staff"})
+#: who speak for that person as a spokesperson does (a lawyer or a party does not). "Her
+#: representative" is a spokesperson role (cues.SPOKES_ROLES), read before this list.
+_STAFF = frozenset({"office", "team", "aide", "camp", "campaign", "staff"})
 
 
 #: Titles a portfolio name comes before ("Labour Minister", "Home Secretary").

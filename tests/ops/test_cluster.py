@@ -97,10 +97,9 @@ def test_two_instances_share_feeds_alerts_and_the_telegram_lease(
             # The work is shared: each instance claims due feeds. Which one wins a given round
             # is a race (on a starved machine one can win every round for a while), so wait
             # for the positive signal, bounded, rather than reading it at one moment.
-            def agents() -> Counter[str | None]:
-                return Counter(r.headers.get("user-agent") for r in feeds.requests()
-                               if r.path in FEEDS)
-            nodes["a"].wait_for(lambda: agents()["node-a"] > 0 and agents()["node-b"] > 0, 60,
+            def agents() -> set[str | None]:
+                return {r.headers.get("user-agent") for r in feeds.requests() if r.path in FEEDS}
+            nodes["a"].wait_for(lambda: {"node-a", "node-b"} <= agents(), 60,
                                 "both instances to poll a feed")
 
             # Kill the instance that is polling the slow feed: it dies holding that feed's

@@ -117,3 +117,28 @@ def test_a_negation_on_another_matter_denies_nothing(engine) -> None:  # type: i
 
     check(engine, '"We have not changed our dividend policy this year," Dunstraw Mills said.',
           "Dunstraw Mills", ANOTHER_MATTER, baseline=TALKS)
+
+
+BASELINE_TALKS = ("Marlowe Airways is in talks to buy the regional carrier Pinecrest Air, the "
+                  "Evening Standard reported on Monday, citing two people involved in the "
+                  "negotiations.\n\n")
+
+
+@pytest.mark.parametrize(("said", "denied"), [
+    ('"There is no link between Marlowe Airways and our airline," said Ann Ostry, Pinecrest '
+     "Air's chief executive.", True),
+    ("Pinecrest Air said it had not cut any routes this winter.", False),  # another matter
+])
+def test_a_baseline_negation_in_other_words_is_a_denial(engine, said: str,  # type: ignore[no-untyped-def]
+                                                        denied: bool) -> None:
+    """The baseline links a negation whose words name no claim by meaning, as a later article
+    does: the speaker is on record as denying the claim it negates, so that a later change of
+    position is news; a negation on another matter puts nobody on record."""
+    from tests.analysis.helpers import story
+
+    state = story(engine, BASELINE_TALKS + said)
+    found = {(p.actor.name, p.status) for (key, _), p in state.positions.items()
+             if key in state.baseline_keys}
+    assert ("Pinecrest Air", "denied") in found if denied else not any(
+        "Pinecrest" in name for name, _ in found)
+    assert any(status == "asserted" for _, status in found)  # the report itself is read

@@ -55,7 +55,7 @@ from watcher.analysis.cues import (
 )
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
-from watcher.analysis.linking import Linker, Links, clause_text
+from watcher.analysis.linking import Linker, Links, clause_text, clears
 from watcher.analysis.mentions import describe
 from watcher.analysis.patterns import marks
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
@@ -168,6 +168,7 @@ class _Run:
         self.positions: list[Position] = []
         self.speakers: dict[str, Actor] = {}
         self.links = Links()
+        self.linker: Linker | None = None
         self.unmatched = False  # the event being read matched no claim by its words
         self.stated: dict[str, str] = {}  # the headline's claim, as the body states it
         self.asserted: dict[int, tuple[str, list[float]]] = {}  # position -> clause, signals
@@ -176,6 +177,7 @@ class _Run:
 
     # -- the steps -------------------------------------------------------------------------
     def analysis(self, linker: Linker) -> Analysis:
+        self.linker = linker
         events: list[Event] = []
         for n, (sent, doc) in enumerate(zip(self.sents, self.docs, strict=True)):
             if sent.label is None or sent.label.casefold() not in QUESTION_LABELS:
@@ -383,6 +385,9 @@ class _Run:
         self.unmatched = by_meaning  # read by _add: the event's words named no claim
         if by_meaning:
             matched = self._by_meaning(ev, scored)
+        elif not matched and self.baseline and actor is not None and ev.status == SAY:
+            matched = self._baseline_denial(scored)
+            by_meaning = self.unmatched = bool(matched)
         evidence = self.sents[ev.sent].text
         if matched:
             self._position_on_match(ev, actor, exclude, scored, matched, by_meaning, evidence)
@@ -623,6 +628,24 @@ class _Run:
             link = self.links.best(clause, prop, tracked)
             if link is not None:
                 found.append((link[0], link[1], prop, clause))
+        return found
+
+    def _baseline_denial(self, scored: _Scored) -> _Scored:
+        """In the baseline, a negated statement whose words name no claim: the claim built so
+        far that it negates in other words, by the bars of a later article's linking."""
+        cands = [(p, c) for _, _, p, c in scored
+                 if len(c[1]) >= 4 and clause_polarity(c[0], set(c[1])) == _NEGATED]
+        claims = list(self.claims.items())
+        if not cands or not claims or self.linker is None:
+            return []
+        sims = self.linker.similarity([(clause_text(c), claim) for _, c in cands
+                                       for _, claim in claims])
+        found: _Scored = []
+        for n, (prop, clause) in enumerate(cands):
+            for m, (key, claim) in enumerate(claims):
+                sim = sims[n * len(claims) + m]
+                if clears(sim, bool(set(prop.terms) & set(claim.data.terms))):
+                    found.append((sim, key, prop, clause))
         return found
 
     def _tracked_claims(self) -> dict[str, Claim]:

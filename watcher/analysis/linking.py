@@ -49,6 +49,12 @@ MAX_CLAUSES = 48
 MAX_ANCHORS = 8
 
 
+def clears(sim: float, shared: bool) -> bool:
+    """Whether a cosine links a clause to a claim: :data:`LINK_MIN` when they share a content
+    word or entity, :data:`LINK_ALONE` when they share none."""
+    return sim >= (LINK_MIN if shared else LINK_ALONE)
+
+
 def clause_text(clause: Clause) -> str:
     """The words of a clause in order, as the engine shows a proposition."""
     doc = clause[0].doc
@@ -75,7 +81,7 @@ class Links:
         for col, key in enumerate(self.keys):
             sim = float(self.matrix[row, col])
             shared = bool(set(prop.terms) & set(claims[key].data.terms))
-            if sim >= (LINK_MIN if shared else LINK_ALONE) and (found is None or sim > found[0]):
+            if clears(sim, shared) and (found is None or sim > found[0]):
                 found = (sim, key)
         return found
 

@@ -139,6 +139,8 @@ def test_a_baseline_negation_in_other_words_is_a_denial(engine, said: str,  # ty
     state = story(engine, BASELINE_TALKS + said)
     found = {(p.actor.name, p.status) for (key, _), p in state.positions.items()
              if key in state.baseline_keys}
-    assert ("Pinecrest Air", "denied") in found if denied else not any(
-        "Pinecrest" in name for name, _ in found)
     assert any(status == "asserted" for _, status in found)  # the report itself is read
+    if denied:
+        assert ("Pinecrest Air", "denied") in found
+    else:
+        assert not any("Pinecrest" in name for name, _ in found)

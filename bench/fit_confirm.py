@@ -4,7 +4,8 @@ usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.5] [--write] [-j N]
            [--save-rows FILE | --rows FILE] [--drop FEATURE,...] [POOL_DIR ...]
 
 Replays every case of the pools (default: bench/pools/pool-*) with the model switched off and
-collects one row per later assertion: the engine's signals, the actor's earlier status, and the
+collects one row per later assertion: the engine's signals, the actor's earlier status, the
+evidence sentence (its vector's first principal components, fitted here, are features), and the
 label (the case expects this actor to confirm in this item). Prints the leave-one-pool-out
 precision and recall of the selection at several thresholds, then fits on all rows; --write
 stores the weights in watcher/analysis/data/confirm_model.json. -j replays cases in N worker
@@ -72,7 +73,7 @@ def _patch() -> None:
                             for e in item.get("expect", []))
                 _ROWS.append({"pool": _CURRENT["pool"], "x": confirm.features(
                     p.signals, old.status if old else None, p.claim_key in state.baseline_keys),
-                    "y": int(label)})
+                    "y": int(label), "evidence": p.evidence})
         return apply(state, analysis, **kw)
 
     rp._entry = tagged_entry
@@ -100,6 +101,20 @@ def collect(pools: list[Path], jobs: int = 1) -> list[dict]:
         return [row for case in cases for row in _collect_case(case)]
     with multiprocessing.get_context("fork").Pool(jobs) as workers:
         return [row for rows in workers.map(_collect_case, cases, chunksize=1) for row in rows]
+
+
+def sentence_axes(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """The mean of the rows' evidence-sentence vectors and their first principal axes (fitted
+    on the sentences alone, no label read); fills in each row's components in place."""
+    from watcher.analysis.embed import shared_embedder
+
+    vectors = np.asarray(shared_embedder().encode([r["evidence"] for r in rows]), dtype=float)
+    center = vectors.mean(0)
+    _, _, axes = np.linalg.svd(vectors - center, full_matrices=False)
+    projection = axes[:confirm.COMPONENTS]
+    for row, comps in zip(rows, (vectors - center) @ projection.T, strict=True):
+        row["x"][confirm.SENTENCE[0]:] = [float(c) for c in comps]
+    return center, projection
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -145,15 +160,18 @@ def kept_columns(ap: argparse.ArgumentParser, a: argparse.Namespace,
 
 
 def write_model(path: Path, about: str, pools: list[str], y: np.ndarray, lopo: list[dict],
-                threshold: float, features: tuple[str, ...], model: tuple) -> None:
-    """Store fitted weights with what they were fitted on and their held-out figures."""
+                threshold: float, features: tuple[str, ...], model: tuple,
+                extra: dict | None = None) -> None:
+    """Store fitted weights with what they were fitted on and their held-out figures (and
+    ``extra`` fields the model reads, such as a projection)."""
     w, mean, scale, b = model
     path.write_text(json.dumps({
         "about": about, "pools": pools, "rows": len(y), "positives": int(y.sum()),
         "leave_one_pool_out": lopo, "threshold": threshold, "features": list(features),
         "weights": [round(float(v), 6) for v in w],
         "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale], "bias": round(b, 6)}, indent=1) + "\n")
+        "scale": [round(float(v), 6) for v in scale], "bias": round(b, 6), **(extra or {})},
+        indent=1) + "\n")
 
 
 def main() -> None:
@@ -170,6 +188,9 @@ def main() -> None:
         rows = collect(pools, a.jobs)
     if a.save_rows:
         a.save_rows.write_text(json.dumps({"features": list(confirm.FEATURES), "rows": rows}))
+    if any("evidence" not in r for r in rows):
+        ap.error(f"{a.rows} holds rows without their evidence sentence; collect them again")
+    center, projection = sentence_axes(rows)
     keep = kept_columns(ap, a, confirm.FEATURES, "confirm.FEATURES")
     names_kept = [confirm.FEATURES[i] for i in keep]
     x = np.array([[r["x"][i] for i in keep] for r in rows], dtype=float)
@@ -197,7 +218,9 @@ def main() -> None:
         write_model(confirm.MODEL_FILE, "confirmation model for later assertions; fitted by "
                     "bench/fit_confirm.py on the project's own development pools",
                     [p.name for p in pools], y, lopo, a.threshold, confirm.FEATURES,
-                    (w, mean, scale, b))
+                    (w, mean, scale, b), {"center": [round(float(v), 5) for v in center],
+                                          "projection": [[round(float(v), 5) for v in axis]
+                                                         for axis in projection]})
         print(f"wrote {confirm.MODEL_FILE.relative_to(ROOT)}")
 
 

@@ -9,6 +9,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.analysis.helpers import NEGATED_LINKED, statuses, story
@@ -45,8 +46,27 @@ def test_features_put_the_record_one_hot_after_the_signals() -> None:
     x = confirm.features(signals, "no_comment", tracked=True)
     assert len(x) == len(confirm.FEATURES)
     assert x[confirm.FEATURES.index("old_no_comment")] == 1.0
-    assert sum(x[len(signals):-1]) == 1.0 and x[-1] == 1.0
+    record = x[len(signals):len(signals) + len(confirm.OLD_STATUSES)]
+    assert sum(record) == 1.0 and x[confirm.FEATURES.index("tracked")] == 1.0
+    assert x[confirm.SENTENCE[0]:] == [0.0] * confirm.COMPONENTS  # no sentence read: the mean
     assert confirm.features(signals, None, tracked=False)[confirm.FEATURES.index("old_None")] == 1
+    comps = [float(i) for i in range(confirm.COMPONENTS)]
+    assert confirm.features(signals, None, tracked=False, components=comps)[
+        confirm.SENTENCE[0]:] == comps
+
+
+def test_a_sentence_vector_becomes_its_components_within_their_bound() -> None:
+    model = confirm.load_model()
+    assert model is not None and model.center is not None and model.projection is not None
+    assert model.components(None) == [0.0] * confirm.COMPONENTS
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        vector = rng.normal(size=model.center.shape).astype(np.float32)
+        vector /= np.linalg.norm(vector)  # the embedder's vectors are of unit length
+        comps = model.components(vector)
+        assert len(comps) == confirm.COMPONENTS
+        assert max(abs(c) for c in comps) <= model.bound(confirm.SENTENCE[0], confirm.COSINES)
+    assert model.components(model.center) == pytest.approx([0.0] * confirm.COMPONENTS, abs=1e-5)
 
 
 def test_the_ceiling_is_the_highest_probability_the_cosines_can_give() -> None:
@@ -66,6 +86,12 @@ def test_the_ceiling_is_the_highest_probability_the_cosines_can_give() -> None:
         y[confirm.COSINES[0]], y[confirm.COSINES[1]] = rng.uniform(-1, 1), rng.uniform(-1, 1)
         assert model.probability(y) <= top
         assert model.ceiling(x, ()) == pytest.approx(model.probability(x))
+        top = model.ceiling(x, confirm.SENTENCE)  # the components, unread, within their bound
+        bound = model.bound(confirm.SENTENCE[0], confirm.COSINES)
+        y = list(x)
+        for i in confirm.SENTENCE:
+            y[i] = rng.uniform(-bound, bound)
+        assert model.probability(y) <= top
 
 
 def test_an_assertion_repeating_a_confirmation_is_not_embedded(engine: ClaimEngine) -> None:

@@ -44,9 +44,6 @@ LEARNED = "the alert model (rule learned) "
 #: Cases the engine does not yet get exactly right, and why (strict: fixing one fails the test
 #: so that the entry is removed).
 KNOWN_FAILURES: Mapping[str, str] = {
-    "calder-dock-strike": "the confirmation model (analysis.confirm) reads the farm "
-                          "minister's quoted 'a strike would be damaging' in item 4 as a new "
-                          "actor's confirmation (false alarm)",
     "ostwyn-branch-jobs": "since branch e1 (synonym groups out, linking by meaning in), item 2 "
                           "alerts a denial by the bank on a secondary baseline claim (cause "
                           "not yet traced)",

@@ -8,8 +8,10 @@ had declined to comment now states the fact in a quotation. Which plain statemen
 is read off general signals, not words of one story: the record (the actor's earlier status on
 the claim), where the statement stands (the headline, early in the article, inside a
 quotation), how close it is in meaning to the claim (MiniLM cosine of the clause and of the
-sentence), and the engine's own flags (it restates the claim's predicate, it was checked
-independently, it is owned in the first person).
+sentence), the engine's own flags (it restates the claim's predicate, it was checked
+independently, it is owned in the first person), and what kind of sentence it is: the
+evidence sentence's MiniLM vector, reduced to its first principal components (an announcement,
+a finding or a ruling reads differently from a passing mention, whatever the story).
 
 The weights are a logistic regression fitted by ``bench/fit_confirm.py`` on the project's
 development pools (``bench/pools``, cases written by the project's helpers); the file records
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "confirm_model.json"
 
 #: Earlier statuses one-hot encoded, in this order (None: the actor was not on record).
@@ -34,15 +38,22 @@ OLD_STATUSES: tuple[str | None, ...] = (None, "asserted", "confirmed", "uncertai
 SIGNALS = ("cos_clause", "cos_sentence", "restates", "term_score", "verified", "owned",
            "in_headline", "actor_in_headline", "early", "sentence_position", "person",
            "quoted", "cue_say", "by_meaning", "long")
-FEATURES = (*SIGNALS, *(f"old_{s}" for s in OLD_STATUSES), "tracked")
+#: How many principal components of the evidence sentence's vector the model reads.
+COMPONENTS = 32
+FEATURES = (*SIGNALS, *(f"old_{s}" for s in OLD_STATUSES), "tracked",
+            *(f"sentence_pc{i}" for i in range(COMPONENTS)))
 #: Where the two cosines (the costly signals: a model run) stand in the features.
 COSINES = (SIGNALS.index("cos_clause"), SIGNALS.index("cos_sentence"))
+#: Where the sentence's components (known once the sentence is embedded) stand.
+SENTENCE = tuple(range(len(FEATURES) - COMPONENTS, len(FEATURES)))
 
 
-def features(signals: Sequence[float], old: str | None, tracked: bool) -> list[float]:
-    """The model's input: the engine's signals, the record one-hot, and whether the claim is
-    one of the baseline's."""
-    return [*signals, *(float(old == s) for s in OLD_STATUSES), float(tracked)]
+def features(signals: Sequence[float], old: str | None, tracked: bool,
+             components: Sequence[float] = ()) -> list[float]:
+    """The model's input: the engine's signals, the record one-hot, whether the claim is one
+    of the baseline's, and the sentence's components (zeros, their mean, when unread)."""
+    return [*signals, *(float(old == s) for s in OLD_STATUSES), float(tracked),
+            *(components or [0.0] * COMPONENTS)]
 
 
 @dataclass(frozen=True)
@@ -54,20 +65,40 @@ class ConfirmModel:
     scale: tuple[float, ...]
     bias: float
     threshold: float
+    center: np.ndarray | None = None  # the sentence vectors' mean, and their first principal
+    projection: np.ndarray | None = None  # axes (rows): see components()
+
+    def components(self, vector: np.ndarray | None) -> list[float]:
+        """A sentence vector's coordinates on the principal axes (zeros when there is none)."""
+        if vector is None or self.center is None or self.projection is None:
+            return [0.0] * (0 if self.projection is None else len(self.projection))
+        return [float(v) for v in self.projection @ (vector - self.center)]
+
+    def bound(self, i: int, cosines: Sequence[int]) -> float:
+        """How far feature ``i`` can stray from zero: a cosine within 1, a component of a unit
+        vector less its mean within 1 plus the mean's length (the axes are unit length)."""
+        if i in cosines or self.center is None:
+            return 1.0
+        return 1.0 + float(np.linalg.norm(self.center))
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in
                             zip(self.weights, x, self.mean, self.scale, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def ceiling(self, x: Sequence[float], cosines: Sequence[int]) -> float:
-        """The highest probability ``x`` can reach whatever the cosines at the indices
-        ``cosines`` turn out to be (each in [-1, 1]): below the threshold, they need not be
-        computed."""
+    def ceiling(self, x: Sequence[float], unread: Sequence[int],
+                cosines: Sequence[int] = COSINES) -> float:
+        """The highest probability ``x`` can reach whatever the features at the indices
+        ``unread`` turn out to be (the cosines of ``cosines`` each in [-1, 1], the sentence's
+        components within their bound): below the threshold, they need not be computed."""
         z = self.bias
         for i, (w, v, m, s) in enumerate(zip(self.weights, x, self.mean, self.scale,
                                              strict=True)):
-            z += max(w * (-1.0 - m) / s, w * (1.0 - m) / s) if i in cosines else w * (v - m) / s
+            if i in unread:
+                b = self.bound(i, cosines)
+                z += max(w * (-b - m) / s, w * (b - m) / s)
+            else:
+                z += w * (v - m) / s
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -87,4 +118,8 @@ def load_logistic(path: Path, features: Sequence[str], fitter: str) -> ConfirmMo
         raise ValueError(f"{path} was fitted on other features; rerun {fitter}")
     return ConfirmModel(weights=tuple(raw["weights"]), mean=tuple(raw["mean"]),
                         scale=tuple(raw["scale"]), bias=float(raw["bias"]),
-                        threshold=float(raw["threshold"]))
+                        threshold=float(raw["threshold"]),
+                        center=np.array(raw["center"], dtype=np.float32)
+                        if "center" in raw else None,
+                        projection=np.array(raw["projection"], dtype=np.float32)
+                        if "projection" in raw else None)

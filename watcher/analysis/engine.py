@@ -45,6 +45,7 @@ from watcher.analysis.clues import (
     without_credit,
 )
 from watcher.analysis.confirm import COSINES as CONFIRM_COSINES
+from watcher.analysis.confirm import SENTENCE as CONFIRM_SENTENCE
 from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
@@ -480,12 +481,16 @@ class _Run:
         def features(n: int) -> list[float]:
             pos = kept[n]
             cosines = [c or 0.0 for c in known[n]]
+            sentence = linker.vector(pos.evidence) if known[n][1] is not None else None
             return confirm_features((*cosines, *recorded[id(pos)][1]),
                                     statuses.get((pos.claim_key, pos.actor.key)),
-                                    pos.claim_key in self.tracked)
+                                    pos.claim_key in self.tracked,
+                                    model.components(sentence) if model is not None else ())
 
         def undecided(n: int) -> bool:  # could the unread cosines still make it a confirmation?
             unread = [i for i, c in zip(CONFIRM_COSINES, known[n], strict=True) if c is None]
+            if known[n][1] is None:
+                unread += CONFIRM_SENTENCE  # the sentence's components come with its vector
             return model is not None and id(kept[n]) not in believed and \
                 model.ceiling(features(n), unread) >= model.threshold
 

@@ -141,6 +141,10 @@ class Linker:
                      clause_vecs={t: i for i, t in enumerate(texts)},
                      matrix=clause_vecs @ claim_vecs.T)
 
+    def vector(self, text: str) -> np.ndarray | None:
+        """The vector of a text ``similarity`` has just embedded (None if it has not)."""
+        return self._recent.get(text)
+
     def similarity(self, pairs: Sequence[tuple[str, Claim]]) -> list[float]:
         """The cosine of each (text, claim) pair; zeros when no embedder is available."""
         if self.embedder is None or not pairs:

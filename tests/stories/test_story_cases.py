@@ -91,7 +91,11 @@ KNOWN_FAILURES: Mapping[str, str] = {
     # him (item 3), under either rule.
     "pryde-missing-hiker": "folds the rescue team's volunteer into the police in item 3; the "
                            "alert model also holds back the police force's denial in item 1",
-    "wycombe-vale-ceo-resignation": LEARNED + "pushes the union's move to uncertain in item 5",
+    "wycombe-vale-ceo-resignation": "the confirmation model (analysis.confirm, since it reads "
+                                    "the sentence's components) reads the chief executive's own "
+                                    "statement in item 3 as an assertion, not a confirmation "
+                                    "(miss, under either rule); the alert model also pushes the "
+                                    "union's move to uncertain in item 5",
 }
 
 

@@ -65,7 +65,7 @@ def test_a_sentence_vector_becomes_its_components_within_their_bound() -> None:
         vector /= np.linalg.norm(vector)  # the embedder's vectors are of unit length
         comps = model.components(vector)
         assert len(comps) == confirm.COMPONENTS
-        assert max(abs(c) for c in comps) <= model.bound(confirm.SENTENCE[0], confirm.COSINES)
+        assert max(abs(c) for c in comps) <= model.bound(confirm.SENTENCE[0])
     assert model.components(model.center) == pytest.approx([0.0] * confirm.COMPONENTS, abs=1e-5)
 
 
@@ -87,7 +87,7 @@ def test_the_ceiling_is_the_highest_probability_the_cosines_can_give() -> None:
         assert model.probability(y) <= top
         assert model.ceiling(x, ()) == pytest.approx(model.probability(x))
         top = model.ceiling(x, confirm.SENTENCE)  # the components, unread, within their bound
-        bound = model.bound(confirm.SENTENCE[0], confirm.COSINES)
+        bound = model.bound(confirm.SENTENCE[0])
         y = list(x)
         for i in confirm.SENTENCE:
             y[i] = rng.uniform(-bound, bound)

@@ -24,7 +24,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -71,31 +71,34 @@ class ConfirmModel:
     def components(self, vector: np.ndarray | None) -> list[float]:
         """A sentence vector's coordinates on the principal axes (zeros when there is none)."""
         if vector is None or self.center is None or self.projection is None:
-            return [0.0] * (0 if self.projection is None else len(self.projection))
+            return [0.0] * COMPONENTS
         return [float(v) for v in self.projection @ (vector - self.center)]
 
-    def bound(self, i: int, cosines: Sequence[int]) -> float:
-        """How far feature ``i`` can stray from zero: a cosine within 1, a component of a unit
-        vector less its mean within 1 plus the mean's length (the axes are unit length)."""
-        if i in cosines or self.center is None:
-            return 1.0
-        return 1.0 + float(np.linalg.norm(self.center))
+    @cached_property
+    def _radius(self) -> float:
+        """1 plus the mean's length: no component of a unit vector less its mean exceeds it
+        (the axes are unit length)."""
+        return 1.0 + float(np.linalg.norm(self.center)) if self.center is not None else 1.0
+
+    def bound(self, i: int) -> float:
+        """How far feature ``i`` can stray from zero while unread: a sentence component within
+        the radius, a cosine within 1."""
+        return self._radius if i in SENTENCE else 1.0
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in
                             zip(self.weights, x, self.mean, self.scale, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def ceiling(self, x: Sequence[float], unread: Sequence[int],
-                cosines: Sequence[int] = COSINES) -> float:
+    def ceiling(self, x: Sequence[float], unread: Sequence[int]) -> float:
         """The highest probability ``x`` can reach whatever the features at the indices
-        ``unread`` turn out to be (the cosines of ``cosines`` each in [-1, 1], the sentence's
-        components within their bound): below the threshold, they need not be computed."""
+        ``unread`` turn out to be (each within its bound): below the threshold, they need not
+        be computed."""
         z = self.bias
         for i, (w, v, m, s) in enumerate(zip(self.weights, x, self.mean, self.scale,
                                              strict=True)):
             if i in unread:
-                b = self.bound(i, cosines)
+                b = self.bound(i)
                 z += max(w * (-b - m) / s, w * (b - m) / s)
             else:
                 z += w * (v - m) / s

@@ -6,7 +6,8 @@ usage: .venv/bin/python bench/fit_gate.py [--threshold 0.3] [--write] [-j N]
 Replays every case of the pools (default: bench/pools/pool-*) with a model that lets every
 change through and collects one row per change on a baseline claim: what the model reads
 (gate.FEATURES) and the label (the case expects this actor to move to this status in this
-item). The state a replay builds does not depend on which changes alert, so one replay serves
+item); a row also keeps the evidence sentence, for comparisons on saved rows. The state a
+replay builds does not depend on which changes alert, so one replay serves
 every threshold. Prints, leave one pool out, the matched / printed alerts of the ``decisive``
 rule and of the model at several thresholds (the scorer's own matching, score_case), then
 fits on all rows; --write stores the weights in watcher/tracking/data/alert_gate.json. -j
@@ -64,7 +65,8 @@ def _collect_case(job: tuple[str, str]) -> list[dict]:
                             for e in item.get("expect", []))
                 rows.append({"pool": pool, "case": path, "item": item["id"],
                              "key": ch.actor.key, "actor": ch.shown_actor, "to": ch.new,
-                             "x": list(ch.gate_features), "y": int(label)})
+                             "x": list(ch.gate_features), "y": int(label),
+                             "evidence": ch.evidence})
         return changes
 
     analyse.analyse_story_item = logged

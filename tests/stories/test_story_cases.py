@@ -65,8 +65,6 @@ KNOWN_FAILURES: Mapping[str, str] = {
     "varkan-drone-incursion": ABLATED + "the alliance's own radar finding in item 3 no longer "
                                         "reads as a confirmation (self_verified), so it alerts in "
                                         "item 4",
-    "halloway-plagiarism": ABLATED + "one-word company names no longer speak as the company "
-                                     "(says_of_itself, acts_as_it, which_relative)",
     "saravel-earthquake-toll": ABLATED + "the ministry's item-1 confirmation of the toll is missed"
                                          " and alerts in item 3 instead",
     "voss-reshuffle-leak": "'would leave the finance ministry' / 'asked to leave the finance "
@@ -96,6 +94,18 @@ KNOWN_FAILURES: Mapping[str, str] = {
                                     "statement in item 3 as an assertion, not a confirmation "
                                     "(miss, under either rule); the alert model also pushes the "
                                     "union's move to uncertain in item 5",
+    # Since the confirmation model's threshold is 0.4 (it was 0.5): on the two newest pools,
+    # outside the model's fit, 8 right alerts more for 20 printed more; on the project's own
+    # 44 cases (these and ../shared/stories/dev), 4 more for 10 more. These three cases are
+    # among the ten printed more.
+    "vesey-fraud-charges": "the confirmation model at 0.4 reads the newspaper's plain "
+                           "statement in item 2 as a confirmation (false alarm, either rule)",
+    "arcos-pryce-divorce": "the confirmation model at 0.4 reads a plain statement in item 5 as "
+                           "a confirmation by an actor the engine took from a month's name "
+                           "(false alarm, either rule)",
+    "marisol-pelagia-collision": "the confirmation model at 0.4 reads a statement in item 5 as "
+                                 "a confirmation by a dated report taken for an actor (false "
+                                 "alarm, either rule)",
 }
 
 

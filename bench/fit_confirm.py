@@ -6,9 +6,9 @@ usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.4] [--write] [-j N]
 Replays every case of the pools (default: bench/pools/pool-*) with the model switched off and
 collects one row per later assertion: the engine's signals, the actor's earlier status, the
 evidence sentence (its vector's first principal components, fitted here, are features), and the
-label (the case expects this actor to confirm in this item); a row also keeps the
-actor's name and the claim's text, for comparisons on saved rows. Prints the leave-one-pool-out
-precision and recall of the selection at several thresholds, then fits on all rows; --write
+label (the case expects this actor to confirm in this item); a row also keeps the actor's name
+and the claim's text, for comparisons on saved rows. Prints the leave-one-pool-out precision
+and recall of the selection at several thresholds, then fits on all rows; --write
 stores the weights in watcher/analysis/data/confirm_model.json. -j replays cases in N worker
 processes (the rows come out in case order whatever N); --save-rows keeps the rows so that
 --rows can refit without replaying; --drop fits without some features, to compare (a feature

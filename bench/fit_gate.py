@@ -7,8 +7,8 @@ Replays every case of the pools (default: bench/pools/pool-*) with a model that 
 change through and collects one row per change on a baseline claim: what the model reads
 (gate.FEATURES) and the label (the case expects this actor to move to this status in this
 item); a row also keeps the evidence sentence, for comparisons on saved rows. The state a
-replay builds does not depend on which changes alert, so one replay serves
-every threshold. Prints, leave one pool out, the matched / printed alerts of the ``decisive``
+replay builds does not depend on which changes alert, so one replay serves every threshold.
+Prints, leave one pool out, the matched / printed alerts of the ``decisive``
 rule and of the model at several thresholds (the scorer's own matching, score_case), then
 fits on all rows; --write stores the weights in watcher/tracking/data/alert_gate.json. -j
 replays in N worker processes; --save-rows / --rows keep and reuse the rows; --drop fits

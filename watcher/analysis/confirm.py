@@ -76,9 +76,13 @@ class ConfirmModel:
 
     @cached_property
     def _radius(self) -> float:
-        """1 plus the mean's length: no component of a unit vector less its mean exceeds it
-        (the axes are unit length)."""
-        return 1.0 + float(np.linalg.norm(self.center)) if self.center is not None else 1.0
+        """The most a component of a unit vector can be: the vector less the mean is at most
+        1 plus the mean's length long, times the longest axis (1, a hair over once the file
+        rounds the axes)."""
+        if self.center is None or self.projection is None:
+            return 1.0
+        return (1.0 + float(np.linalg.norm(self.center))) * float(
+            np.linalg.norm(self.projection, axis=1).max())
 
     def bound(self, i: int) -> float:
         """How far feature ``i`` can stray from zero while unread: a sentence component within

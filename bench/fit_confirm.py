@@ -4,10 +4,11 @@ usage: .venv/bin/python bench/fit_confirm.py [--threshold 0.4] [--write] [-j N]
            [--save-rows FILE | --rows FILE] [--drop FEATURE,...] [POOL_DIR ...]
 
 Replays every case of the pools (default: bench/pools/pool-*) with the model switched off and
-collects one row per later assertion: the engine's signals, the actor's earlier status, the
-evidence sentence (its vector's first principal components, fitted here, are features), and the
-label (the case expects this actor to confirm in this item); a row also keeps the actor's name
-and the claim's text, for comparisons on saved rows. Prints the leave-one-pool-out precision
+collects one row per later assertion (those by actors on record as asserting the claim
+included): the engine's signals, the actor's earlier status, the asserted clause (its vector's
+first principal components, fitted here, are features), and the label (the case expects this
+actor to confirm in this item); a row also keeps the evidence sentence, the actor's name and
+the claim's text, for comparisons on saved rows. Prints the leave-one-pool-out precision
 and recall of the selection at several thresholds, then fits on all rows; --write
 stores the weights in watcher/analysis/data/confirm_model.json. -j replays cases in N worker
 processes (the rows come out in case order whatever N); --save-rows keeps the rows so that
@@ -40,6 +41,24 @@ STEPS = 3000
 
 _CURRENT: dict = {}
 _ROWS: list[dict] = []
+_CLAUSES: dict[tuple, str] = {}  # (evidence, actor key, claim key) -> the asserted clause
+
+
+class _Collecting:
+    """Stands in for the model while rows are collected: every cosine is read (the ceiling
+    never rules one out, so assertions by actors on record as asserting get rows too) and no
+    statement reads as a confirmation."""
+
+    threshold = 0.5
+
+    def components(self, vector):
+        return [0.0] * confirm.COMPONENTS
+
+    def ceiling(self, x, unread):
+        return 1.0
+
+    def probability(self, x):
+        return 0.0
 
 
 def _patch() -> None:
@@ -55,9 +74,18 @@ def _patch() -> None:
         return
     _CURRENT["patched"] = True
     score = load_scorer()
-    engine.load_confirm_model = lambda: None  # collect the signals, not the model's reading
+    engine.load_confirm_model = lambda: _Collecting()  # every signal read, no confirmation
+    signals = engine._Run._signals
     entry = rp._entry
     apply = decide.apply_analysis
+
+    def noting_signals(run, linker, kept):
+        out = signals(run, linker, kept)
+        clauses = {id(run.positions[i]): run.asserted[i][0] for i in run.asserted}
+        for pos, read in zip(kept, out, strict=True):
+            if id(pos) in clauses:
+                _CLAUSES[(read.evidence, read.actor.key, read.claim_key)] = clauses[id(pos)]
+        return out
 
     def tagged_entry(item):
         _CURRENT["item"] = item
@@ -75,11 +103,13 @@ def _patch() -> None:
                 _ROWS.append({"pool": _CURRENT["pool"], "x": confirm.features(
                     p.signals, old.status if old else None, p.claim_key in state.baseline_keys),
                     "y": int(label), "evidence": p.evidence, "actor": p.actor.name,
+                    "clause": _CLAUSES.get((p.evidence, p.actor.key, p.claim_key), ""),
                     "claim": claim.text if (claim := state.claims.get(p.claim_key)) else ""})
         return apply(state, analysis, **kw)
 
     rp._entry = tagged_entry
     story.apply_analysis = logged_apply
+    engine._Run._signals = noting_signals
 
 
 def _collect_case(job: tuple[str, str]) -> list[dict]:
@@ -89,6 +119,7 @@ def _collect_case(job: tuple[str, str]) -> list[dict]:
     _patch()
     pool, path = job
     _ROWS.clear()
+    _CLAUSES.clear()
     _CURRENT["pool"], _CURRENT["item"] = pool, None
     for _ in rp.replay(json.loads(Path(path).read_text())):
         pass
@@ -105,17 +136,17 @@ def collect(pools: list[Path], jobs: int = 1) -> list[dict]:
         return [row for rows in workers.map(_collect_case, cases, chunksize=1) for row in rows]
 
 
-def sentence_axes(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """The mean of the rows' evidence-sentence vectors and their first principal axes (fitted
-    on the sentences alone, no label read); fills in each row's components in place."""
+def clause_axes(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """The mean of the rows' clause vectors and their first principal axes (fitted on the
+    clauses alone, no label read); fills in each row's components in place."""
     from watcher.analysis.embed import shared_embedder
 
-    vectors = np.asarray(shared_embedder().encode([r["evidence"] for r in rows]), dtype=float)
+    vectors = np.asarray(shared_embedder().encode([r["clause"] for r in rows]), dtype=float)
     center = vectors.mean(0)
     _, _, axes = np.linalg.svd(vectors - center, full_matrices=False)
     projection = axes[:confirm.COMPONENTS]
     for row, comps in zip(rows, (vectors - center) @ projection.T, strict=True):
-        row["x"][confirm.SENTENCE[0]:] = [float(c) for c in comps]
+        row["x"][confirm.CLAUSE[0]:] = [float(c) for c in comps]
     return center, projection
 
 
@@ -177,9 +208,9 @@ def write_model(path: Path, about: str, pools: list[str], y: np.ndarray, lopo: l
 
 
 def main() -> None:
-    # 0.4: the selection's held-out F1 is flat from 0.3 to 0.4 (0.57-0.58 on 53 pools) and
-    # falls at 0.5 (0.49); end to end on the two pools outside the fit, 0.3-0.45 score F1
-    # 0.52-0.53 against 0.517 at 0.5
+    # 0.4: on 54 pools the selection's held-out F1 is 0.57 at 0.3, 0.55 at 0.4 and 0.47 at
+    # 0.5; end to end, on the two pools then outside the fit, 0.3-0.45 scored F1 0.52-0.53
+    # against 0.517 at 0.5 (the model of 2026-12-07, sentence components)
     ap = parser(__doc__, 0.4)
     a = ap.parse_args()
     pools = a.pools or sorted(p for p in (ROOT / "bench" / "pools").glob("pool-*") if p.is_dir())
@@ -193,9 +224,9 @@ def main() -> None:
         rows = collect(pools, a.jobs)
     if a.save_rows:
         a.save_rows.write_text(json.dumps({"features": list(confirm.FEATURES), "rows": rows}))
-    if any("evidence" not in r for r in rows):
-        ap.error(f"{a.rows} holds rows without their evidence sentence; collect them again")
-    center, projection = sentence_axes(rows)
+    if any(not r.get("clause") for r in rows):
+        ap.error(f"{a.rows} holds rows without their clause; collect them again")
+    center, projection = clause_axes(rows)
     keep = kept_columns(ap, a, confirm.FEATURES, "confirm.FEATURES")
     names_kept = [confirm.FEATURES[i] for i in keep]
     x = np.array([[r["x"][i] for i in keep] for r in rows], dtype=float)

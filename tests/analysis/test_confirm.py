@@ -3,7 +3,6 @@ reading it gives a later plain statement against the actor's record."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
 from dataclasses import replace
@@ -42,20 +41,24 @@ def test_no_model_file_means_no_model(tmp_path: Path) -> None:
 
 
 def test_features_put_the_record_one_hot_after_the_signals() -> None:
-    signals = [0.5] * len(confirm.SIGNALS)
+    signals = [float(i) for i in range(len(confirm.SIGNALS))]
     x = confirm.features(signals, "no_comment", tracked=True)
     assert len(x) == len(confirm.FEATURES)
+    # the signals in their order, but for the sentence's cosine (the alert model's)
+    assert x[:len(confirm.READ)] == [v for n, v in zip(confirm.SIGNALS, signals, strict=True)
+                                     if n != "cos_sentence"]
+    assert confirm.SIGNALS.index("cos_sentence") not in x[:len(confirm.READ)]
     assert x[confirm.FEATURES.index("old_no_comment")] == 1.0
-    record = x[len(signals):len(signals) + len(confirm.OLD_STATUSES)]
+    record = x[len(confirm.READ):len(confirm.READ) + len(confirm.OLD_STATUSES)]
     assert sum(record) == 1.0 and x[confirm.FEATURES.index("tracked")] == 1.0
-    assert x[confirm.SENTENCE[0]:] == [0.0] * confirm.COMPONENTS  # no sentence read: the mean
+    assert x[confirm.CLAUSE[0]:] == [0.0] * confirm.COMPONENTS  # no clause read: the mean
     assert confirm.features(signals, None, tracked=False)[confirm.FEATURES.index("old_None")] == 1
     comps = [float(i) for i in range(confirm.COMPONENTS)]
     assert confirm.features(signals, None, tracked=False, components=comps)[
-        confirm.SENTENCE[0]:] == comps
+        confirm.CLAUSE[0]:] == comps
 
 
-def test_a_sentence_vector_becomes_its_components_within_their_bound() -> None:
+def test_a_clause_vector_becomes_its_components_within_their_bound() -> None:
     model = confirm.load_model()
     assert model is not None and model.center is not None and model.projection is not None
     assert model.components(None) == [0.0] * confirm.COMPONENTS
@@ -65,31 +68,33 @@ def test_a_sentence_vector_becomes_its_components_within_their_bound() -> None:
         vector /= np.linalg.norm(vector)  # the embedder's vectors are of unit length
         comps = model.components(vector)
         assert len(comps) == confirm.COMPONENTS
-        assert max(abs(c) for c in comps) <= model.bound(confirm.SENTENCE[0])
+        assert max(abs(c) for c in comps) <= model.bound(confirm.CLAUSE[0])
     assert model.components(model.center) == pytest.approx([0.0] * confirm.COMPONENTS, abs=1e-5)
 
 
-def test_the_ceiling_is_the_highest_probability_the_cosines_can_give() -> None:
+def test_the_ceiling_is_the_highest_probability_the_clause_can_give() -> None:
     model = confirm.load_model()
     assert model is not None
     rng = random.Random(7)
     for _ in range(50):
         x = [rng.uniform(-1.0, 1.0) for _ in confirm.FEATURES]
-        top = model.ceiling(x, confirm.COSINES)
+        top = model.ceiling(x, (confirm.COSINE,))
         corners = []
-        for a, b in itertools.product((-1.0, 1.0), repeat=2):
+        for a in (-1.0, 1.0):
             y = list(x)
-            y[confirm.COSINES[0]], y[confirm.COSINES[1]] = a, b
+            y[confirm.COSINE] = a
             corners.append(model.probability(y))
         assert top == pytest.approx(max(corners))
         y = list(x)
-        y[confirm.COSINES[0]], y[confirm.COSINES[1]] = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        y[confirm.COSINE] = rng.uniform(-1, 1)
         assert model.probability(y) <= top
         assert model.ceiling(x, ()) == pytest.approx(model.probability(x))
-        top = model.ceiling(x, confirm.SENTENCE)  # the components, unread, within their bound
-        bound = model.bound(confirm.SENTENCE[0])
+        unread = (confirm.COSINE, *confirm.CLAUSE)  # the cosine and the components, unread
+        top = model.ceiling(x, unread)
+        bound = model.bound(confirm.CLAUSE[0])
         y = list(x)
-        for i in confirm.SENTENCE:
+        y[confirm.COSINE] = rng.uniform(-1, 1)
+        for i in confirm.CLAUSE:
             y[i] = rng.uniform(-bound, bound)
         assert model.probability(y) <= top
 

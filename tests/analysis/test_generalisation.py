@@ -13,7 +13,6 @@ import pytest
 from tests.analysis.helpers import (
     ANOTHER_MATTER,
     BASELINE,
-    DELETED,
     Unlike,
     check,
     status_of,
@@ -91,8 +90,8 @@ def test_datelines_are_not_speakers(paragraph: str, expected: str) -> None:
     # an independent party that checks for itself confirms
     pytest.param(
         "Skyline Data, which tracks airline filings, said it had checked the filings and that "
-     "Marlowe Airways was in talks to buy Pinecrest Air.", "Skyline Data", "confirmed",
-     marks=DELETED),
+     "Marlowe Airways was in talks to buy Pinecrest Air.", "Skyline Data",
+     "confirmed"),  # its rule was deleted by ablation; regained by the confirmation model
     pytest.param(
         "\u201cWe have traced the filings to Marlowe Airways' talks to buy Pinecrest Air,\u201d "
      "said Skyline Data.", "Skyline Data", "confirmed"),  # regained by the confirmation model

@@ -7,11 +7,14 @@ verbs say: an investigator that had said it was too early now states the cause, 
 had declined to comment now states the fact in a quotation. Which plain statements those are
 is read off general signals, not words of one story: the record (the actor's earlier status on
 the claim), where the statement stands (the headline, early in the article, inside a
-quotation), how close it is in meaning to the claim (MiniLM cosine of the clause and of the
-sentence), the engine's own flags (it restates the claim's predicate, it was checked
-independently, it is owned in the first person), and what kind of sentence it is: the
-evidence sentence's MiniLM vector, reduced to its first principal components (an announcement,
-a finding or a ruling reads differently from a passing mention, whatever the story).
+quotation), how close it is in meaning to the claim (MiniLM cosine of the asserted clause),
+the engine's own flags (it restates the claim's predicate, it was checked independently, it is
+owned in the first person), and what kind of statement it is: the clause's MiniLM vector,
+reduced to its first principal components (an announcement, a finding or a ruling reads
+differently from a passing mention, whatever the story). One model run a statement: the
+clause's vector gives both the cosine and the components. (The evidence sentence's cosine is
+the alert model's: for a statement by an actor on record as asserting the claim it is read
+only once this model takes the statement for a confirmation.)
 
 The weights are a logistic regression fitted by ``bench/fit_confirm.py`` on the project's
 development pools (``bench/pools``, cases written by the project's helpers); the file records
@@ -34,25 +37,29 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "confirm_model.json"
 #: Earlier statuses one-hot encoded, in this order (None: the actor was not on record).
 OLD_STATUSES: tuple[str | None, ...] = (None, "asserted", "confirmed", "uncertain",
                                         "no_comment", "denied", "retracted")
-#: The signals the engine computes for a later assertion, in this order.
+#: The signals the engine computes for a later assertion (Position.signals), in this order.
 SIGNALS = ("cos_clause", "cos_sentence", "restates", "term_score", "verified", "owned",
            "in_headline", "actor_in_headline", "early", "sentence_position", "person",
            "quoted", "cue_say", "by_meaning", "long")
-#: How many principal components of the evidence sentence's vector the model reads.
-COMPONENTS = 32
-FEATURES = (*SIGNALS, *(f"old_{s}" for s in OLD_STATUSES), "tracked",
-            *(f"sentence_pc{i}" for i in range(COMPONENTS)))
-#: Where the two cosines (the costly signals: a model run) stand in the features.
-COSINES = (SIGNALS.index("cos_clause"), SIGNALS.index("cos_sentence"))
-#: Where the sentence's components (known once the sentence is embedded) stand.
-SENTENCE = tuple(range(len(FEATURES) - COMPONENTS, len(FEATURES)))
+#: The signals the model reads: all but the sentence's cosine (the alert model's).
+READ = tuple(s for s in SIGNALS if s != "cos_sentence")
+#: How many principal components of the clause's vector the model reads.
+COMPONENTS = 64
+FEATURES = (*READ, *(f"old_{s}" for s in OLD_STATUSES), "tracked",
+            *(f"clause_pc{i}" for i in range(COMPONENTS)))
+#: Where the clause's cosine (a model run) stands in the features.
+COSINE = READ.index("cos_clause")
+#: Where the clause's components (known once the clause is embedded) stand.
+CLAUSE = tuple(range(len(FEATURES) - COMPONENTS, len(FEATURES)))
 
 
 def features(signals: Sequence[float], old: str | None, tracked: bool,
              components: Sequence[float] = ()) -> list[float]:
-    """The model's input: the engine's signals, the record one-hot, whether the claim is one
-    of the baseline's, and the sentence's components (zeros, their mean, when unread)."""
-    return [*signals, *(float(old == s) for s in OLD_STATUSES), float(tracked),
+    """The model's input: the engine's signals (in the order of SIGNALS; the sentence's
+    cosine is left out), the record one-hot, whether the claim is one of the baseline's, and the
+    clause's components (zeros, their mean, when unread)."""
+    read = [v for name, v in zip(SIGNALS, signals, strict=True) if name != "cos_sentence"]
+    return [*read, *(float(old == s) for s in OLD_STATUSES), float(tracked),
             *(components or [0.0] * COMPONENTS)]
 
 
@@ -65,11 +72,11 @@ class ConfirmModel:
     scale: tuple[float, ...]
     bias: float
     threshold: float
-    center: np.ndarray | None = None  # the sentence vectors' mean, and their first principal
+    center: np.ndarray | None = None  # the clause vectors' mean, and their first principal
     projection: np.ndarray | None = None  # axes (rows): see components()
 
     def components(self, vector: np.ndarray | None) -> list[float]:
-        """A sentence vector's coordinates on the principal axes (zeros when there is none)."""
+        """A clause vector's coordinates on the principal axes (zeros when there is none)."""
         if vector is None or self.center is None or self.projection is None:
             return [0.0] * COMPONENTS
         return [float(v) for v in self.projection @ (vector - self.center)]
@@ -85,9 +92,9 @@ class ConfirmModel:
             np.linalg.norm(self.projection, axis=1).max())
 
     def bound(self, i: int) -> float:
-        """How far feature ``i`` can stray from zero while unread: a sentence component within
+        """How far feature ``i`` can stray from zero while unread: a clause component within
         the radius, a cosine within 1."""
-        return self._radius if i in SENTENCE else 1.0
+        return self._radius if i in CLAUSE else 1.0
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in

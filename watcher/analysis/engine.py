@@ -44,8 +44,8 @@ from watcher.analysis.clues import (
     name_keys,
     without_credit,
 )
-from watcher.analysis.confirm import COSINES as CONFIRM_COSINES
-from watcher.analysis.confirm import SENTENCE as CONFIRM_SENTENCE
+from watcher.analysis.confirm import CLAUSE as CONFIRM_CLAUSE
+from watcher.analysis.confirm import COSINE as CONFIRM_COSINE
 from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
@@ -465,12 +465,13 @@ class _Run:
         the confirmation model (analysis.confirm) and its reading: a confirmation against the
         actor's record, or a plain assertion.
 
-        The two cosines are a model run (time limit): only kept positions are embedded, and
-        of those only the ones whose signals are read. An assertion by an actor who confirmed
-        the claim, or who asserted it and cannot be read as confirming it whatever the
-        cosines, repeats their record and tracking.decide drops it unread; for one who
-        asserted it the short clause is embedded first, and the sentence only if the
-        reading still depends on it."""
+        The cosines are a model run (time limit): only kept positions are embedded, and of
+        those only the ones whose signals are read. An assertion by an actor who confirmed
+        the claim, or who asserted it and cannot be read as confirming it whatever its clause
+        says, repeats their record and tracking.decide drops it unread. The clause's vector
+        gives the model its cosine and components; the sentence's cosine is for the alert
+        model, so an assertion by an actor on record as asserting the claim has its sentence
+        embedded only once the model reads it as a confirmation (a change to alert on)."""
         recorded = {id(self.positions[i]): self.asserted[i] for i in self.asserted}
         believed = {id(self.positions[i]) for i in self.believed}
         model = load_confirm_model()
@@ -480,19 +481,16 @@ class _Run:
 
         def features(n: int) -> list[float]:
             pos = kept[n]
-            cosines = [c or 0.0 for c in known[n]]
-            sentence = linker.vector(pos.evidence) if known[n][1] is not None else None
-            return confirm_features((*cosines, *recorded[id(pos)][1]),
+            clause = linker.vector(recorded[id(pos)][0]) if known[n][0] is not None else None
+            return confirm_features((*(c or 0.0 for c in known[n]), *recorded[id(pos)][1]),
                                     statuses.get((pos.claim_key, pos.actor.key)),
                                     pos.claim_key in self.tracked,
-                                    model.components(sentence) if model is not None else ())
+                                    model.components(clause) if model is not None else ())
 
-        def undecided(n: int) -> bool:  # could the unread cosines still make it a confirmation?
-            unread = [i for i, c in zip(CONFIRM_COSINES, known[n], strict=True) if c is None]
-            if known[n][1] is None:
-                unread += CONFIRM_SENTENCE  # the sentence's components come with its vector
+        def likely(n: int) -> bool:
+            """Read as a confirmation (a belief asserts; it confirms nothing)."""
             return model is not None and id(kept[n]) not in believed and \
-                model.ceiling(features(n), unread) >= model.threshold
+                model.probability(features(n)) >= model.threshold
 
         for n, pos in enumerate(kept):
             old = statuses.get((pos.claim_key, pos.actor.key))
@@ -501,23 +499,23 @@ class _Run:
             known[n] = [None, None]
             if old != "asserted":
                 continue
-            if undecided(n):
-                later.append(n)
+            if model is not None and id(pos) not in believed and model.ceiling(
+                    features(n), (CONFIRM_COSINE, *CONFIRM_CLAUSE)) >= model.threshold:
+                later.append(n)  # the clause could make it a confirmation: read it
             else:
-                del known[n]  # a repeat whatever the cosines
+                del known[n]  # a repeat whatever the clause says
         clauses = {n: recorded[id(kept[n])][0] for n in known}
         self._cosines(linker, kept, known, clauses, [(n, 0) for n in known] +
                       [(n, 1) for n in known if n not in later])
-        self._cosines(linker, kept, known, clauses, [(n, 1) for n in later if undecided(n)])
+        reading = {n: likely(n) for n in known}
+        self._cosines(linker, kept, known, clauses, [(n, 1) for n in later if reading[n]])
         out = list(kept)
         for n in known:
             if None in known[n]:
                 continue  # a repeat of the actor's assertion: read no further
             pos = kept[n]
-            likely = model is not None and model.probability(features(n)) >= model.threshold \
-                and id(pos) not in believed  # a belief asserts; it confirms nothing
             out[n] = replace(pos, signals=(*(c or 0.0 for c in known[n]), *recorded[id(pos)][1]),
-                             likely_confirmed=likely)
+                             likely_confirmed=reading[n])
         return tuple(out)
 
     def _cosines(self, linker: Linker, kept: tuple[Position, ...],

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +46,9 @@ _CLAUSES: dict[tuple, str] = {}  # (evidence, actor key, claim key) -> the asser
 
 
 class _Collecting:
-    """Stands in for the model while rows are collected: every cosine is read (the ceiling
-    never rules one out, so assertions by actors on record as asserting get rows too) and no
-    statement reads as a confirmation."""
+    """Stands in for the model while rows are collected: every cosine is read (neither the
+    ceiling nor the reading rules one out, so assertions by actors on record as asserting get
+    rows too); _patch turns every reading back into a plain assertion."""
 
     threshold = 0.5
 
@@ -58,7 +59,7 @@ class _Collecting:
         return 1.0
 
     def probability(self, x):
-        return 0.0
+        return 1.0
 
 
 def _patch() -> None:
@@ -85,7 +86,9 @@ def _patch() -> None:
         for pos, read in zip(kept, out, strict=True):
             if id(pos) in clauses:
                 _CLAUSES[(read.evidence, read.actor.key, read.claim_key)] = clauses[id(pos)]
-        return out
+        # the signals, not the model's reading: the story goes on as if no plain statement
+        # confirmed anything
+        return tuple(replace(p, likely_confirmed=False) for p in out)
 
     def tagged_entry(item):
         _CURRENT["item"] = item

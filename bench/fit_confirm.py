@@ -47,17 +47,15 @@ _CLAUSES: dict[tuple, str] = {}  # (evidence, actor key, claim key) -> the asser
 
 
 class _Collecting:
-    """Stands in for the model while rows are collected: every cosine is read (neither the
-    ceiling nor the reading rules one out, so assertions by actors on record as asserting get
-    rows too); _patch turns every reading back into a plain assertion."""
+    """Stands in for the model while rows are collected: every cosine is read (every
+    statement reads as a confirmation, so assertions by actors on record as asserting have
+    their sentence read and get rows too); _patch turns every reading back into a plain
+    assertion."""
 
     threshold = 0.5
 
     def components(self, vector):
         return [0.0] * confirm.COMPONENTS
-
-    def ceiling(self, x, unread):
-        return 1.0
 
     def probability(self, x):
         return 1.0

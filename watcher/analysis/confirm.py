@@ -27,7 +27,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +47,6 @@ READ = tuple(s for s in SIGNALS if s != "cos_sentence")
 COMPONENTS = 64
 FEATURES = (*READ, *(f"old_{s}" for s in OLD_STATUSES), "tracked",
             *(f"clause_pc{i}" for i in range(COMPONENTS)))
-#: Where the clause's cosine (a model run) stands in the features.
-COSINE = READ.index("cos_clause")
 #: Where the clause's components (known once the clause is embedded) stand.
 CLAUSE = tuple(range(len(FEATURES) - COMPONENTS, len(FEATURES)))
 
@@ -81,38 +79,9 @@ class ConfirmModel:
             return [0.0] * COMPONENTS
         return [float(v) for v in self.projection @ (vector - self.center)]
 
-    @cached_property
-    def _radius(self) -> float:
-        """The most a component of a unit vector can be: the vector less the mean is at most
-        1 plus the mean's length long, times the longest axis (1, a hair over once the file
-        rounds the axes)."""
-        if self.center is None or self.projection is None:
-            return 1.0
-        return (1.0 + float(np.linalg.norm(self.center))) * float(
-            np.linalg.norm(self.projection, axis=1).max())
-
-    def bound(self, i: int) -> float:
-        """How far feature ``i`` can stray from zero while unread: a clause component within
-        the radius, a cosine within 1."""
-        return self._radius if i in CLAUSE else 1.0
-
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * (v - m) / s for w, v, m, s in
                             zip(self.weights, x, self.mean, self.scale, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def ceiling(self, x: Sequence[float], unread: Sequence[int]) -> float:
-        """The highest probability ``x`` can reach whatever the features at the indices
-        ``unread`` turn out to be (each within its bound): below the threshold, they need not
-        be computed."""
-        z = self.bias
-        for i, (w, v, m, s) in enumerate(zip(self.weights, x, self.mean, self.scale,
-                                             strict=True)):
-            if i in unread:
-                b = self.bound(i)
-                z += max(w * (-b - m) / s, w * (b - m) / s)
-            else:
-                z += w * (v - m) / s
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

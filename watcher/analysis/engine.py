@@ -44,8 +44,6 @@ from watcher.analysis.clues import (
     name_keys,
     without_credit,
 )
-from watcher.analysis.confirm import CLAUSE as CONFIRM_CLAUSE
-from watcher.analysis.confirm import COSINE as CONFIRM_COSINE
 from watcher.analysis.confirm import features as confirm_features
 from watcher.analysis.confirm import load_model as load_confirm_model
 from watcher.analysis.cues import (
@@ -467,11 +465,11 @@ class _Run:
 
         The cosines are a model run (time limit): only kept positions are embedded, and of
         those only the ones whose signals are read. An assertion by an actor who confirmed
-        the claim, or who asserted it and cannot be read as confirming it whatever its clause
-        says, repeats their record and tracking.decide drops it unread. The clause's vector
-        gives the model its cosine and components; the sentence's cosine is for the alert
-        model, so an assertion by an actor on record as asserting the claim has its sentence
-        embedded only once the model reads it as a confirmation (a change to alert on)."""
+        the claim (or, with no model, asserted it) repeats their record and tracking.decide
+        drops it unread. The clause's vector gives the model its cosine and components; the
+        sentence's cosine is for the alert model, so an assertion by an actor on record as
+        asserting the claim has its sentence embedded only once the model reads it as a
+        confirmation (a change to alert on), and is otherwise a repeat."""
         recorded = {id(self.positions[i]): self.asserted[i] for i in self.asserted}
         believed = {id(self.positions[i]) for i in self.believed}
         model = load_confirm_model()
@@ -499,8 +497,7 @@ class _Run:
             known[n] = [None, None]
             if old != "asserted":
                 continue
-            if model is not None and id(pos) not in believed and model.ceiling(
-                    features(n), (CONFIRM_COSINE, *CONFIRM_CLAUSE)) >= model.threshold:
+            if model is not None and id(pos) not in believed:
                 later.append(n)  # the clause could make it a confirmation: read it
             else:
                 del known[n]  # a repeat whatever the clause says

@@ -316,3 +316,25 @@ def test_officials_and_descriptions_speak_for_their_body(engine, text: str,
 
     found = statuses(engine, text, baseline=_DOCK)
     assert sorted(k for k, s in found.items() if s == "confirmed") == actors
+
+
+def test_a_person_named_as_officer_of_a_body_no_one_named_speaks_as_themself() -> None:
+    """"The choir's director, Lena Tarr" when no choir has been named: a guess at whichever
+    body was heard last would put her words in its mouth, so she is her own actor; once a
+    body with that noun is named, she speaks for it."""
+    from watcher.analysis.actors import Resolver
+    from watcher.analysis.mentions import Mention
+
+    resolver = Resolver()
+    grid = resolver.resolve(Mention(text="Harnley Grid", org="Harnley Grid", kind="org"))
+    assert grid is not None and grid.key == "harnley-grid"
+    director = resolver.resolve(Mention(text="director", person="Lena Tarr", org_noun="choir",
+                                        role=True, kind="person"))
+    assert director is not None and (director.key, director.kind) == ("lena-tarr", "person")
+
+    resolver = Resolver()
+    resolver.note_org("Osbury Choir")
+    director = resolver.resolve(Mention(text="director", person="Lena Tarr", org_noun="choir",
+                                        role=True, kind="person"))
+    assert director is not None and director.key == "osbury-choir"
+    assert "Lena Tarr" in director.aliases

@@ -206,6 +206,11 @@ class Resolver:
         return any(noun in a.name.casefold().split() or noun in " ".join(a.aliases).casefold()
                    for a in [*self.recent_orgs, *self.known.values()] if a.kind != "person")
 
+    def _noun_named(self, noun: str) -> bool:
+        """Whether an organisation with this noun in its name is known or named so far."""
+        return self._noun_known(noun) or any(noun in n.casefold().split()
+                                             for n in self.named_orgs)
+
     def _named(self, name: str, kind: str) -> Actor:
         found = self.find(name, kind == "person")
         if found is not None:
@@ -238,7 +243,10 @@ class Resolver:
             spokes = bool(set(m.text.casefold().split()) & _SPOKES_ONLY)
             if m.role and m.org:
                 org = self._named(m.org, "org")
-            elif m.role and m.org_noun:
+            elif m.role and m.org_noun and (m.org_noun in ("*", "+") or m.portfolio or
+                                            self._noun_named(m.org_noun)):
+                # "the choir's director, Lena Tarr": a body only when one is named with that
+                # noun; a guess at the body in view would put her words in its mouth
                 org = self._org_by_noun(m.org_noun, named=m.portfolio)
             elif spokes and (self.last_org or self.recent_orgs):
                 # "chief executive Marcus Bellamy" after "Selene said" (or "Selene will ...")

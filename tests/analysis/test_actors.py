@@ -338,3 +338,28 @@ def test_a_person_named_as_officer_of_a_body_no_one_named_speaks_as_themself() -
                                         role=True, kind="person"))
     assert director is not None and director.key == "osbury-choir"
     assert "Lena Tarr" in director.aliases
+
+
+def test_an_officer_with_no_body_speaks_for_the_body_moving_on_a_twin_claim(engine) -> None:
+    """A baseline often states one fact as two claims. When the officer's words link to the
+    other claim than the body's statement beside them, the officer still speaks for the one
+    body that takes the same position in the article: one alert, not a second actor."""
+    from tests.analysis.helpers import story
+    from watcher.models import ArticleText
+    from watcher.tracking.decide import apply_analysis
+
+    state = story(engine, "Residents of Orrinford said the Orrinford reservoir had leaked on "
+                          "Sunday night. Farmers said the floodwater that closed the Orrinford "
+                          "road had come from Pellbrook Water's dam. Pellbrook Water declined to "
+                          "comment.")
+    assert len(state.baseline_keys) == 2
+    item = ("Pellbrook Water confirmed on Friday that its Orrinford reservoir had leaked. \"I can "
+            "confirm that the floodwater on the Orrinford road came from our reservoir,\" Director "
+            "Tom Yarrow said.")
+    analysis = engine.analyze(ArticleText("", item), state.view())
+    assert {(p.actor.key, p.status, p.speaker) for p in analysis.positions} >= {
+        ("pellbrook-water", "confirmed", "Tom Yarrow")}
+    assert all(p.actor.key != "tom-yarrow" for p in analysis.positions)
+    changes = apply_analysis(state, analysis)
+    assert [(c.actor.key, c.new) for c in changes if c.alert] == [
+        ("pellbrook-water", "confirmed")]

@@ -762,13 +762,17 @@ class _Run:
     def _officers_speak_for_bodies(self) -> None:
         """An officer named with a post but no body ("Chief Ann Lowe said") speaks for the one
         body that takes the same position on the same claim in the article (the spec's
-        convention): one actor, not a second one alerting beside the body."""
+        convention): one actor, not a second one alerting beside the body. With no body on
+        that claim, the one body taking the same position on another claim of the article
+        (a story's claims often state one fact twice)."""
         for n, pos in enumerate(self.positions):
             if pos.actor.key not in self.officers:
                 continue
             bodies = {p.actor.key: p.actor for p in self.positions
                       if p.claim_key == pos.claim_key and p.status == pos.status and
-                      p.actor.kind in ("org", "gpe")}
+                      p.actor.kind in ("org", "gpe")} or {
+                p.actor.key: p.actor for p in self.positions
+                if p.status == pos.status and p.actor.kind in ("org", "gpe")}
             if len(bodies) == 1:
                 body = next(iter(bodies.values()))
                 self.positions[n] = replace(pos, actor=body, speaker=pos.actor.name)

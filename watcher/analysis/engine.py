@@ -768,11 +768,10 @@ class _Run:
         for n, pos in enumerate(self.positions):
             if pos.actor.key not in self.officers:
                 continue
-            bodies = {p.actor.key: p.actor for p in self.positions
-                      if p.claim_key == pos.claim_key and p.status == pos.status and
-                      p.actor.kind in ("org", "gpe")} or {
-                p.actor.key: p.actor for p in self.positions
-                if p.status == pos.status and p.actor.kind in ("org", "gpe")}
+            alike = [p for p in self.positions
+                     if p.status == pos.status and p.actor.kind in ("org", "gpe")]
+            bodies = {p.actor.key: p.actor for p in alike if p.claim_key == pos.claim_key} or {
+                p.actor.key: p.actor for p in alike}
             if len(bodies) == 1:
                 body = next(iter(bodies.values()))
                 self.positions[n] = replace(pos, actor=body, speaker=pos.actor.name)

@@ -363,3 +363,17 @@ def test_an_officer_with_no_body_speaks_for_the_body_moving_on_a_twin_claim(engi
     changes = apply_analysis(state, analysis)
     assert [(c.actor.key, c.new) for c in changes if c.alert] == [
         ("pellbrook-water", "confirmed")]
+
+
+def test_an_unnamed_officer_speaks_for_the_body_last_in_view(engine) -> None:
+    """"A spokeswoman said" after a sentence about a second body is that body's officer, not
+    the body heard speaking before it."""
+    from watcher.models import ArticleText
+    text = ("Lisket Rail said the signal fault on the coast line had been repaired overnight. "
+            "The Rail Safety Office was less sure. Its engineers could not yet say whether the "
+            "repair would hold, a spokeswoman said.")
+    analysis = engine.analyze(ArticleText("", text), None)
+    by_sentence = {p.evidence.split(",")[0]: p.actor.key for p in analysis.positions}
+    assert by_sentence["Its engineers could not yet say whether the repair would hold"] == \
+        "rail-safety-office"
+    assert "lisket-rail" in {p.actor.key for p in analysis.positions}

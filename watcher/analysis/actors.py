@@ -140,6 +140,12 @@ class Resolver:
             actor = Actor(actor.key, actor.name, actor.kind, (*actor.aliases, alias))
         return actor
 
+    def _in_view(self) -> Actor | None:
+        """The organisation an unnamed officer speaks for: the one last named as a subject or
+        heard speaking, whichever came later ("X said ... . Y was more cautious. A spokeswoman
+        said": Y's)."""
+        return self.recent_orgs[-1] if self.recent_orgs else self.last_org
+
     def _org_by_noun(self, noun: str, bare: bool = False, named: bool = False) -> Actor | None:
         """The organisation "the <noun>" stands for; ``bare``: the noun itself is the speaker
         ("the trust said"), so an organisation named anywhere earlier with that head word
@@ -258,7 +264,7 @@ class Resolver:
                 return org
         if m.separate and not m.person:
             return None
-        in_view = self.last_org or (self.recent_orgs[-1] if self.recent_orgs else None)
+        in_view = self._in_view()
         if m.role and not (m.person or m.org or m.org_noun) and in_view is not None:
             return self._remember(in_view)  # "a spokesman said": the organisation in view
         if m.person:

@@ -35,6 +35,10 @@ ROWS = [
     ("I was mistaken about the date of the sale.", "own_error", "was"),
     ("The treasurer pleaded guilty to fraud on Monday.", "plea_guilty", "pleaded"),
     ("The treasurer pleaded not guilty to fraud.", "plea_not_guilty", "pleaded"),
+    ("The treasurer was found guilty of fraud on Monday.", "verdict_guilty", "found"),
+    ("The jury convicted the treasurer of fraud.", "verdict_guilty", "convicted"),
+    ("The treasurer was acquitted of fraud.", "verdict_not_guilty", "acquitted"),
+    ("The jury found the treasurer not guilty of fraud.", "verdict_not_guilty", "found"),
 ]
 
 
@@ -85,6 +89,15 @@ def _verb(doc, lemma: str):  # type: ignore[no-untyped-def]
     ("The treasurer will plead guilty to fraud.", "plead", None),
     ("Treasurer to plead guilty to fraud", "plead", None),
     ("The treasurer pleaded with the court for more time.", "plead", None),
+    # a verdict is the court's position on the charge; one not given, or an earlier one used
+    # to describe someone, is none
+    ("The treasurer was found guilty of fraud on Monday.", "find", "confirmed"),
+    ("A jury convicted the treasurer of fraud.", "convict", "confirmed"),
+    ("The treasurer was acquitted of fraud.", "acquit", "denied"),
+    ("The jury found the treasurer not guilty of fraud.", "find", "denied"),
+    ("The treasurer was not convicted of fraud.", "convict", None),
+    ("The treasurer could be convicted of fraud.", "convict", None),
+    ("A convicted fraudster ran the pension fund.", "convict", None),
     pytest.param("The agency would say nothing more about the contract.", "say", "no_comment",
                  marks=DELETED),
 ])
@@ -105,3 +118,24 @@ def test_recaps_are_retrospective_unless_backshifted(nlp) -> None:  # type: igno
 ])
 def test_a_comment_given_or_other_news_missing_is_no_refusal(nlp, text: str, lemma: str) -> None:  # type: ignore[no-untyped-def]
     assert cue_status(_verb(nlp(text), lemma)) is None
+
+
+@pytest.mark.parametrize(("item", "actor", "status"), [
+    ("Jon Dorvane was found guilty on Thursday of stealing 40,000 pounds from the Colmere "
+     "Bowls Club. The jury took three hours to reach its verdict.", "jury", "confirmed"),
+    ("A jury convicted Jon Dorvane on Thursday of stealing 40,000 pounds from the Colmere "
+     "Bowls Club.", "jury", "confirmed"),
+    ("Jon Dorvane was acquitted at Colmere Crown Court on Thursday of stealing money from the "
+     "bowls club.", "Colmere Crown Court", "denied"),
+])
+def test_a_verdict_is_the_position_of_the_jury_or_court(engine, item: str, actor: str,
+                                                        status: str) -> None:  # type: ignore[no-untyped-def]
+    """A verdict confirms or denies the charge for the jury that gave it (the court, when the
+    article names no jury), not for the defendant it is about."""
+    from tests.analysis.helpers import statuses
+    baseline = ("Prosecutors say Jon Dorvane stole 40,000 pounds from the Colmere Bowls Club "
+                "while he was its treasurer. Dorvane denies the theft.")
+    found = statuses(engine, item, baseline)
+    assert found.get(actor) == status
+    assert "Jon Dorvane" not in found and "Dorvane" not in found
+

@@ -307,6 +307,10 @@ class Resolver:
             return self.last_org
         return None
 
+    def body(self, name: str) -> Actor:
+        """The body of this name (a new one, or the one on record), remembered as in view."""
+        return self._remember(self._named(name, "org"))
+
     def note_person(self, name: str) -> None:
         """A person named as a subject (not speaking) becomes a candidate for "her publicist"."""
         self.mentioned_person = self.fresh_person = self._named(name, "person")

@@ -50,6 +50,8 @@ class Event:
     in_quote: bool = False  # a first-person cue inside a quotation ("we retract it")
     retrospective: bool = False
     speaker_from: Event | None = None  # speaker inherited from a reporting event
+    #: a verdict that names no one giving it ("X was found guilty"): the jury's or court's
+    court: bool = False
     weak: Token | None = None  # a short definite noun phrase that may refer back to a claim
 
 
@@ -167,7 +169,9 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             continue  # "confirm or deny": one event ("said X and could not say Y": two)
         deps = {c.dep_ for c in tok.children}
         drawn = status == "no_comment" and "nsubjpass" in deps and marked(tok, "refusal")
-        if "nsubjpass" in deps and "agent" not in deps and not drawn:
+        court = status in ("confirmed", "denied") and "agent" not in deps and (
+            marked(tok, "verdict_guilty") or marked(tok, "verdict_not_guilty"))
+        if "nsubjpass" in deps and "agent" not in deps and not drawn and not court:
             continue  # "was admitted to hospital", "it was confirmed": no speaker ("would not
             # be drawn" is a refusal by its subject)
         if status == SAY and (hearsay := _reduced_passive(tok)) is not None:
@@ -183,7 +187,15 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             # '"The count," Okafor told reporters, "was wrong."': the subject outside quotes
             outside = [c for c in tok.children if c.dep_ == "nsubj" and not in_quote(c, sent)]
             speaker = outside[0] if outside else speaker
-        ev = Event(index, tok, status, speaker, retrospective=is_retrospective(tok))
+        if court and ("nsubjpass" in deps or "dobj" not in deps and not any(
+                g.dep_ == "nsubj" for c in tok.children if c.dep_ in ("ccomp", "xcomp")
+                for g in c.children) or speaker is not None and
+                speaker.lemma_.lower() in ("jury", "juror", "court")):
+            # the defendant ("X was found guilty", a headline's "X found guilty") does not
+            # give the verdict; "a jury" is the jury the article names
+            speaker = None
+        ev = Event(index, tok, status, speaker, retrospective=is_retrospective(tok),
+                   court=court and speaker is None)
         if q is not None and speaker is not None and in_quote(speaker, sent) != q:
             q = None  # a partial quotation: 'The images "confirm that ..."', the agency said
         if q is not None:
@@ -261,6 +273,10 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         # to theft", also hung on "guilty"), not where or when; without it, the story's claim
         heads = [tok, *(c for c in tok.children if c.lower_ == "guilty")]
         kids = [g for h in heads for g in h.children if g.dep_ == "prep" and g.lower_ == "to"]
+    elif marked(tok, "verdict_guilty") or marked(tok, "verdict_not_guilty"):
+        # the charge is what the defendant is found guilty "of", on the verb or on "guilty"
+        heads = [tok, *(t for t in tok.subtree if t.lower_ == "guilty")]
+        kids = [g for h in heads for g in h.children if g.dep_ == "prep" and g.lower_ == "of"]
     ccomps = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.pos_ in (
         "VERB", "AUX") and not (ev.status != SAY and c.dep_ == "xcomp" and not _gerund(c))]
     for c in ccomps:

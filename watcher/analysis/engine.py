@@ -243,6 +243,9 @@ class _Run:
                     if all(t.dep_ == "compound" for t in names):
                         self.resolver.note_org(" ".join(t.text for t in [*names, tok]))
             for ev in by_sent.get(n, []):
+                if ev.court and (bench := self._bench()) is not None:
+                    actors[id(ev)] = self.resolver.body(bench)  # "X was found guilty"
+                    continue
                 if ev.in_quote and ev.speaker_from is None or ev.speaker is None:
                     continue  # a quotation's "we confirm" takes the quotation's speaker
                 if self.sents[n].is_title:
@@ -290,6 +293,16 @@ class _Run:
                 if ev.quote in self.quote_spoke:
                     self.spoke[id(ev)] = self.quote_spoke[ev.quote]
         return actors
+
+    def _bench(self) -> str | None:
+        """Who gives a verdict the article reports without naming them: its jury, else the
+        court it names."""
+        if any(t.lower_ in ("jury", "jurors") for doc in self.docs for t in doc) or \
+                self.resolver.find("jury", False) is not None:
+            return "jury"  # the jury the article, or the story, names
+        return next((e.text.removeprefix("the ").removeprefix("The ") for doc in self.docs
+                     for e in doc.ents if e.label_ in ("ORG", "FAC") and
+                     e.root.lemma_.lower() in ("court", "tribunal")), None)
 
     def _pair(self, speaker: Token, n: int) -> tuple[Actor, Actor] | None:
         """The two actors a joint speaker stands for ("the pair", "the couple", "both
@@ -800,7 +813,7 @@ class _Run:
         doc = self.docs[0]
         ids: set[int] = set()
         for ev in events:
-            if ev.sent == 0:
+            if ev.sent == 0 and not ev.court:  # a verdict's charge lacks the defendant
                 for _, cids in ev.clauses:
                     ids |= cids
         toks = [doc[i] for i in sorted(ids)] if ids else without_credit(doc)

@@ -180,8 +180,8 @@ def cue_status(verb: Token) -> str | None:
     if mods & DEONTIC_MODALS or any(t.lemma_.lower() in DEMAND_VERBS for t in chain[1:]) or (
             verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DEMAND_VERBS):
         return None  # a demand on the subject ("should retract", "urged it to confirm")
-    status = plea_status(verb, negated, chain, mods) or _verb_status(
-        verb, lemma, prt, negated, mods, unable)
+    status = plea_status(verb, negated, chain, mods) or verdict_status(
+        verb, negated, chain, mods) or _verb_status(verb, lemma, prt, negated, mods, unable)
     if status in ("confirmed", "denied", "retracted") and _not_yet_done(chain, mods):
         return None  # "will confirm it when the board has met": not done yet
     return status
@@ -199,6 +199,21 @@ def plea_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterab
     if marked(verb, "plea_not_guilty"):
         return "denied"
     return "confirmed" if marked(verb, "plea_guilty") else None
+
+
+def verdict_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterable[str]
+                   ) -> str | None:
+    """A verdict is the court's position on the charge: "found guilty", "convicted" confirm it;
+    "found not guilty", "acquitted" deny it. One not given is neither: "was not convicted",
+    "could be convicted", "faces being convicted", and "a convicted fraudster" or "X, convicted
+    in 2015," (an earlier verdict, a description)."""
+    if verb.dep_ in ("amod", "acl", "compound") or negated or len(chain) > 1 or set(mods) & {
+            "will", "would", "shall", "'ll", "could", "may", "might", "can"} or any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if marked(verb, "verdict_not_guilty"):
+        return "denied"
+    return "confirmed" if marked(verb, "verdict_guilty") else None
 
 
 #: Prepositions of "drawn" in its other senses ("drawn to the coast", "drawn from the

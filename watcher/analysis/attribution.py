@@ -24,7 +24,14 @@ from watcher.analysis.cues import (
 from watcher.analysis.mentions import name_conjunct
 from watcher.analysis.patterns import marked
 from watcher.analysis.sentences import Sentence
-from watcher.analysis.stance import SAY, cue_status, is_retrospective, nominal_source, noun_clause
+from watcher.analysis.stance import (
+    SAY,
+    cue_status,
+    is_retrospective,
+    is_verdict,
+    nominal_source,
+    noun_clause,
+)
 
 QuoteKey = tuple[int, int, int]  # paragraph, start, end
 Clause = tuple[Token, frozenset[int]]  # head and token indices (one doc)
@@ -169,8 +176,7 @@ def sentence_events(doc: Doc, sent: Sentence, index: int) -> list[Event]:
             continue  # "confirm or deny": one event ("said X and could not say Y": two)
         deps = {c.dep_ for c in tok.children}
         drawn = status == "no_comment" and "nsubjpass" in deps and marked(tok, "refusal")
-        court = status in ("confirmed", "denied") and "agent" not in deps and (
-            marked(tok, "verdict_guilty") or marked(tok, "verdict_not_guilty"))
+        court = status in ("confirmed", "denied") and "agent" not in deps and is_verdict(tok)
         if "nsubjpass" in deps and "agent" not in deps and not drawn and not court:
             continue  # "was admitted to hospital", "it was confirmed": no speaker ("would not
             # be drawn" is a refusal by its subject)
@@ -273,7 +279,7 @@ def _fill_content(ev: Event, tok: Token, all_ids: set[int], quoted: set[int],
         # to theft", also hung on "guilty"), not where or when; without it, the story's claim
         heads = [tok, *(c for c in tok.children if c.lower_ == "guilty")]
         kids = [g for h in heads for g in h.children if g.dep_ == "prep" and g.lower_ == "to"]
-    elif marked(tok, "verdict_guilty") or marked(tok, "verdict_not_guilty"):
+    elif is_verdict(tok):
         # the charge is what the defendant is found guilty "of", on the verb or on "guilty"
         heads = [tok, *(t for t in tok.subtree if t.lower_ == "guilty")]
         kids = [g for h in heads for g in h.children if g.dep_ == "prep" and g.lower_ == "of"]

@@ -201,6 +201,11 @@ def plea_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterab
     return "confirmed" if marked(verb, "plea_guilty") else None
 
 
+def is_verdict(verb: Token) -> bool:
+    """Whether a verdict rule (guilty or not guilty) marks the verb."""
+    return marked(verb, "verdict_guilty") or marked(verb, "verdict_not_guilty")
+
+
 def verdict_status(verb: Token, negated: bool, chain: Sequence[Token], mods: Iterable[str]
                    ) -> str | None:
     """A verdict is the court's position on the charge: "found guilty", "convicted" confirm it;

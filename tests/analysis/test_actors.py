@@ -377,3 +377,18 @@ def test_an_unnamed_officer_speaks_for_the_body_last_in_view(engine) -> None:
     assert by_sentence["Its engineers could not yet say whether the repair would hold"] == \
         "rail-safety-office"
     assert "lisket-rail" in {p.actor.key for p in analysis.positions}
+
+
+def test_two_states_organs_of_one_name_stay_apart(engine) -> None:
+    """ "Quendar's interior ministry" and "a spokesman for Lunmark's interior ministry" are two
+    bodies: the owner named in the possessive stays in the name, whether the body is the
+    subject or the one a spokesman speaks for."""
+    from watcher.models import ArticleText
+    text = ("Quendar's interior ministry said on Monday that the border post at Hestra had been "
+            "shelled overnight by Lunmark artillery. A spokesman for Lunmark's interior ministry "
+            "declined to comment on the shelling of the post at Hestra.")
+    analysis = engine.analyze(ArticleText("", text), None)
+    names = {p.actor.name for p in analysis.positions}
+    assert any(n.startswith("Quendar") for n in names), names
+    assert any(n.startswith("Lunmark") for n in names), names
+    assert len({p.actor.key for p in analysis.positions}) == 2

@@ -55,7 +55,7 @@ from watcher.analysis.cues import (
 from watcher.analysis.current import current_positions
 from watcher.analysis.embed import shared_embedder
 from watcher.analysis.linking import Linker, Links, clause_text, clears
-from watcher.analysis.mentions import describe
+from watcher.analysis.mentions import describe, owner_of
 from watcher.analysis.patterns import marks
 from watcher.analysis.sentences import ANSWER_LABELS, QUESTION_LABELS, Sentence, split_article
 from watcher.analysis.stance import (
@@ -232,7 +232,10 @@ class _Run:
                       e.root.dep_ == "appos" and e.root.head.dep_ not in ("pobj", "dobj"))]
             for ent in doc.ents:
                 if ent.label_ in ("ORG", "FAC"):
-                    self.resolver.named_orgs.append(ent.text.removeprefix("the ").removeprefix(
+                    owner = [t for t in owner_of(ent.root) if t.i < ent.start]
+                    # "Quendar's defence ministry": the owner's, not any state's ministry
+                    name = "".join(t.text_with_ws for t in [*owner, *ent]).strip()
+                    self.resolver.named_orgs.append(name.removeprefix("the ").removeprefix(
                         "The ").removesuffix("'s").removesuffix("\u2019s"))
                 if ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass", "poss"):
                     self.resolver.note_org(self.resolver.named_orgs[-1])

@@ -223,12 +223,25 @@ def _prep_target(head: Token) -> tuple[list[Token], str | None]:
             obj = inner
         if obj is None:
             continue
+        owner = owner_of(obj)  # "a spokesman for Quendar's defence ministry": the owner's
         if obj.pos_ == "PROPN" and obj.lower_ not in TITLES:
-            return _own_name(obj), None
+            name = _own_name(obj)
+            return [*(t for t in owner if t.i < name[0].i), *name] if name else name, None
+        if owner:
+            return [*owner, *(t for t in _core(obj) if t.i > owner[-1].i)], None
         if obj.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in (
                 "the", "its", "their") for c in obj.children):
             return [], obj.lemma_.lower()
     return [], None
+
+
+def owner_of(noun: Token) -> list[Token]:
+    """The named owner of a common-noun body ("Quendar's" in "Quendar's defence ministry"),
+    its mark included, or nothing."""
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if noun.pos_ not in ("NOUN", "PROPN") or poss is None or poss.pos_ != "PROPN":
+        return []
+    return [t for t in poss.subtree if t.pos_ == "PROPN" or t.dep_ == "case"]
 
 
 def _prep_name(head: Token) -> list[Token]:

@@ -52,3 +52,22 @@ def test_an_error_alone_does_not_turn_a_denial_round(engine) -> None:
     text = '"We got it wrong, and we apologise," the guild said.'
     found = statuses(engine, text, baseline=_FERRY)
     assert status_of(found, "Ostry Seafarers Guild") != "confirmed"
+
+
+@pytest.mark.parametrize("text", [
+    '"We withdraw what we told you about the crossing," a Gaskett Ferries spokeswoman said.',
+    "Gaskett Ferries withdrew the figures it published on Monday.",
+])
+def test_withdrawing_its_own_words_retracts_the_claim_stated(engine, text: str) -> None:
+    """A retraction whose object is the speaker's own words ("what we told you", "the figures it
+    published") withdraws the one claim the speaker is on record as stating."""
+    assert status_of(statuses(engine, text, baseline=_FERRY), "Gaskett Ferries") == "retracted"
+
+
+@pytest.mark.parametrize("text", [
+    "Gaskett Ferries withdrew its offer to the guild on Monday.",
+    "Gaskett Ferries withdrew the ferries it sold to the guild.",
+])
+def test_withdrawing_a_thing_retracts_nothing(engine, text: str) -> None:
+    """An offer or a thing withdrawn is no word taken back."""
+    assert status_of(statuses(engine, text, baseline=_FERRY), "Gaskett Ferries") != "retracted"

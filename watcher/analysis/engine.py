@@ -142,6 +142,10 @@ def _organ(head: Token) -> str:
     return "".join(t.text_with_ws for t in words).strip()
 
 
+#: The statuses of an actor who has stated a claim (what a retraction can withdraw).
+_STATED = frozenset({"asserted", "confirmed"})
+
+
 # Over 400 lines (module): _Run is one article's reading state; next seam: its claim matcher.
 class _Run:
     """The analysis of one article (keeps the per-article memory of actors and claims)."""
@@ -560,6 +564,12 @@ class _Run:
             if key is not None and (ev.status != SAY or false_judged):
                 self._add(ev, actor, key, "denied" if ev.status == SAY else ev.status, evidence)
             return
+        if ev.status == "retracted" and not self.baseline and actor is not None and (
+                (held := self._held(actor)) is not None):
+            # "she withdrew what she had said": a retraction of the speaker's own words that
+            # names no claim withdraws the one claim the speaker stands on record as stating
+            self._add(ev, actor, held, "retracted", evidence)
+            return
         short = ev.status == SAY and scored and all(len(p.terms) <= 1 for _, _, p, _ in scored)
         if short and any(clause_polarity(c[0], set(c[1])) == "uncertain" for _, _, _, c in scored):
             # a bare hedge: about the story's open question
@@ -579,6 +589,15 @@ class _Run:
             return
         if ev.status == SAY or ev.status in _CLAIM_STATUSES:
             self._new_claim(ev, actor, scored, evidence)
+
+    def _held(self, actor: Actor) -> str | None:
+        """The one tracked claim an actor stands on record as stating (asserted or confirmed,
+        before this article or in it), or None when there is none or more than one."""
+        statuses = self.state.statuses if self.state is not None else {}
+        held = {k for k in self.tracked if statuses.get((k, actor.key)) in _STATED} | {
+            p.claim_key for p in self.positions
+            if p.actor.key == actor.key and p.status in _STATED and p.claim_key in self.tracked}
+        return held.pop() if len(held) == 1 else None
 
     def _new_claim(self, ev: Event, actor: Actor | None,
                    scored: list[tuple[float, str | None, Proposition, Clause]],

@@ -296,7 +296,20 @@ def _withdraws_words(verb: Token) -> bool:
     """ "withdrew its report", "withdrew the remark", "withdrew it": the object is something
     said (a report noun or a pronoun standing for one), not a thing or an offer."""
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    return any(o.pos_ == "PRON" or o.lemma_.lower() in REPORT_NOUNS | _SAID_NOUNS for o in objs)
+    if any(c.dep_ in ("ccomp", "dobj") and _put_out(c) and any(
+            g.lower_ == "what" for g in c.children) for c in verb.children):
+        return True  # "withdrew what she had said"
+    return any(o.pos_ == "PRON" or o.lemma_.lower() in REPORT_NOUNS | _SAID_NOUNS or any(
+        c.dep_ in ("relcl", "acl") and _put_out(c) for c in o.children) for o in objs)
+
+
+#: Verbs that put words out besides the verbs of saying: "the figures we published".
+_PUBLISH_VERBS = frozenset({"publish", "print", "broadcast", "air"})
+
+
+def _put_out(verb: Token) -> bool:
+    """A verb of saying or publishing: "what she had said", "(the figures) we published"."""
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in SAY_VERBS | _PUBLISH_VERBS
 
 
 def _labels_false(verb: Token) -> bool:

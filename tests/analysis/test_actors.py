@@ -392,3 +392,18 @@ def test_two_states_organs_of_one_name_stay_apart(engine) -> None:
     assert any(n.startswith("Quendar") for n in names), names
     assert any(n.startswith("Lunmark") for n in names), names
     assert len({p.actor.key for p in analysis.positions}) == 2
+
+
+@pytest.mark.parametrize("sentence", [
+    "Laboratory tests have confirmed that the Tresk reservoir was the source of the parasite.",
+    "Genome sequencing showed that the parasite in the patients came from the Tresk reservoir.",
+])
+def test_evidence_speaks_for_the_body_that_ran_the_check(engine, sentence: str) -> None:
+    """Tests, samples or sequencing that "confirmed" or "showed" something are what a body's
+    check produced: the position is the body's, not an actor called "Tests"."""
+    from watcher.models import ArticleText
+    text = ("The Ostwick Water Board said on Monday that it was still checking its reservoirs "
+            "for the parasite that has made 40 people ill. " + sentence)
+    analysis = engine.analyze(ArticleText("", text), None)
+    on_source = {p.actor.key for p in analysis.positions if "Tresk" in p.evidence}
+    assert on_source == {"ostwick-water-board"}

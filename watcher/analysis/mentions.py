@@ -264,6 +264,27 @@ _DOCUMENTS = frozenset({"statement", "letter", "filing", "release", "memo", "not
                         "document", "email", "post", "submission", "communique"})
 
 
+#: What a check produces: it speaks for whoever ran the check, as a document for its issuer
+#: ("tests at the state laboratory found", "the sequencing found"), never as an actor of its own.
+#: Its "of" and its possessive name what was checked ("samples of the cheese", "the rider's
+#: sample"), so only "by" and "at" name who ran it.
+_EVIDENCE = frozenset({"test", "tests", "analysis", "sample", "result", "data", "datum",
+                       "footage", "video", "image", "photograph", "recording", "sequencing",
+                       "detection", "examination", "autopsy", "scan", "measurement", "reading",
+                       "imagery", "evidence", "audit", "inspection"})
+
+
+def _runner(head: Token) -> Token | None:
+    """Who ran the check an evidence noun names: "tests by the institute", "analysis at the
+    state laboratory"."""
+    for c in head.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "at"):
+            found = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
+
+
 def _issuer(head: Token) -> Token | None:
     """Who issued a document named as the speaker: "a letter from the board" -> board, "the
     club's statement" -> club."""
@@ -294,6 +315,11 @@ def describe(head: Token) -> Mention:
     low = head.lower_
     if head.pos_ == "PRON":
         return Mention(text=head.text, pronoun=low)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in _EVIDENCE:
+        runner = _runner(head)
+        if runner is not None:
+            return describe(runner)  # "tests at the national laboratory found"
+        return Mention(text=head.text, org_noun="*", role=True)  # "the sequencing found"
     if head.pos_ == "NOUN" and head.lemma_.lower() in _DOCUMENTS:
         issuer = _issuer(head)
         if issuer is not None:

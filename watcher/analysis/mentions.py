@@ -274,24 +274,15 @@ _EVIDENCE = frozenset({"test", "tests", "analysis", "sample", "result", "data", 
                        "imagery", "evidence", "audit", "inspection"})
 
 
-def _runner(head: Token) -> Token | None:
-    """Who ran the check an evidence noun names: "tests by the institute", "analysis at the
-    state laboratory"."""
+def _source(head: Token, preps: tuple[str, ...], poss: bool) -> Token | None:
+    """Whom a document or a check named as the speaker comes from: its first possessive (when
+    ``poss``) or object of one of ``preps``. A document's issuer: "a letter from the board",
+    "the club's statement"; who ran a check: "tests by the institute", "analysis at the state
+    laboratory"."""
     for c in head.children:
-        if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "at"):
-            found = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if found is not None:
-                return found
-    return None
-
-
-def _issuer(head: Token) -> Token | None:
-    """Who issued a document named as the speaker: "a letter from the board" -> board, "the
-    club's statement" -> club."""
-    for c in head.children:
-        if c.dep_ == "poss" and c.pos_ != "PRON":
+        if poss and c.dep_ == "poss" and c.pos_ != "PRON":
             return c
-        if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
             found = next((g for g in c.children if g.dep_ == "pobj"), None)
             if found is not None:
                 return found
@@ -316,12 +307,12 @@ def describe(head: Token) -> Mention:
     if head.pos_ == "PRON":
         return Mention(text=head.text, pronoun=low)
     if head.pos_ == "NOUN" and head.lemma_.lower() in _EVIDENCE:
-        runner = _runner(head)
+        runner = _source(head, ("by", "at"), poss=False)
         if runner is not None:
             return describe(runner)  # "tests at the national laboratory found"
         return Mention(text=head.text, org_noun="*", role=True)  # "the sequencing found"
     if head.pos_ == "NOUN" and head.lemma_.lower() in _DOCUMENTS:
-        issuer = _issuer(head)
+        issuer = _source(head, ("from", "by", "of"), poss=True)
         if issuer is not None:
             return describe(issuer)  # "a statement from the ministry said"
         return Mention(text=head.text, org_noun="*", role=True)  # "the statement said"

@@ -293,8 +293,10 @@ def nominal_source(noun: Token) -> Token | None:
 
 
 def _withdraws_words(verb: Token) -> bool:
-    """ "withdrew its report", "withdrew the remark", "withdrew it": the object is something
-    said (a report noun or a pronoun standing for one), not a thing or an offer."""
+    """ "withdrew its report", "withdrew the remark", "withdrew it", "withdrew what she had
+    said", "withdrew the figures it published": the object is something said (a report noun, a
+    pronoun standing for one, or words a verb of saying or publishing puts out), not a thing or
+    an offer."""
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if any(c.dep_ in ("ccomp", "dobj") and _put_out(c) and any(
             g.lower_ == "what" for g in c.children) for c in verb.children):
